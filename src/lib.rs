@@ -1,0 +1,3 @@
+//! EQ-Negotiator core.
+pub mod emotion;
+pub mod perceive;

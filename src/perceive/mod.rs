@@ -1,0 +1,29 @@
+//! Perceive: what the debtor said, read as an emotion distribution, tactics and an offer.
+//!
+//! - [`lexicon`]: the default emotion detector, keyword lists with negation and intensifiers;
+//! - [`tactics`]: threats, playing the victim, cheating and stonewalling, with evidence;
+//! - [`offer`]: the repayment offer (in days) and acceptance stated in a sentence;
+//! - [`eval`]: accuracy and F1 of a detector on a labelled TSV file (`eval-emotion`).
+
+pub mod eval;
+pub mod lexicon;
+pub mod offer;
+pub mod tactics;
+
+use crate::emotion::EmotionDistribution;
+
+pub use lexicon::LexiconDetector;
+pub use offer::{OfferReading, read_offer};
+pub use tactics::{Tactic, TacticDetector, TacticKind};
+
+/// Anything that reads an emotion distribution from one utterance.
+///
+/// Implementations never panic: empty, very long or strange text yields a valid distribution
+/// (uniform or Neutral-heavy when there is no evidence).
+pub trait EmotionDetector {
+    /// Short name shown in reports ("lexicon", "slm", "fused").
+    fn name(&self) -> &'static str;
+
+    /// The emotion distribution of one utterance.
+    fn detect(&self, text: &str) -> EmotionDistribution;
+}
