@@ -1,3 +1,10 @@
 //! EQ-Negotiator core.
+pub mod decide;
 pub mod emotion;
+pub mod learned;
+pub mod negotiation;
+pub mod params;
 pub mod perceive;
+pub mod scenario;
+pub mod speak;
+pub mod track;

@@ -1,0 +1,520 @@
+//! The one parameters struct: defaults, YAML loading, overrides and validation.
+//!
+//! Every tunable number of the agent lives here, grouped as in the YAML file
+//! (`policy`, `hmm`, `offer`, `negotiation`). The CLI reads the same struct from `--params FILE`
+//! plus `--set group.key=value` overrides; the ROS node maps each dotted key to a ROS parameter.
+//! Unknown keys are errors, so a typo never silently falls back to a default.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::track::Disposition;
+
+/// Errors from loading or validating parameters; each names the file or key and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum ParamsError {
+    /// The parameters file could not be read.
+    #[error("cannot read parameters file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The YAML did not parse or did not match the struct (unknown key, wrong type).
+    #[error(
+        "invalid parameters in {origin}: {message} (see config/eq_negotiator.yaml for every key and its type)"
+    )]
+    Parse {
+        /// The file, or "--set" for command-line overrides.
+        origin: String,
+        /// What the YAML parser said.
+        message: String,
+    },
+    /// A `--set` override that is not `group.key=value` or names no parameter.
+    #[error("invalid override {text:?}: {reason}")]
+    Override {
+        /// The override as given.
+        text: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A value that parsed but is out of range.
+    #[error("invalid parameter {key} = {value}: {reason}")]
+    Invalid {
+        /// Dotted key, e.g. `hmm.transition_prior[2]`.
+        key: String,
+        /// The offending value, as text.
+        value: String,
+        /// The rule it breaks.
+        reason: String,
+    },
+}
+
+/// All parameters of the agent. Defaults are the numbers of DESIGN.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Params {
+    /// How the creditor's emotion is chosen and learned.
+    pub policy: PolicyParams,
+    /// The input-output HMM over the debtor's disposition.
+    pub hmm: HmmParams,
+    /// The concession curve and the agreement rule.
+    pub offer: OfferParams,
+    /// Turn limits and bookkeeping of one negotiation.
+    pub negotiation: NegotiationParams,
+}
+
+/// Emotion policy: the k-of-n gate, win-stay/lose-shift, temperature, end-of-negotiation learning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicyParams {
+    /// Window n: how many of the debtor's latest emotions the gate looks at.
+    pub gate_window: usize,
+    /// k: the HMM policy chooses when at least k of the last n debtor emotions are negative.
+    pub gate_negative_count: usize,
+    /// Win-stay/lose-shift keeps its emotion while the last payoff was at least this.
+    pub payoff_threshold: f64,
+    /// Sampling temperature at turn 0.
+    pub temperature_initial: f64,
+    /// Per-turn decay factor of the temperature.
+    pub temperature_decay: f64,
+    /// The temperature never falls below this.
+    pub temperature_floor: f64,
+    /// Reward added to the payoffs of the emotions used when a negotiation ends in agreement.
+    pub agreement_reward: f64,
+    /// Reward (negative) added when a negotiation fails.
+    pub failure_reward: f64,
+    /// Step size of the end-of-negotiation payoff update (shared over the turns of a negotiation).
+    pub payoff_learning_rate: f64,
+    /// Learned payoff adjustments are clamped to +/- this, so the paper's table stays the anchor.
+    pub payoff_adjustment_limit: f64,
+}
+
+impl Default for PolicyParams {
+    fn default() -> Self {
+        PolicyParams {
+            gate_window: 5,
+            gate_negative_count: 4,
+            payoff_threshold: 2.0,
+            temperature_initial: 0.7,
+            temperature_decay: 0.95,
+            temperature_floor: 0.1,
+            agreement_reward: 1.0,
+            failure_reward: -0.5,
+            payoff_learning_rate: 0.1,
+            payoff_adjustment_limit: 1.0,
+        }
+    }
+}
+
+impl PolicyParams {
+    /// Sampling temperature for turn `turn`: `max(floor, initial * decay^turn)`.
+    pub fn temperature(&self, turn: u32) -> f64 {
+        let t = self.temperature_initial * self.temperature_decay.powi(turn.min(10_000) as i32);
+        t.max(self.temperature_floor)
+    }
+}
+
+/// The input-output HMM: priors, prior strength and online learning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HmmParams {
+    /// Belief at the start of a negotiation (Cooperative, Confrontational, Distressed, Strategic).
+    pub initial_belief: [f64; Disposition::COUNT],
+    /// Prior transition matrix P(S' | S), rows From, columns To; every row sums to 1.
+    pub transition_prior: [[f64; Disposition::COUNT]; Disposition::COUNT],
+    /// Prior emission matrix P(emotion | S), rows dispositions, columns the seven emotions.
+    pub emission_prior: [[f64; 7]; Disposition::COUNT],
+    /// Dirichlet pseudo-counts per row given to the priors: higher learns more slowly.
+    pub prior_strength: f64,
+    /// Accumulate the filter's responsibilities into the counts after every turn.
+    pub learning: bool,
+    /// Floor on every likelihood and belief entry, so a surprising utterance never zeroes a state.
+    pub probability_floor: f64,
+}
+
+impl Default for HmmParams {
+    fn default() -> Self {
+        HmmParams {
+            initial_belief: [0.4, 0.2, 0.2, 0.2],
+            transition_prior: [
+                [0.50, 0.15, 0.15, 0.20],
+                [0.20, 0.40, 0.20, 0.20],
+                [0.25, 0.15, 0.40, 0.20],
+                [0.20, 0.20, 0.15, 0.45],
+            ],
+            emission_prior: [
+                [0.35, 0.05, 0.02, 0.03, 0.25, 0.05, 0.25],
+                [0.10, 0.10, 0.15, 0.10, 0.15, 0.10, 0.30],
+                [0.10, 0.30, 0.05, 0.20, 0.05, 0.10, 0.20],
+                [0.20, 0.10, 0.05, 0.05, 0.20, 0.10, 0.30],
+            ],
+            prior_strength: 20.0,
+            learning: true,
+            probability_floor: 1e-9,
+        }
+    }
+}
+
+/// The concession curve and agreement rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OfferParams {
+    /// Shape of the concession curve, offer = target + (limit - target) * progress^(1/shape),
+    /// progress running from 0 to 1: below 1 concedes late (firm), above 1 concedes early.
+    pub concession_shape: f64,
+    /// Normal turns it takes the progress to run from 0 to 1 (the reservation limit).
+    pub concession_turns: u32,
+    /// Speed of concession on a turn where manipulation (threat, cheating, victim play,
+    /// stonewalling) was detected, relative to a normal turn: slower.
+    pub manipulation_factor: f64,
+    /// Speed of concession on a turn where the debtor seems genuinely distressed: faster.
+    pub hardship_factor: f64,
+    /// Belief in Distressed above which hardship counts as genuine (with no victim play detected).
+    pub hardship_belief: f64,
+    /// Agreement when the two latest offers are at most this many days apart.
+    pub agreement_gap_days: u32,
+    /// For scenarios that give no reservation limit (CRAD): limit = target * this multiple.
+    pub reservation_multiple: f64,
+}
+
+impl Default for OfferParams {
+    fn default() -> Self {
+        OfferParams {
+            concession_shape: 0.8,
+            concession_turns: 12,
+            manipulation_factor: 0.5,
+            hardship_factor: 1.5,
+            hardship_belief: 0.45,
+            agreement_gap_days: 5,
+            reservation_multiple: 3.0,
+        }
+    }
+}
+
+/// Limits and bookkeeping of one negotiation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NegotiationParams {
+    /// A negotiation with no agreement after this many debtor turns fails.
+    pub max_turns: u32,
+    /// Seed for the choices that vary phrasing (template speaker, simulations).
+    pub seed: u64,
+    /// Where learned parameters (HMM counts, payoff adjustments) are loaded from and saved to;
+    /// empty: nothing is persisted.
+    pub learned_path: PathBuf,
+}
+
+impl Default for NegotiationParams {
+    fn default() -> Self {
+        NegotiationParams {
+            max_turns: 30,
+            seed: 7,
+            learned_path: PathBuf::new(),
+        }
+    }
+}
+
+impl Params {
+    /// Loads a YAML file, applies `key=value` overrides, and validates the result.
+    ///
+    /// `file` may be `None` (defaults only). Keys absent from the file keep their defaults.
+    pub fn load(file: Option<&Path>, overrides: &[String]) -> Result<Params, ParamsError> {
+        let (mut value, origin) = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ParamsError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let value: serde_yaml_ng::Value =
+                    serde_yaml_ng::from_str(&text).map_err(|e| ParamsError::Parse {
+                        origin: path.display().to_string(),
+                        message: e.to_string(),
+                    })?;
+                (value, path.display().to_string())
+            }
+            None => (
+                serde_yaml_ng::Value::Mapping(Default::default()),
+                "defaults".into(),
+            ),
+        };
+        if value.is_null() {
+            value = serde_yaml_ng::Value::Mapping(Default::default());
+        }
+        for text in overrides {
+            apply_override(&mut value, text)?;
+        }
+        let origin = if overrides.is_empty() {
+            origin
+        } else {
+            format!("{origin} with --set overrides")
+        };
+        let params: Params =
+            serde_path_to_error::deserialize(value).map_err(|e| ParamsError::Parse {
+                origin,
+                message: format!("at {}: {}", e.path(), e.inner()),
+            })?;
+        params.validate()?;
+        Ok(params)
+    }
+
+    /// Checks every range rule; the first broken one is returned with its key.
+    pub fn validate(&self) -> Result<(), ParamsError> {
+        let p = &self.policy;
+        positive_int("policy.gate_window", p.gate_window)?;
+        if p.gate_negative_count == 0 || p.gate_negative_count > p.gate_window {
+            return Err(invalid(
+                "policy.gate_negative_count",
+                p.gate_negative_count,
+                format!(
+                    "must be between 1 and policy.gate_window ({})",
+                    p.gate_window
+                ),
+            ));
+        }
+        finite("policy.payoff_threshold", p.payoff_threshold)?;
+        in_range(
+            "policy.temperature_initial",
+            p.temperature_initial,
+            0.0,
+            5.0,
+        )?;
+        in_range("policy.temperature_decay", p.temperature_decay, 0.0, 1.0)?;
+        in_range("policy.temperature_floor", p.temperature_floor, 0.0, 5.0)?;
+        finite("policy.agreement_reward", p.agreement_reward)?;
+        finite("policy.failure_reward", p.failure_reward)?;
+        in_range(
+            "policy.payoff_learning_rate",
+            p.payoff_learning_rate,
+            0.0,
+            1.0,
+        )?;
+        in_range(
+            "policy.payoff_adjustment_limit",
+            p.payoff_adjustment_limit,
+            0.0,
+            10.0,
+        )?;
+
+        let h = &self.hmm;
+        distribution("hmm.initial_belief", &h.initial_belief)?;
+        for (i, row) in h.transition_prior.iter().enumerate() {
+            distribution(&format!("hmm.transition_prior[{i}]"), row)?;
+        }
+        for (i, row) in h.emission_prior.iter().enumerate() {
+            distribution(&format!("hmm.emission_prior[{i}]"), row)?;
+        }
+        if !(h.prior_strength.is_finite() && h.prior_strength > 0.0) {
+            return Err(invalid(
+                "hmm.prior_strength",
+                h.prior_strength,
+                "must be a positive number".into(),
+            ));
+        }
+        in_range("hmm.probability_floor", h.probability_floor, 0.0, 0.01)?;
+
+        let o = &self.offer;
+        if !(o.concession_shape.is_finite() && o.concession_shape > 0.0) {
+            return Err(invalid(
+                "offer.concession_shape",
+                o.concession_shape,
+                "must be a positive number".into(),
+            ));
+        }
+        positive_int("offer.concession_turns", o.concession_turns as usize)?;
+        in_range(
+            "offer.manipulation_factor",
+            o.manipulation_factor,
+            0.01,
+            1.0,
+        )?;
+        in_range("offer.hardship_factor", o.hardship_factor, 1.0, 100.0)?;
+        in_range("offer.hardship_belief", o.hardship_belief, 0.0, 1.0)?;
+        in_range(
+            "offer.reservation_multiple",
+            o.reservation_multiple,
+            1.0,
+            1000.0,
+        )?;
+
+        positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
+        Ok(())
+    }
+
+    /// The whole struct as YAML, as written to config/eq_negotiator.yaml.
+    pub fn to_yaml(&self) -> String {
+        serde_yaml_ng::to_string(self).expect("parameters always serialise")
+    }
+}
+
+/// Applies one `group.key=value` override to a YAML tree; the value is parsed as YAML.
+fn apply_override(root: &mut serde_yaml_ng::Value, text: &str) -> Result<(), ParamsError> {
+    let refuse = |reason: &str| ParamsError::Override {
+        text: text.to_string(),
+        reason: reason.to_string(),
+    };
+    let (key, raw) = text
+        .split_once('=')
+        .ok_or_else(|| refuse("expected group.key=value, e.g. policy.gate_window=6"))?;
+    let parts: Vec<&str> = key.trim().split('.').collect();
+    if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+        return Err(refuse(
+            "the key must be group.key, e.g. offer.agreement_gap_days",
+        ));
+    }
+    let value: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(raw).map_err(|e| refuse(&format!("value is not YAML: {e}")))?;
+    let root_map = root
+        .as_mapping_mut()
+        .ok_or_else(|| refuse("the parameters file is not a mapping"))?;
+    let group = root_map
+        .entry(parts[0].into())
+        .or_insert_with(|| serde_yaml_ng::Value::Mapping(Default::default()));
+    let group = group
+        .as_mapping_mut()
+        .ok_or_else(|| refuse("that group is not a mapping in the file"))?;
+    group.insert(parts[1].into(), value);
+    Ok(())
+}
+
+fn invalid(key: &str, value: impl std::fmt::Display, reason: String) -> ParamsError {
+    ParamsError::Invalid {
+        key: key.to_string(),
+        value: value.to_string(),
+        reason,
+    }
+}
+
+fn finite(key: &str, v: f64) -> Result<(), ParamsError> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(invalid(key, v, "must be a finite number".into()))
+    }
+}
+
+fn in_range(key: &str, v: f64, low: f64, high: f64) -> Result<(), ParamsError> {
+    if v.is_finite() && (low..=high).contains(&v) {
+        Ok(())
+    } else {
+        Err(invalid(key, v, format!("must be between {low} and {high}")))
+    }
+}
+
+fn positive_int(key: &str, v: usize) -> Result<(), ParamsError> {
+    if v > 0 {
+        Ok(())
+    } else {
+        Err(invalid(key, v, "must be at least 1".into()))
+    }
+}
+
+fn distribution(key: &str, row: &[f64]) -> Result<(), ParamsError> {
+    if let Some(bad) = row.iter().find(|p| !(p.is_finite() && **p >= 0.0)) {
+        return Err(invalid(
+            key,
+            format!("{row:?}"),
+            format!("entries must be non-negative numbers, found {bad}"),
+        ));
+    }
+    let total: f64 = row.iter().sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(invalid(
+            key,
+            format!("{row:?}"),
+            format!("must sum to 1 (sums to {total})"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("params.yaml");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn defaults_are_the_design_numbers_and_valid() {
+        let p = Params::default();
+        p.validate().unwrap();
+        assert_eq!(p.policy.gate_window, 5);
+        assert_eq!(p.policy.gate_negative_count, 4);
+        assert_eq!(p.policy.payoff_threshold, 2.0);
+        assert_eq!(p.offer.agreement_gap_days, 5);
+        assert_eq!(p.negotiation.max_turns, 30);
+        assert!((p.policy.temperature(0) - 0.7).abs() < 1e-12);
+        assert!((p.policy.temperature(2) - 0.7 * 0.95 * 0.95).abs() < 1e-12);
+        assert_eq!(p.policy.temperature(200), 0.1);
+    }
+
+    #[test]
+    fn yaml_round_trip_and_partial_files_keep_defaults() {
+        let p = Params::default();
+        let (_g, path) = write(&p.to_yaml());
+        assert_eq!(Params::load(Some(&path), &[]).unwrap(), p);
+
+        let (_g, path) = write("policy:\n  gate_window: 6\n");
+        let loaded = Params::load(Some(&path), &[]).unwrap();
+        assert_eq!(loaded.policy.gate_window, 6);
+        assert_eq!(loaded.hmm, HmmParams::default());
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_naming_it() {
+        let (_g, path) = write("policy:\n  gate_windw: 6\n");
+        let err = Params::load(Some(&path), &[]).unwrap_err().to_string();
+        assert!(err.contains("gate_windw"), "{err}");
+        assert!(err.contains("params.yaml"), "{err}");
+    }
+
+    #[test]
+    fn row_that_does_not_sum_to_one_is_refused() {
+        let (_g, path) = write(
+            "hmm:\n  transition_prior:\n    - [0.5, 0.15, 0.15, 0.2]\n    - [0.2, 0.4, 0.2, 0.3]\n    - [0.25, 0.15, 0.4, 0.2]\n    - [0.2, 0.2, 0.15, 0.45]\n",
+        );
+        let err = Params::load(Some(&path), &[]).unwrap_err().to_string();
+        assert!(err.contains("hmm.transition_prior[1]"), "{err}");
+        assert!(err.contains("sum to 1"), "{err}");
+    }
+
+    #[test]
+    fn negative_days_and_wrong_types_are_refused() {
+        let err = Params::load(None, &["offer.agreement_gap_days=-3".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("agreement_gap_days"), "{err}");
+        let err = Params::load(None, &["negotiation.max_turns=many".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("max_turns"), "{err}");
+        let err = Params::load(None, &["offer.reservation_multiple=0.5".into()])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("offer.reservation_multiple"), "{err}");
+    }
+
+    #[test]
+    fn overrides_apply_and_malformed_ones_are_explained() {
+        let p = Params::load(None, &["policy.gate_negative_count=3".into()]).unwrap();
+        assert_eq!(p.policy.gate_negative_count, 3);
+        for bad in ["gate_window", "policy=3", "a.b.c=1", "nosuch.key=1"] {
+            assert!(Params::load(None, &[bad.into()]).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn missing_file_names_the_path() {
+        let err = Params::load(Some(Path::new("/no/such/params.yaml")), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("/no/such/params.yaml"), "{err}");
+    }
+}

@@ -1,0 +1,89 @@
+//! Speak: turning a decision into the words of the reply.
+//!
+//! A [`Speaker`] phrases a [`ReplyRequest`] (the emotion, the offer, the kind of reply, the
+//! dialogue so far). The decision is already made; the speaker only phrases it, and the
+//! negotiation checks every reply with the guardrails before it is used. The
+//! [`TemplateSpeaker`] is deterministic and always passes them, so it is also the fallback.
+
+pub mod template;
+
+use serde::{Deserialize, Serialize};
+
+use crate::emotion::Emotion;
+use crate::scenario::Scenario;
+
+pub use template::TemplateSpeaker;
+
+/// What the reply has to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplyKind {
+    /// The creditor's first message, before the debtor has spoken.
+    Opening,
+    /// A counter-offer during the negotiation.
+    Counter,
+    /// Confirms the agreed number of days.
+    Agreement,
+    /// Ends a negotiation that reached its turn limit without agreement.
+    Closing,
+}
+
+/// Who said a line of the dialogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// The agent.
+    Creditor,
+    /// The person who owes.
+    Debtor,
+}
+
+/// One line of the dialogue so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DialogueLine {
+    /// Who said it.
+    pub side: Side,
+    /// What was said.
+    pub text: String,
+}
+
+/// Everything a speaker needs to phrase one reply.
+#[derive(Debug, Clone, Copy)]
+pub struct ReplyRequest<'a> {
+    /// What the reply has to do.
+    pub kind: ReplyKind,
+    /// The creditor's chosen emotion: the tone of the reply.
+    pub emotion: Emotion,
+    /// The offer the reply must state, in days.
+    pub offer_days: u32,
+    /// The debt being negotiated.
+    pub scenario: &'a Scenario,
+    /// Turn number (0 for the opening).
+    pub turn: u32,
+    /// Sampling temperature from the policy's schedule (ignored by the template speaker).
+    pub temperature: f64,
+    /// The dialogue so far, oldest first, ending with the debtor's latest line.
+    pub dialogue: &'a [DialogueLine],
+}
+
+/// Errors of a speaker; the negotiation falls back to the template speaker on any of them.
+#[derive(Debug, thiserror::Error)]
+pub enum SpeakError {
+    /// The speaker could not produce a reply at all.
+    #[error("speaker {speaker} failed: {message}")]
+    Failed {
+        /// Which speaker.
+        speaker: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Phrases replies.
+pub trait Speaker {
+    /// Short name for logs and reports ("template", "slm").
+    fn name(&self) -> &'static str;
+
+    /// The reply text for one request.
+    fn reply(&mut self, request: &ReplyRequest<'_>) -> Result<String, SpeakError>;
+}
