@@ -1,4 +1,5 @@
 //! EQ-Negotiator core.
+pub mod cli;
 pub mod decide;
 pub mod emotion;
 pub mod learned;
@@ -6,5 +7,6 @@ pub mod negotiation;
 pub mod params;
 pub mod perceive;
 pub mod scenario;
+pub mod sim;
 pub mod speak;
 pub mod track;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `eq_negotiator` command; see [`eq_negotiator::cli`].
+
+fn main() -> std::process::ExitCode {
+    eq_negotiator::cli::main()
+}

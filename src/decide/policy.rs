@@ -45,6 +45,15 @@ pub enum Strategy {
     Wsls,
 }
 
+impl std::fmt::Display for Strategy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Strategy::Hmm => "hmm",
+            Strategy::Wsls => "wsls",
+        })
+    }
+}
+
 /// The emotion chosen for the creditor's next reply and why.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EmotionChoice {

@@ -1,0 +1,149 @@
+//! `bench core`: what one turn costs, stage by stage, and whole negotiations against the
+//! scripted debtor. Prints a table; nothing here asserts a time.
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+
+use super::CliError;
+use crate::decide::{ConcessionCurve, EmotionPolicy, Pressure, check_agreement};
+use crate::emotion::Emotion;
+use crate::learned::LearnedParameters;
+use crate::negotiation::Negotiation;
+use crate::params::Params;
+use crate::perceive::{EmotionDetector, LexiconDetector, TacticDetector, read_offer};
+use crate::scenario::Scenario;
+use crate::sim::ScriptedDebtor;
+use crate::speak::TemplateSpeaker;
+use crate::track::DispositionTracker;
+
+/// What `bench` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchTarget {
+    /// Perceive, track and decide, stage by stage, and whole negotiations (no language model).
+    Core,
+}
+
+/// Runs the benchmark and prints its table.
+pub fn bench(params: &Params, target: BenchTarget, negotiations: usize) -> Result<(), CliError> {
+    if negotiations == 0 {
+        return Err(CliError::Usage("--negotiations must be at least 1".into()));
+    }
+    match target {
+        BenchTarget::Core => bench_core(params, negotiations),
+    }
+    Ok(())
+}
+
+/// Median and 95th percentile of samples, in microseconds.
+fn summary(samples: &mut [Duration]) -> (f64, f64) {
+    samples.sort_unstable();
+    let at = |q: f64| {
+        let i = ((samples.len() as f64 - 1.0) * q).round() as usize;
+        samples[i].as_secs_f64() * 1e6
+    };
+    (at(0.5), at(0.95))
+}
+
+fn bench_core(params: &Params, negotiations: usize) {
+    let today = NaiveDate::from_ymd_opt(2026, 1, 15).expect("valid date");
+    let scenario = Scenario::builtin();
+    let prior = LearnedParameters::from_prior(&params.hmm);
+
+    // Whole negotiations, timing every debtor turn; learning carries from one to the next.
+    let mut turn_times = Vec::new();
+    let mut negotiation_times = Vec::new();
+    let mut utterances = Vec::new();
+    let mut agreements = 0;
+    let mut learned = prior.clone();
+    let started = Instant::now();
+    for i in 0..negotiations {
+        let begin = Instant::now();
+        let mut debtor = ScriptedDebtor::new(&scenario, 0.35, i as u64);
+        let mut speaker = TemplateSpeaker::new(i as u64);
+        let mut negotiation = Negotiation::new(
+            params,
+            scenario.clone(),
+            &learned,
+            Box::new(LexiconDetector::new()),
+            today,
+        );
+        let mut report = negotiation.open(&mut speaker);
+        while !report.finished {
+            let line = debtor.answer(report.offer_days, report.creditor_emotion);
+            let t = Instant::now();
+            report = negotiation
+                .respond(&line, &mut speaker)
+                .expect("loop stops at the end");
+            turn_times.push(t.elapsed());
+            if utterances.len() < 2000 {
+                utterances.push(line);
+            }
+        }
+        agreements += usize::from(report.agreement.reached);
+        learned = negotiation.learned();
+        negotiation_times.push(begin.elapsed());
+    }
+    let total = started.elapsed();
+
+    // The stages alone, on the same utterances.
+    let detector = LexiconDetector::new();
+    let mut tactics = TacticDetector::new();
+    let mut tracker = DispositionTracker::new(&params.hmm, None);
+    let mut policy = EmotionPolicy::new(&params.policy, Default::default());
+    let mut curve = ConcessionCurve::new(14, 45, &params.offer);
+    let (mut lexicon, mut offers, mut tactic_times, mut hmm, mut decide) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for line in &utterances {
+        let t = Instant::now();
+        let distribution = detector.detect(line);
+        lexicon.push(t.elapsed());
+        let t = Instant::now();
+        let reading = read_offer(line, today);
+        offers.push(t.elapsed());
+        let t = Instant::now();
+        let found = tactics.observe(line, &reading);
+        tactic_times.push(t.elapsed());
+        let t = Instant::now();
+        tracker.observe(Emotion::Neutral, &distribution);
+        hmm.push(t.elapsed());
+        let t = Instant::now();
+        let choice = policy.choose(distribution.most_likely(), &tracker);
+        let pressure = if found.is_empty() {
+            Pressure::Normal
+        } else {
+            Pressure::Manipulation
+        };
+        let offer = curve.next_offer(pressure, reading.offer_days());
+        std::hint::black_box((choice, check_agreement(&reading, offer, offer, 5, 45)));
+        decide.push(t.elapsed());
+    }
+
+    println!(
+        "bench core: {negotiations} negotiations against the scripted debtor, {} debtor turns, {} agreements",
+        turn_times.len(),
+        agreements
+    );
+    println!("{:<52} {:>12} {:>12}", "measure", "median µs", "p95 µs");
+    let rows: [(&str, &mut Vec<Duration>); 7] = [
+        ("perceive: lexicon emotion", &mut lexicon),
+        ("perceive: offer reader", &mut offers),
+        ("perceive: tactics", &mut tactic_times),
+        ("track: HMM filter + online learning", &mut hmm),
+        ("decide: policy + concession + agreement", &mut decide),
+        (
+            "turn: perceive+track+decide+template+guardrails",
+            &mut turn_times,
+        ),
+        ("whole negotiation", &mut negotiation_times),
+    ];
+    for (name, samples) in rows {
+        let (median, p95) = summary(samples);
+        println!("{name:<52} {median:>12.2} {p95:>12.2}");
+    }
+    println!(
+        "{:<52} {:>12.1} ms (target per turn: under 50 µs)",
+        format!("{negotiations} negotiations, total"),
+        total.as_secs_f64() * 1e3
+    );
+}

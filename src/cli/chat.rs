@@ -1,0 +1,203 @@
+//! `chat` (a debtor on stdin) and `demo` (a scripted debtor), printed as text or JSON lines.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+use super::{CliError, DetectorKind, load_learned, save_learned, stdin_lines};
+use crate::negotiation::{Negotiation, TurnReport};
+use crate::params::Params;
+use crate::scenario::{Scenario, load_scenario};
+use crate::sim::ScriptedDebtor;
+use crate::speak::{Speaker, TemplateSpeaker};
+
+/// Arguments of `chat`.
+#[derive(Debug, clap::Args)]
+pub struct ChatArgs {
+    /// Scenario file: our YAML format or a CRAD scenarios.json; the built-in scenario if absent.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Which scenario of the file (0-based).
+    #[arg(long, default_value_t = 0)]
+    index: usize,
+    /// One JSON line per turn instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Who phrases the replies.
+    #[arg(long, value_enum, default_value_t = SpeakerKind::Template)]
+    speaker: SpeakerKind,
+    /// Emotion detector.
+    #[arg(long, value_enum, default_value_t = DetectorKind::Lexicon)]
+    detector: DetectorKind,
+    /// The date the conversation happens (YYYY-MM-DD) for phrases like "by the 15th"; today if absent.
+    #[arg(long, value_name = "DATE")]
+    today: Option<NaiveDate>,
+}
+
+/// Arguments of `demo`.
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Scenario file: our YAML format or a CRAD scenarios.json; the built-in scenario if absent.
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Which scenario of the file (0-based).
+    #[arg(long, default_value_t = 0)]
+    index: usize,
+    /// Share of its own target below which the scripted debtor will not go.
+    #[arg(long, default_value_t = 0.35)]
+    debtor_minimum: f64,
+    /// One JSON line per turn instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// The speakers available in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SpeakerKind {
+    /// Fixed phrasings per emotion: deterministic, always within the guardrails.
+    Template,
+}
+
+fn scenario(file: &Option<PathBuf>, index: usize) -> Result<Scenario, CliError> {
+    match file {
+        Some(path) => Ok(load_scenario(path, index)?),
+        None => Ok(Scenario::builtin()),
+    }
+}
+
+fn write_out(text: &str) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}")
+        .and_then(|_| out.flush())
+        .map_err(|source| CliError::Io {
+            what: "writing stdout",
+            source,
+        })
+}
+
+fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
+    if json {
+        return write_out(&serde_json::to_string(report).expect("report serialises"));
+    }
+    let mut text = String::new();
+    if let (Some(emotion), Some(distribution)) = (report.debtor_emotion, report.distribution) {
+        text.push_str(&format!(
+            "  [debtor {emotion} {:.2}",
+            distribution.get(emotion)
+        ));
+        if let Some(days) = report.debtor_offer_days {
+            text.push_str(&format!(", asks {days} days"));
+        }
+        for tactic in &report.tactics {
+            text.push_str(&format!(", {:?}: {:?}", tactic.kind, tactic.evidence));
+        }
+        text.push_str(&format!(
+            " | belief {} {:.2}]\n",
+            report.belief.most_likely(),
+            report.belief.get(report.belief.most_likely())
+        ));
+    }
+    text.push_str(&format!(
+        "  [{} -> creditor {}, offer {} days{}]\ncreditor: {}",
+        report.strategy,
+        report.creditor_emotion,
+        report.offer_days,
+        if report.fallback {
+            ", template fallback"
+        } else {
+            ""
+        },
+        report.reply
+    ));
+    if report.finished {
+        text.push_str(&match report.agreement.days {
+            Some(days) => format!("\n*** agreement: {days} days ***"),
+            None => "\n*** no agreement: turn limit reached ***".to_string(),
+        });
+    }
+    write_out(&text)
+}
+
+fn build_speaker(kind: SpeakerKind, params: &Params) -> Box<dyn Speaker> {
+    match kind {
+        SpeakerKind::Template => Box::new(TemplateSpeaker::new(params.negotiation.seed)),
+    }
+}
+
+/// A negotiation with the debtor on stdin; ends at agreement, the turn limit or end of input.
+pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
+    let scenario = scenario(&args.scenario, args.index)?;
+    let learned = load_learned(params)?;
+    let today = args
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut speaker = build_speaker(args.speaker, params);
+    let mut negotiation =
+        Negotiation::new(params, scenario, &learned, args.detector.build(), today);
+    print_turn(&negotiation.open(speaker.as_mut()), args.json)?;
+    for line in stdin_lines() {
+        let line = line?;
+        if line.trim().is_empty() {
+            tracing::info!("ignored an empty line: say something to the agent");
+            continue;
+        }
+        if !args.json {
+            write_out(&format!("debtor: {line}"))?;
+        }
+        let report = negotiation
+            .respond(&line, speaker.as_mut())
+            .expect("the loop stops when the negotiation finishes");
+        print_turn(&report, args.json)?;
+        if report.finished {
+            break;
+        }
+    }
+    save_learned(params, &negotiation.learned())
+}
+
+/// A whole negotiation against the scripted debtor, printed turn by turn.
+pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
+    if !(args.debtor_minimum.is_finite() && (0.0..=1.0).contains(&args.debtor_minimum)) {
+        return Err(CliError::Usage(format!(
+            "--debtor-minimum must be between 0 and 1, got {}",
+            args.debtor_minimum
+        )));
+    }
+    let scenario = scenario(&args.scenario, args.index)?;
+    let learned = load_learned(params)?;
+    let mut debtor = ScriptedDebtor::new(&scenario, args.debtor_minimum, params.negotiation.seed);
+    let mut speaker = TemplateSpeaker::new(params.negotiation.seed);
+    if !args.json {
+        write_out(&format!(
+            "Scenario {}: {} owes {} {} ({}), creditor target {} days.",
+            scenario.id,
+            scenario.debtor,
+            scenario.creditor,
+            crate::speak::template::format_money(scenario.balance),
+            scenario.credit_type,
+            scenario.target_days
+        ))?;
+    }
+    let today = chrono::Local::now().date_naive();
+    let mut negotiation = Negotiation::new(
+        params,
+        scenario,
+        &learned,
+        Box::new(crate::perceive::LexiconDetector::new()),
+        today,
+    );
+    let mut report = negotiation.open(&mut speaker);
+    print_turn(&report, args.json)?;
+    while !report.finished {
+        let line = debtor.answer(report.offer_days, report.creditor_emotion);
+        if !args.json {
+            write_out(&format!("debtor: {line}"))?;
+        }
+        report = negotiation
+            .respond(&line, &mut speaker)
+            .expect("the loop stops when the negotiation finishes");
+        print_turn(&report, args.json)?;
+    }
+    save_learned(params, &negotiation.learned())
+}
