@@ -380,8 +380,10 @@ mod tests {
 
     #[test]
     fn uniform_evidence_only_applies_the_transition() {
-        let mut params = HmmParams::default();
-        params.learning = false;
+        let params = HmmParams {
+            learning: false,
+            ..HmmParams::default()
+        };
         let mut t = DispositionTracker::new(&params, None);
         // With uniform evidence every state has likelihood 1/7: belief' = A^T belief.
         let expected = t.transition(Emotion::Joy).transpose() * t.belief().0;
@@ -430,8 +432,10 @@ mod tests {
 
     #[test]
     fn learning_off_keeps_counts() {
-        let mut params = HmmParams::default();
-        params.learning = false;
+        let params = HmmParams {
+            learning: false,
+            ..HmmParams::default()
+        };
         let mut t = DispositionTracker::new(&params, None);
         let before = t.counts().clone();
         t.observe(Emotion::Anger, &evidence(Emotion::Anger, 1.0));

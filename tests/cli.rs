@@ -1,0 +1,232 @@
+//! The `eq_negotiator` binary end to end: real files, real stdin and stdout, exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn binary() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_eq_negotiator"))
+}
+
+fn project(relative: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(relative)
+}
+
+fn shared_data(relative: &str) -> PathBuf {
+    let path = project("../shared/data").join(relative);
+    assert!(
+        path.exists(),
+        "{} is missing: the tests read ../shared/data beside the checkout",
+        path.display()
+    );
+    path
+}
+
+fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
+    let mut child = binary()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn classify_prints_one_json_line_per_input() {
+    let out = run_with_stdin(
+        &["classify"],
+        "I am furious, I'll see you in court\n\nI lost my job and can't afford 30 days\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["emotion"], "anger");
+    assert_eq!(lines[0]["tactics"][0]["kind"], "threat");
+    assert!(!lines[0]["tactics"][0]["evidence"].as_str().unwrap().is_empty());
+    let total: f64 = lines[1]["distribution"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_f64().unwrap())
+        .sum();
+    assert!((total - 1.0).abs() < 1e-9);
+    assert_eq!(lines[2]["emotion"], "sadness");
+    for key in ["text", "emotion", "distribution", "tactics"] {
+        assert!(lines[2].get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn chat_json_opens_negotiates_and_stops_at_agreement() {
+    let scenario = project("scenarios/default.yaml");
+    let out = run_with_stdin(
+        &[
+            "chat",
+            "--scenario",
+            scenario.to_str().unwrap(),
+            "--index",
+            "1",
+            "--json",
+            "--today",
+            "2026-11-25",
+        ],
+        "I lost my job, I need 70 days.\nThat's not enough, I want 60 days.\nOk, deal.\nthis line is never read\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let turns = json_lines(&out);
+    assert_eq!(turns.len(), 4, "opening + three turns, then the agreement ends it");
+    assert_eq!(turns[0]["turn"], 0);
+    assert_eq!(turns[0]["offer_days"], 10, "car-loan target");
+    for key in [
+        "turn",
+        "debtor_emotion",
+        "distribution",
+        "tactics",
+        "belief",
+        "strategy",
+        "creditor_emotion",
+        "offer_days",
+        "debtor_offer_days",
+        "reply",
+        "agreement",
+    ] {
+        assert!(turns[1].get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(turns[1]["debtor_offer_days"], 70);
+    assert_eq!(turns[1]["debtor_emotion"], "sadness");
+    let last = &turns[3];
+    assert_eq!(last["agreement"]["reached"], true);
+    assert_eq!(last["agreement"]["days"], turns[2]["offer_days"]);
+    let offers: Vec<u64> = turns.iter().map(|t| t["offer_days"].as_u64().unwrap()).collect();
+    assert!(offers.iter().all(|d| *d <= 40), "reservation limit 40: {offers:?}");
+}
+
+#[test]
+fn chat_reads_a_crad_scenario_and_exits_cleanly_at_end_of_input() {
+    let crad = shared_data("crad/scenarios.json");
+    let out = run_with_stdin(
+        &["chat", "--scenario", crad.to_str().unwrap(), "--index", "5", "--json"],
+        "I need 150 days\n",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let turns = json_lines(&out);
+    assert_eq!(turns.len(), 2);
+    assert_eq!(turns[1]["agreement"]["reached"], false);
+}
+
+#[test]
+fn chat_text_mode_prints_the_conversation() {
+    let out = run_with_stdin(&["chat"], "Fine, deal.\n");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("creditor: "), "{text}");
+    assert!(text.contains("debtor: Fine, deal."), "{text}");
+    assert!(text.contains("*** agreement: 14 days ***"), "{text}");
+}
+
+#[test]
+fn demo_reaches_an_agreement_within_the_reservation_limit() {
+    let out = binary().args(["demo", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let turns = json_lines(&out);
+    let last = turns.last().unwrap();
+    assert_eq!(last["agreement"]["reached"], true);
+    assert!(last["agreement"]["days"].as_u64().unwrap() <= 45);
+    assert!(turns.iter().all(|t| t["fallback"] == false));
+}
+
+#[test]
+fn bad_parameters_and_scenarios_fail_with_a_clear_message() {
+    let cases: [(&[&str], &str); 4] = [
+        (&["--set", "offer.agreement_gap_days=-1", "params"], "agreement_gap_days"),
+        (&["--set", "policy.gate_negative_count=9", "params"], "gate_negative_count"),
+        (&["--params", "/no/such.yaml", "params"], "/no/such.yaml"),
+        (&["chat", "--scenario", "/no/such/scenarios.yaml"], "/no/such/scenarios.yaml"),
+    ];
+    for (args, expected) in cases {
+        let out = binary().args(args).stdin(Stdio::null()).output().unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("error:") && err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn the_config_file_holds_exactly_the_defaults() {
+    let config = project("config/eq_negotiator.yaml");
+    let from_file = binary()
+        .args(["--params", config.to_str().unwrap(), "params"])
+        .output()
+        .unwrap();
+    let defaults = binary().arg("params").output().unwrap();
+    assert!(from_file.status.success());
+    assert_eq!(from_file.stdout, defaults.stdout);
+}
+
+#[test]
+fn every_parameter_is_documented_in_the_readme() {
+    let readme = std::fs::read_to_string(project("README.md")).unwrap();
+    let defaults = binary().arg("params").output().unwrap();
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&defaults.stdout).unwrap();
+    for (group, keys) in yaml.as_mapping().unwrap() {
+        for key in keys.as_mapping().unwrap().keys() {
+            let dotted = format!(
+                "`{}.{}`",
+                group.as_str().unwrap(),
+                key.as_str().unwrap()
+            );
+            assert!(readme.contains(&dotted), "README lacks {dotted}");
+        }
+    }
+}
+
+#[test]
+fn eval_emotion_prints_the_report_for_the_test_split() {
+    let test = shared_data("goemotions-ekman/test.tsv");
+    let out = binary()
+        .args(["eval-emotion", "--data", test.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let macro_f1 = report["macro_f1"].as_f64().unwrap();
+    assert!(macro_f1 >= 0.40, "lexicon macro-F1 {macro_f1}");
+
+    let text = binary()
+        .args(["eval-emotion", "--data", test.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    for label in ["joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral"] {
+        assert!(text.contains(label), "{text}");
+    }
+}
+
+#[test]
+fn bench_core_prints_its_table() {
+    let out = binary()
+        .args(["bench", "core", "--negotiations", "20"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("median µs"), "{text}");
+    assert!(text.contains("20 negotiations"), "{text}");
+}
