@@ -9,7 +9,7 @@
 //!    apostrophe ("dont", "cant", "im") are mapped to the apostrophe form. At most
 //!    [`MAX_TOKENS`] tokens are read, so very long text costs bounded time.
 //! 2. **Cues.** The cue table (`lexicon_words.txt`, embedded at compile time) maps phrases of one
-//!    to five tokens to evidence for one or more labels. At each position the longest phrase
+//!    to six tokens to evidence for one or more labels. At each position the longest phrase
 //!    wins, so "can't afford" (Sadness) and "don't worry" (Joy) are read as phrases before
 //!    "can't" and "don't" act as negations. A single word not in the table is retried without a
 //!    plain suffix (`-s`, `-ed`, `-ing`, `-ly`).
@@ -24,8 +24,8 @@
 //! 5. **Distribution.** Per-label prior weights (Neutral the largest) plus the evidence, through
 //!    [`EmotionDistribution::from_weights`]. No evidence gives a Neutral-leaning distribution.
 //!
-//! The priors were calibrated for macro-F1 on the GoEmotions (Ekman) dev split; on its test split
-//! the detector reaches a macro-F1 of about 0.58 (see the branch report for the exact numbers).
+//! The priors were calibrated for macro-F1 on the GoEmotions (Ekman) dev split. Measured once on
+//! its test split (5,427 Reddit comments): macro-F1 0.572, accuracy 0.642 (dev: 0.585 and 0.649).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -43,7 +43,7 @@ pub const MAX_TOKENS: usize = 2_000;
 pub const NEGATION_WINDOW: usize = 3;
 
 /// Longest phrase, in tokens, that the cue table may hold.
-const MAX_PHRASE_TOKENS: usize = 5;
+const MAX_PHRASE_TOKENS: usize = 6;
 
 /// Tokens after an intensifier or diminisher in which it still scales a cue.
 const INTENSITY_WINDOW: usize = 2;
