@@ -1,4 +1,37 @@
-//! EQ-Negotiator core.
+//! EQ-Negotiator: an on-device agent that negotiates debt repayment plans with emotional
+//! intelligence.
+//!
+//! One debtor utterance is one turn, and data flows one way through the stages; a stage never
+//! reaches back into an earlier one, and the turn loop hands each stage what it needs.
+//!
+//! - [`perceive`]: reads the utterance. [`perceive::LexiconDetector`] gives an emotion
+//!   distribution over the seven labels of [`emotion`]; [`perceive::TacticDetector`] finds threats,
+//!   victim play, cheating and stonewalling, with evidence; [`perceive::read_offer`] finds the
+//!   days offered and any acceptance. [`perceive::eval`] scores a detector on labelled data.
+//! - [`track`]: [`track::DispositionTracker`], an input-output HMM over four hidden dispositions,
+//!   filters a belief from soft emotion evidence with transitions conditioned on the agent's own
+//!   last emotion, forecasts the debtor's reaction to each emotion the agent might choose, and
+//!   learns online with Dirichlet counts.
+//! - [`decide`]: [`decide::EmotionPolicy`] picks the agent's emotion (k-of-n gate between
+//!   win-stay/lose-shift and the HMM's expected payoff); [`decide::ConcessionCurve`] picks the
+//!   offer; [`decide::check_agreement`] closes the deal; [`decide::check_reply`] is the guardrail
+//!   every reply passes.
+//! - [`speak`]: a [`speak::Speaker`] phrases the decision; [`speak::TemplateSpeaker`] is the
+//!   deterministic speaker and the fallback for any reply that fails the guardrails.
+//!
+//! Around the stages:
+//!
+//! - [`negotiation`]: [`negotiation::Negotiation`] runs the stages in order for one negotiation
+//!   and reports each turn;
+//! - [`params`]: the one parameters struct, shared by the YAML file and the command line;
+//! - [`scenario`]: our scenario format and the CRAD reader;
+//! - [`learned`]: what the agent learns across negotiations, saved atomically as versioned JSON;
+//! - [`sim`]: the scripted debtor for the demo and the benchmark;
+//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`).
+//!
+//! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
+
+#![warn(missing_docs)]
 pub mod cli;
 pub mod decide;
 pub mod emotion;

@@ -53,12 +53,21 @@ fn classify_prints_one_json_line_per_input() {
         &["classify"],
         "I am furious, I'll see you in court\n\nI lost my job and can't afford 30 days\n",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["emotion"], "anger");
     assert_eq!(lines[0]["tactics"][0]["kind"], "threat");
-    assert!(!lines[0]["tactics"][0]["evidence"].as_str().unwrap().is_empty());
+    assert!(
+        !lines[0]["tactics"][0]["evidence"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
     let total: f64 = lines[1]["distribution"]
         .as_object()
         .unwrap()
@@ -88,9 +97,17 @@ fn chat_json_opens_negotiates_and_stops_at_agreement() {
         ],
         "I lost my job, I need 70 days.\nThat's not enough, I want 60 days.\nOk, deal.\nthis line is never read\n",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let turns = json_lines(&out);
-    assert_eq!(turns.len(), 4, "opening + three turns, then the agreement ends it");
+    assert_eq!(
+        turns.len(),
+        4,
+        "opening + three turns, then the agreement ends it"
+    );
     assert_eq!(turns[0]["turn"], 0);
     assert_eq!(turns[0]["offer_days"], 10, "car-loan target");
     for key in [
@@ -113,18 +130,35 @@ fn chat_json_opens_negotiates_and_stops_at_agreement() {
     let last = &turns[3];
     assert_eq!(last["agreement"]["reached"], true);
     assert_eq!(last["agreement"]["days"], turns[2]["offer_days"]);
-    let offers: Vec<u64> = turns.iter().map(|t| t["offer_days"].as_u64().unwrap()).collect();
-    assert!(offers.iter().all(|d| *d <= 40), "reservation limit 40: {offers:?}");
+    let offers: Vec<u64> = turns
+        .iter()
+        .map(|t| t["offer_days"].as_u64().unwrap())
+        .collect();
+    assert!(
+        offers.iter().all(|d| *d <= 40),
+        "reservation limit 40: {offers:?}"
+    );
 }
 
 #[test]
 fn chat_reads_a_crad_scenario_and_exits_cleanly_at_end_of_input() {
     let crad = shared_data("crad/scenarios.json");
     let out = run_with_stdin(
-        &["chat", "--scenario", crad.to_str().unwrap(), "--index", "5", "--json"],
+        &[
+            "chat",
+            "--scenario",
+            crad.to_str().unwrap(),
+            "--index",
+            "5",
+            "--json",
+        ],
         "I need 150 days\n",
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let turns = json_lines(&out);
     assert_eq!(turns.len(), 2);
     assert_eq!(turns[1]["agreement"]["reached"], false);
@@ -143,7 +177,11 @@ fn chat_text_mode_prints_the_conversation() {
 #[test]
 fn demo_reaches_an_agreement_within_the_reservation_limit() {
     let out = binary().args(["demo", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let turns = json_lines(&out);
     let last = turns.last().unwrap();
     assert_eq!(last["agreement"]["reached"], true);
@@ -154,16 +192,28 @@ fn demo_reaches_an_agreement_within_the_reservation_limit() {
 #[test]
 fn bad_parameters_and_scenarios_fail_with_a_clear_message() {
     let cases: [(&[&str], &str); 4] = [
-        (&["--set", "offer.agreement_gap_days=-1", "params"], "agreement_gap_days"),
-        (&["--set", "policy.gate_negative_count=9", "params"], "gate_negative_count"),
+        (
+            &["--set", "offer.agreement_gap_days=-1", "params"],
+            "agreement_gap_days",
+        ),
+        (
+            &["--set", "policy.gate_negative_count=9", "params"],
+            "gate_negative_count",
+        ),
         (&["--params", "/no/such.yaml", "params"], "/no/such.yaml"),
-        (&["chat", "--scenario", "/no/such/scenarios.yaml"], "/no/such/scenarios.yaml"),
+        (
+            &["chat", "--scenario", "/no/such/scenarios.yaml"],
+            "/no/such/scenarios.yaml",
+        ),
     ];
     for (args, expected) in cases {
         let out = binary().args(args).stdin(Stdio::null()).output().unwrap();
         assert!(!out.status.success(), "{args:?} should fail");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("error:") && err.contains(expected), "{args:?}: {err}");
+        assert!(
+            err.contains("error:") && err.contains(expected),
+            "{args:?}: {err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
 }
@@ -187,11 +237,7 @@ fn every_parameter_is_documented_in_the_readme() {
     let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&defaults.stdout).unwrap();
     for (group, keys) in yaml.as_mapping().unwrap() {
         for key in keys.as_mapping().unwrap().keys() {
-            let dotted = format!(
-                "`{}.{}`",
-                group.as_str().unwrap(),
-                key.as_str().unwrap()
-            );
+            let dotted = format!("`{}.{}`", group.as_str().unwrap(), key.as_str().unwrap());
             assert!(readme.contains(&dotted), "README lacks {dotted}");
         }
     }
@@ -204,7 +250,11 @@ fn eval_emotion_prints_the_report_for_the_test_split() {
         .args(["eval-emotion", "--data", test.to_str().unwrap(), "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let macro_f1 = report["macro_f1"].as_f64().unwrap();
     assert!(macro_f1 >= 0.40, "lexicon macro-F1 {macro_f1}");
@@ -214,7 +264,9 @@ fn eval_emotion_prints_the_report_for_the_test_split() {
         .output()
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    for label in ["joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral"] {
+    for label in [
+        "joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral",
+    ] {
         assert!(text.contains(label), "{text}");
     }
 }
@@ -225,7 +277,11 @@ fn bench_core_prints_its_table() {
         .args(["bench", "core", "--negotiations", "20"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("median µs"), "{text}");
     assert!(text.contains("20 negotiations"), "{text}");
