@@ -1,7 +1,61 @@
-//! Reading repayment offers (in days) and acceptance from text (placeholder: being written).
+//! Reading repayment offers (in days), money amounts, acceptance and rejection from text.
+//!
+//! A hand-written tokenizer and a small recursive-descent reader, no regex: a typical sentence takes
+//! about a microsecond, and every step is bounded (at most [`MAX_TOKENS`] tokens are read, look-ahead
+//! and look-behind windows are a few tokens), so any input, however long or strange, is read in linear
+//! time without panicking.
+//!
+//! Decisions for ambiguous phrasings (the table test in this file pins each of them):
+//! - units: week = 7 days, fortnight = 14, month = 30, year = 365; "1.5 months" = 45, "half a month"
+//!   = 15, "a month and a half" = 45; "business/working days" are converted to calendar days
+//!   (x 7/5, rounded up: 10 business days = 14 days) because the agreement compares calendar days;
+//! - vague quantities: "a couple of" = 2, "a few" = 3 ("a few weeks" = 21); "several" is not read;
+//!   "a day"/"one day" alone are not read (idiom: "one day I will pay"), "in/within a day" is 1;
+//! - calendar phrases count days from `today`: "tomorrow" = 1; "next week" = 7; "next month" = the
+//!   same day next month (clamped to the month's end, so 28-31 days); "next year" likewise;
+//!   "(next|by|on) Friday" = the coming Friday strictly after today (1-7 days; "next Friday" is not
+//!   read as the Friday after); "end of the week" = the coming Friday (0 if today is Friday);
+//!   "end of the month", "end of next month", "end of March", "end of the year" = that last day;
+//!   "by the 15th" = the next 15th on or after today; "by March 3rd", "3 March" = the next such date
+//!   on or after today (a day the month lacks is clamped to its last day; an explicit past year is
+//!   ignored); "by March" = the 1st of March; "start of next month" = its 1st; "today" is not read;
+//! - ranges ("30 to 45 days", "30-45 days", "between 30 and 45 days", "30 or 40 days", "a week or
+//!   two") give `days` = upper end and `low` = lower end;
+//! - past references are not offers: "3 weeks ago", "30 days late/overdue", "the last 2 months";
+//! - negation: a negator shortly before the mention in the same clause ("not", "can't", "no way",
+//!   "impossible to", ...) or a rejection shortly after it ("30 days is impossible", "... is too
+//!   short", "30 days? No way") marks it `negated`. A comparator cancels the negation because the
+//!   number is then a bound the speaker insists on ("I can't do less than 60 days", "no more than 30
+//!   days"), and so does a conditional ("if I can't get 60 days ...");
+//! - money is never days: currency signs, "dollars/bucks/euros/...", "15k", "5 grand", grouped
+//!   digits ("1,500"), bare numbers of 1000 or more (except years), a number followed by a rate ("300
+//!   a month", "200 per week", "100 every two weeks": the rate's unit is not a day mention), and a
+//!   bare number after a payment verb ("I can pay 300") all go to `amounts`;
+//! - a bare number (no unit) counts as days only after an offer cue ("how about 40", "what about",
+//!   "make it 40", "let's say 40", "I can do 40", "I offer 40", "give me 40", "go with 40"), or after
+//!   "not/than/or/instead of" when the same text also has a mention with a unit ("30 days, not 40");
+//!   it must be a whole number from 1 to 365;
+//! - everything saturates at [`MAX_DAYS`] (10 years);
+//! - acceptance: "deal", "it's a deal", "you've got a deal", "I agree", "I accept", "that works",
+//!   "sounds good", "let's do that", "I can live with that", "that's fine", and a short utterance that
+//!   opens with "yes/ok/sure/fine/..." (at most four words, so "Ok, I lost my job" is not one). A cue
+//!   inside a question ("Deal?", "Is 30 days ok?") does not count. The last cue in the text wins
+//!   ("No... ok, deal" accepts). "60 days works" after a negated mention ("I can't do 30 days, but 60
+//!   days works") is a counter-offer, not an acceptance. Consumers should still check that
+//!   [`OfferReading::offer_days`], when present, is the number they proposed;
+//! - rejection (`rejects`): a negated cue ("I don't accept", "I can't agree to that", "that doesn't
+//!   work"), "no deal", "no way", a leading "no/nope/nah" (not "no problem"), "forget it", "not
+//!   happening", "unacceptable", "impossible", "out of the question", "I refuse".
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Serialize;
+
+/// The largest number of days a mention can carry (10 years); larger numbers saturate here.
+pub const MAX_DAYS: u32 = 3650;
+
+/// At most this many tokens of a text are read (a minute of speech is about 150 words), which bounds
+/// the time and memory spent on pathological input.
+pub const MAX_TOKENS: usize = 4096;
 
 /// One number of days mentioned in a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,6 +77,9 @@ pub struct OfferReading {
     pub amounts: Vec<f64>,
     /// The speaker accepts a proposal ("deal", "ok, 30 days works", "I agree").
     pub accepts: bool,
+    /// The speaker turns a proposal down ("no deal", "I can't agree to that", "that doesn't work");
+    /// never true together with `accepts` (the last cue in the text wins).
+    pub rejects: bool,
 }
 
 impl OfferReading {
@@ -34,26 +91,1973 @@ impl OfferReading {
             .find(|m| !m.negated)
             .map(|m| m.days)
     }
+
+    /// The numbers of days the speaker rejected ("not 30 days"), in text order.
+    pub fn rejected_days(&self) -> impl Iterator<Item = u32> + '_ {
+        self.mentions.iter().filter(|m| m.negated).map(|m| m.days)
+    }
 }
 
 /// Reads the day counts, money amounts and acceptance in `text`; dates are counted from `today`.
 pub fn read_offer(text: &str, today: NaiveDate) -> OfferReading {
-    let _ = today;
-    let lower = text.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let mut mentions = Vec::new();
-    for pair in words.windows(2) {
-        if let (Ok(n), true) = (pair[0].parse::<u32>(), pair[1].starts_with("day")) {
-            mentions.push(DayMention {
-                days: n,
-                low: n,
-                negated: false,
-            });
+    let toks = Tokens::new(text);
+    Reader {
+        t: &toks,
+        today,
+        mentions: Vec::new(),
+        bares: Vec::new(),
+        amounts: Vec::new(),
+    }
+    .run()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokenizer
+
+/// A number written with digits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Num {
+    value: f64,
+    /// "15th", "3rd".
+    ordinal: bool,
+    /// "15k" (already multiplied).
+    k: bool,
+    /// "1,500".
+    grouped: bool,
+    /// No decimal part.
+    int: bool,
+    /// Count of integer digits (saturating), to recognise years.
+    digits: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tok {
+    /// Lower-cased word without apostrophes ("can't" -> "cant"), as a range of `Tokens::buf`.
+    Word(u32, u32),
+    Num(Num),
+    /// A currency sign: $ € £ ¥.
+    Cur,
+    /// A hyphen or dash ("30-45", "forty-five").
+    Dash,
+    /// A slash ("200/week").
+    Per,
+    /// Punctuation that ends a clause; the ASCII character.
+    Break(u8),
+}
+
+struct Tokens {
+    buf: String,
+    toks: Vec<Tok>,
+}
+
+impl Tokens {
+    fn new(text: &str) -> Self {
+        let mut buf = String::with_capacity(text.len().min(4 * MAX_TOKENS));
+        let mut toks = Vec::with_capacity(32);
+        let bytes = text.as_bytes();
+        let mut p = 0;
+        while p < bytes.len() && toks.len() < MAX_TOKENS {
+            let b = bytes[p];
+            if b.is_ascii_digit() {
+                p = lex_number(text, p, &mut toks);
+                continue;
+            }
+            // Safe: p is always on a char boundary (we advance by whole chars).
+            let c = text[p..].chars().next().unwrap_or(' ');
+            if c.is_alphabetic() {
+                p = lex_word(text, p, &mut buf, &mut toks);
+                continue;
+            }
+            match c {
+                '$' | '€' | '£' | '¥' => toks.push(Tok::Cur),
+                '-' | '–' | '—' => toks.push(Tok::Dash),
+                '/' => toks.push(Tok::Per),
+                '&' => push_word(&mut buf, &mut toks, "and"),
+                '.' | ',' | ';' | '!' | '?' | ':' | '(' | ')' | '\n' | '%' => {
+                    toks.push(Tok::Break(c as u8))
+                }
+                _ => {}
+            }
+            p += c.len_utf8();
+        }
+        Tokens { buf, toks }
+    }
+
+    fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    fn get(&self, i: usize) -> Option<Tok> {
+        self.toks.get(i).copied()
+    }
+
+    /// The word at `i`, or "" when `i` is not a word (or out of range).
+    fn w(&self, i: usize) -> &str {
+        match self.toks.get(i) {
+            Some(Tok::Word(s, e)) => &self.buf[*s as usize..*e as usize],
+            _ => "",
         }
     }
-    OfferReading {
-        mentions,
-        amounts: Vec::new(),
-        accepts: lower.contains("deal"),
+
+    /// The word before `i` (`back` = 1 is the previous token), "" at the start.
+    fn wb(&self, i: usize, back: usize) -> &str {
+        i.checked_sub(back).map_or("", |j| self.w(j))
+    }
+
+    fn num(&self, i: usize) -> Option<Num> {
+        match self.toks.get(i) {
+            Some(Tok::Num(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn is(&self, i: usize, tok: Tok) -> bool {
+        self.toks.get(i) == Some(&tok)
+    }
+
+    /// True when `i` ends a clause: punctuation, or a word that starts a new clause.
+    fn is_break(&self, i: usize) -> bool {
+        match self.toks.get(i) {
+            Some(Tok::Break(_)) => true,
+            Some(Tok::Word(..)) => match self.w(i) {
+                "but" | "however" | "though" | "although" | "instead" | "so" | "because"
+                | "since" | "whereas" | "otherwise" => true,
+                // "... and I want 60": a new subject starts a new clause.
+                "and" => matches!(
+                    self.w(i + 1),
+                    "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "this"
+                ),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+fn push_word(buf: &mut String, toks: &mut Vec<Tok>, w: &str) {
+    let s = buf.len() as u32;
+    buf.push_str(w);
+    toks.push(Tok::Word(s, buf.len() as u32));
+}
+
+fn lex_word(text: &str, mut p: usize, buf: &mut String, toks: &mut Vec<Tok>) -> usize {
+    let start = buf.len() as u32;
+    let mut chars = text[p..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphabetic() {
+            buf.extend(c.to_lowercase());
+        } else if matches!(c, '\'' | '’' | '‘') && chars.peek().is_some_and(|n| n.is_alphabetic())
+        {
+            // Apostrophes are dropped so that "can't", "can’t" and "cant" read alike.
+        } else {
+            break;
+        }
+        p += c.len_utf8();
+        // Keep a single word bounded too (a 100 kB run of letters).
+        if buf.len() - start as usize > 64 {
+            // Skip the rest of the run without storing it.
+            for c in chars.by_ref() {
+                if !c.is_alphabetic() {
+                    break;
+                }
+                p += c.len_utf8();
+            }
+            break;
+        }
+    }
+    toks.push(Tok::Word(start, buf.len() as u32));
+    p
+}
+
+fn lex_number(text: &str, mut p: usize, toks: &mut Vec<Tok>) -> usize {
+    let b = text.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
+    let mut value = 0.0f64;
+    let mut digits: u8 = 0;
+    let mut grouped = false;
+    while digit(p) {
+        value = (value * 10.0 + f64::from(b[p] - b'0')).min(1e18);
+        digits = digits.saturating_add(1);
+        p += 1;
+        // "1,500": a comma followed by exactly three digits groups thousands.
+        if b.get(p) == Some(&b',') && digit(p + 1) && digit(p + 2) && digit(p + 3) && !digit(p + 4)
+        {
+            grouped = true;
+            p += 1;
+        }
+    }
+    let mut int = true;
+    if b.get(p) == Some(&b'.') && digit(p + 1) {
+        int = false;
+        p += 1;
+        let mut scale = 0.1;
+        while digit(p) {
+            value += f64::from(b[p] - b'0') * scale;
+            scale *= 0.1;
+            p += 1;
+        }
+    }
+    // Letters glued to the number: ordinal suffix, "k", or a unit ("30days").
+    let mut q = p;
+    while b.get(q).is_some_and(|c| c.is_ascii_alphabetic()) && q - p < 16 {
+        q += 1;
+    }
+    let suffix = text[p..q].to_ascii_lowercase();
+    let mut num = Num {
+        value,
+        ordinal: false,
+        k: false,
+        grouped,
+        int,
+        digits,
+    };
+    match suffix.as_str() {
+        "st" | "nd" | "rd" | "th" if int => {
+            num.ordinal = true;
+            p = q;
+        }
+        "k" => {
+            num.k = true;
+            num.value *= 1000.0;
+            p = q;
+        }
+        _ => {}
+    }
+    toks.push(Tok::Num(num));
+    // Any other glued letters are lexed as the next word ("30days").
+    p
+}
+
+// ---------------------------------------------------------------------------------------------
+// Word tables
+
+#[derive(Clone, Copy, PartialEq)]
+enum NumWord {
+    Ones(u32),
+    Teen(u32),
+    Tens(u32),
+}
+
+fn number_word(w: &str) -> Option<NumWord> {
+    use NumWord::*;
+    Some(match w {
+        "zero" => Ones(0),
+        "one" => Ones(1),
+        "two" => Ones(2),
+        "three" => Ones(3),
+        "four" => Ones(4),
+        "five" => Ones(5),
+        "six" => Ones(6),
+        "seven" => Ones(7),
+        "eight" => Ones(8),
+        "nine" => Ones(9),
+        "ten" => Teen(10),
+        "eleven" => Teen(11),
+        "twelve" => Teen(12),
+        "thirteen" => Teen(13),
+        "fourteen" => Teen(14),
+        "fifteen" => Teen(15),
+        "sixteen" => Teen(16),
+        "seventeen" => Teen(17),
+        "eighteen" => Teen(18),
+        "nineteen" => Teen(19),
+        "twenty" => Tens(20),
+        "thirty" => Tens(30),
+        "forty" | "fourty" => Tens(40),
+        "fifty" => Tens(50),
+        "sixty" => Tens(60),
+        "seventy" => Tens(70),
+        "eighty" => Tens(80),
+        "ninety" => Tens(90),
+        _ => return None,
+    })
+}
+
+fn ordinal_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "first" => 1,
+        "second" => 2,
+        "third" => 3,
+        "fourth" => 4,
+        "fifth" => 5,
+        "sixth" => 6,
+        "seventh" => 7,
+        "eighth" => 8,
+        "ninth" => 9,
+        "tenth" => 10,
+        "eleventh" => 11,
+        "twelfth" => 12,
+        "thirteenth" => 13,
+        "fourteenth" => 14,
+        "fifteenth" => 15,
+        "sixteenth" => 16,
+        "seventeenth" => 17,
+        "eighteenth" => 18,
+        "nineteenth" => 19,
+        "twentieth" => 20,
+        "thirtieth" => 30,
+        _ => return None,
+    })
+}
+
+/// Days per unit word.
+fn unit_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "day" | "days" | "d" => 1.0,
+        "week" | "weeks" | "wk" | "wks" => 7.0,
+        "fortnight" | "fortnights" => 14.0,
+        "month" | "months" | "mo" | "mos" | "mth" | "mths" => 30.0,
+        "year" | "years" | "yr" | "yrs" => 365.0,
+        _ => return None,
+    })
+}
+
+fn month_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "january" | "jan" => 1,
+        "february" | "feb" => 2,
+        "march" | "mar" => 3,
+        "april" | "apr" => 4,
+        "may" => 5,
+        "june" | "jun" => 6,
+        "july" | "jul" => 7,
+        "august" | "aug" => 8,
+        "september" | "sep" | "sept" => 9,
+        "october" | "oct" => 10,
+        "november" | "nov" => 11,
+        "december" | "dec" => 12,
+        _ => return None,
+    })
+}
+
+fn weekday_word(w: &str) -> Option<Weekday> {
+    Some(match w {
+        "monday" => Weekday::Mon,
+        "tuesday" => Weekday::Tue,
+        "wednesday" => Weekday::Wed,
+        "thursday" => Weekday::Thu,
+        "friday" => Weekday::Fri,
+        "saturday" => Weekday::Sat,
+        "sunday" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+/// Money words after a number, with their multiplier.
+fn money_word(w: &str) -> Option<f64> {
+    Some(match w {
+        "dollar" | "dollars" | "bucks" | "buck" | "usd" | "euro" | "euros" | "eur" | "pound"
+        | "pounds" | "gbp" | "quid" | "cad" | "aud" => 1.0,
+        "cents" | "cent" | "pence" => 0.01,
+        "grand" => 1000.0,
+        "million" => 1e6,
+        _ => return None,
+    })
+}
+
+fn is_negator(w: &str) -> bool {
+    matches!(
+        w,
+        "not"
+            | "never"
+            | "cant"
+            | "cannot"
+            | "couldnt"
+            | "wont"
+            | "dont"
+            | "doesnt"
+            | "didnt"
+            | "isnt"
+            | "arent"
+            | "wasnt"
+            | "wouldnt"
+            | "shouldnt"
+            | "aint"
+            | "unable"
+            | "impossible"
+            | "refuse"
+            | "nor"
+            | "neither"
+            | "nowhere"
+    )
+}
+
+fn is_comparator(w: &str) -> bool {
+    matches!(
+        w,
+        "than"
+            | "less"
+            | "fewer"
+            | "more"
+            | "longer"
+            | "shorter"
+            | "sooner"
+            | "earlier"
+            | "under"
+            | "over"
+            | "beyond"
+            | "below"
+            | "above"
+            | "least"
+            | "most"
+            | "max"
+            | "maximum"
+            | "min"
+            | "minimum"
+    )
+}
+
+fn clamp_days(d: f64) -> u32 {
+    if d.is_nan() || d <= 0.0 {
+        0
+    } else if d >= f64::from(MAX_DAYS) {
+        MAX_DAYS
+    } else {
+        d.round() as u32
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar helpers
+
+fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, 1)?
+        .checked_add_months(Months::new(1))?
+        .pred_opt()
+}
+
+/// The date y-m-d, with a day the month lacks clamped to its last day.
+fn clamped_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    let last = last_of_month(y, m)?;
+    NaiveDate::from_ymd_opt(y, m, d.min(last.day()))
+}
+
+fn days_until(today: NaiveDate, date: NaiveDate) -> Option<u32> {
+    let d = date.signed_duration_since(today).num_days();
+    (d >= 0).then(|| d.min(i64::from(MAX_DAYS)) as u32)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reader
+
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    days: u32,
+    low: u32,
+    start: usize,
+    end: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bare {
+    value: f64,
+    int: bool,
+    year_like: bool,
+    start: usize,
+}
+
+struct Reader<'a> {
+    t: &'a Tokens,
+    today: NaiveDate,
+    mentions: Vec<Found>,
+    bares: Vec<Bare>,
+    amounts: Vec<f64>,
+}
+
+impl Reader<'_> {
+    fn run(mut self) -> OfferReading {
+        let n = self.t.len();
+        let mut i = 0;
+        while i < n {
+            i = self.step(i).max(i + 1);
+        }
+        self.classify_bares();
+        self.mentions.sort_by_key(|m| m.start);
+        let mentions: Vec<DayMention> = self
+            .mentions
+            .iter()
+            .map(|m| DayMention {
+                days: m.days,
+                low: m.low,
+                negated: self.negated(m.start, m.end),
+            })
+            .collect();
+        let (accepts, rejects) = self.acceptance(&mentions);
+        OfferReading {
+            mentions,
+            amounts: self.amounts,
+            accepts,
+            rejects,
+        }
+    }
+
+    fn push(&mut self, low: u32, days: u32, start: usize, end: usize) {
+        let t = self.t;
+        // Past references ("3 weeks ago", "30 days late", "the last 2 months") are not offers.
+        if matches!(
+            t.w(end),
+            "ago" | "late" | "overdue" | "behind" | "old" | "earlier"
+        ) || matches!(
+            t.wb(start, 1),
+            "last" | "past" | "previous" | "recent" | "every" | "each"
+        ) {
+            return;
+        }
+        // "I've been unemployed for 3 months": a duration in the past.
+        if t.wb(start, 1) == "for"
+            && (2..8).any(|b| matches!(t.wb(start, b), "been" | "had" | "was" | "were"))
+        {
+            return;
+        }
+        let (low, days) = if low > days { (days, low) } else { (low, days) };
+        self.mentions.push(Found {
+            days,
+            low,
+            start,
+            end,
+        });
+    }
+
+    /// Reads whatever starts at token `i`; returns the index after it (or `i` when nothing did).
+    fn step(&mut self, i: usize) -> usize {
+        let t = self.t;
+        if t.is(i, Tok::Cur) {
+            if let Some((v, j)) = self.number(i + 1) {
+                let (v, j) = self.money_scale(v, j);
+                self.amounts.push(v);
+                return self.skip_rate(j);
+            }
+            return i + 1;
+        }
+        if t.w(i) == "between"
+            && let Some(j) = self.quantity(i + 1, true)
+        {
+            return j;
+        }
+        if let Some(j) = self.calendar(i) {
+            return j;
+        }
+        if let Some(j) = self.quantity(i, false) {
+            return j;
+        }
+        i
+    }
+
+    /// A number (digits or words) starting at `i`: its value and the index after it.
+    fn number(&self, i: usize) -> Option<(f64, usize)> {
+        let t = self.t;
+        if let Some(n) = t.num(i) {
+            if n.ordinal {
+                return None;
+            }
+            return Some(self.and_a_half(n.value, i + 1));
+        }
+        let mut j = i;
+        let article = matches!(t.w(j), "a" | "an");
+        if article {
+            j += 1;
+        }
+        // "half a month".
+        if !article
+            && t.w(i) == "half"
+            && matches!(t.w(i + 1), "a" | "an")
+            && unit_word(t.w(i + 2)).is_some()
+        {
+            return Some((0.5, i + 2));
+        }
+        match t.w(j) {
+            // "a week", "a month": one unit.
+            w if article && unit_word(w).is_some() => return Some((1.0, j)),
+            "couple" | "few" => {
+                let v = if t.w(j) == "couple" { 2.0 } else { 3.0 };
+                j += 1;
+                if t.w(j) == "of" {
+                    j += 1;
+                }
+                return Some((v, j));
+            }
+            "hundred" | "thousand" if article => {}
+            _ if article => return None,
+            _ => {}
+        }
+        // Word numbers: "forty-five", "a hundred and twenty", "two thousand".
+        let mut total = 0.0f64;
+        let mut cur = if article { 1.0 } else { 0.0 };
+        let mut last: Option<NumWord> = None;
+        let mut any = article;
+        let mut end = j;
+        let mut k = j;
+        while k < t.len() && k < j + 12 {
+            let w = t.w(k);
+            match (number_word(w), last) {
+                (Some(NumWord::Ones(v)), None | Some(NumWord::Tens(_))) => {
+                    cur += f64::from(v);
+                    last = Some(NumWord::Ones(v));
+                }
+                (Some(nw @ (NumWord::Teen(v) | NumWord::Tens(v))), None) => {
+                    cur += f64::from(v);
+                    last = Some(nw);
+                }
+                (Some(_), Some(_)) => break,
+                (None, _) => match w {
+                    "hundred" if cur > 0.0 => {
+                        cur *= 100.0;
+                        last = None;
+                    }
+                    "thousand" if cur > 0.0 || total == 0.0 => {
+                        total += cur.max(1.0) * 1000.0;
+                        cur = 0.0;
+                        last = None;
+                    }
+                    // "a hundred and twenty": "and" only joins a following number word.
+                    "and" if any && number_word(t.w(k + 1)).is_some() => {
+                        k += 1;
+                        continue;
+                    }
+                    // "forty-five": a dash only joins tens and ones.
+                    "" if any
+                        && t.is(k, Tok::Dash)
+                        && matches!(last, Some(NumWord::Tens(_)))
+                        && matches!(number_word(t.w(k + 1)), Some(NumWord::Ones(_))) =>
+                    {
+                        k += 1;
+                        continue;
+                    }
+                    _ => break,
+                },
+            }
+            any = true;
+            k += 1;
+            end = k;
+        }
+        if !any || end == i {
+            return None;
+        }
+        Some(self.and_a_half(total + cur, end))
+    }
+
+    /// "two and a half": adds the half.
+    fn and_a_half(&self, v: f64, j: usize) -> (f64, usize) {
+        let t = self.t;
+        if t.w(j) == "and" && t.w(j + 1) == "a" && t.w(j + 2) == "half" {
+            (v + 0.5, j + 3)
+        } else {
+            (v, j)
+        }
+    }
+
+    /// A unit (with optional adjectives) at `j`: days per unit, business flag, index after.
+    fn unit(&self, mut j: usize) -> Option<(f64, bool, usize)> {
+        let t = self.t;
+        if t.is(j, Tok::Dash) {
+            j += 1; // "a 30-day extension"
+        }
+        let mut business = false;
+        for _ in 0..2 {
+            match t.w(j) {
+                "business" | "working" | "work" => business = true,
+                "calendar" | "full" | "whole" | "more" | "extra" | "additional" | "straight"
+                | "consecutive" => {}
+                _ => break,
+            }
+            j += 1;
+        }
+        let mult = unit_word(t.w(j))?;
+        Some((mult, business, j + 1))
+    }
+
+    fn to_days(v: f64, mult: f64, business: bool) -> u32 {
+        let d = v * mult;
+        if business {
+            clamp_days((d * 7.0 / 5.0).ceil())
+        } else {
+            clamp_days(d)
+        }
+    }
+
+    /// A quantity at `i`: "45 days", "30 to 45 days", "$500", "300 a month", "a week", a date
+    /// written "3 March", or a bare number kept for later. `between` allows "30 and 45 days".
+    fn quantity(&mut self, i: usize, between: bool) -> Option<usize> {
+        let t = self.t;
+        let (v, j) = self.number(i)?;
+        let num = t.num(i);
+        // A rate: "every 2 weeks", "per 30 days" is a frequency, not a deadline.
+        let rate_before = matches!(
+            t.wb(i, 1),
+            "every" | "each" | "per" | "once" | "twice" | "thrice" | "times"
+        ) || i > 0 && t.is(i - 1, Tok::Per);
+        // Range: "30 to 45 days", "30-45 days", "30 or 40 days", "between 30 and 45 days".
+        let connector = match t.get(j) {
+            Some(Tok::Dash) => true,
+            Some(Tok::Word(..)) => match t.w(j) {
+                "to" | "or" | "till" => true,
+                "and" => between,
+                _ => false,
+            },
+            _ => false,
+        };
+        if connector
+            && let Some((v2, j2)) = self.number(j + 1)
+            && let Some((mult, business, j3)) = self.unit(j2)
+        {
+            if !rate_before {
+                self.push(
+                    Self::to_days(v, mult, business),
+                    Self::to_days(v2, mult, business),
+                    i,
+                    j3,
+                );
+            }
+            return Some(j3);
+        }
+        if let Some((mult, business, j2)) = self.unit(j) {
+            // "a month and a half", "two weeks and a half".
+            let (v, j2) = self.and_a_half(v, j2);
+            // "one day" alone is an idiom ("one day I will pay"); digits and "in a day" count.
+            let idiom = mult == 1.0
+                && v == 1.0
+                && num.is_none()
+                && !matches!(t.wb(i, 1), "in" | "within")
+                && t.w(j2) != "or";
+            if !rate_before && !idiom {
+                let days = Self::to_days(v, mult, business);
+                // "a week or two", "a month or two".
+                if t.w(j2) == "or"
+                    && let Some((v2, j3)) = self.number(j2 + 1)
+                    && self.unit(j3).is_none()
+                {
+                    let hi = Self::to_days(v2, mult, business);
+                    self.push(days, hi, i, j3);
+                    return Some(j3);
+                }
+                self.push(days, days, i, j2);
+            }
+            return Some(j2);
+        }
+        if between {
+            return None;
+        }
+        // Article forms only make sense with a unit ("a couple of weeks").
+        let is_digits = num.is_some();
+        if !is_digits && v <= 3.0 && matches!(t.w(i), "a" | "an" | "couple" | "few" | "half") {
+            return None;
+        }
+        // Money: "500 dollars", "500$", "5 grand".
+        if let Some(m) = money_word(t.w(j)) {
+            self.amounts.push(v * m);
+            return Some(self.skip_rate(j + 1));
+        }
+        if t.is(j, Tok::Cur) {
+            self.amounts.push(v);
+            return Some(self.skip_rate(j + 1));
+        }
+        // A rate after a number makes it money: "300 a month", "200 per week", "100 every 2 weeks".
+        let after_rate = self.skip_rate(j);
+        if after_rate > j {
+            self.amounts.push(v);
+            return Some(after_rate);
+        }
+        // "3 March", "3 of March".
+        if let Some(n) = num
+            && n.int
+            && (1.0..=31.0).contains(&v)
+        {
+            let mi = if t.w(j) == "of" { j + 1 } else { j };
+            if let Some(m) = month_word(t.w(mi)) {
+                return self.date(i, m, v as u32, mi + 1);
+            }
+        }
+        if t.is(j, Tok::Break(b'%')) || t.w(j) == "percent" {
+            return Some(j + 1);
+        }
+        let year_like = num.is_some_and(|n| n.int && n.digits == 4 && !n.grouped)
+            && (1900.0..=2200.0).contains(&v);
+        if num.is_some_and(|n| n.k || n.grouped) || v >= 1000.0 && !year_like {
+            self.amounts.push(v);
+            return Some(j);
+        }
+        self.bares.push(Bare {
+            value: v,
+            int: num.is_none_or(|n| n.int) && v.fract() == 0.0,
+            year_like,
+            start: i,
+        });
+        Some(j)
+    }
+
+    /// Skips a rate expression at `j` ("a month", "per week", "/week", "each month", "monthly",
+    /// "every two weeks"); returns `j` when there is none.
+    fn skip_rate(&self, j: usize) -> usize {
+        let t = self.t;
+        match t.w(j) {
+            "weekly" | "monthly" | "daily" | "yearly" | "annually" | "biweekly" | "fortnightly" => {
+                return j + 1;
+            }
+            "a" | "an" | "per" | "each" | "every" => {}
+            "" if t.is(j, Tok::Per) => {}
+            _ => return j,
+        }
+        if let Some((_, _, k)) = self.unit(j + 1) {
+            return k;
+        }
+        if matches!(t.w(j), "every" | "per")
+            && let Some((_, k)) = self.number(j + 1)
+            && let Some((_, _, k2)) = self.unit(k)
+        {
+            return k2;
+        }
+        j
+    }
+
+    /// "15 grand", "$1.5k", "$2 million" after a currency sign.
+    fn money_scale(&self, v: f64, j: usize) -> (f64, usize) {
+        match money_word(self.t.w(j)) {
+            Some(m) if m >= 1000.0 => (v * m, j + 1),
+            Some(_) => (v, j + 1),
+            None => (v, j),
+        }
+    }
+
+    /// A date in month `m`, day `d`; `j` is just after the date words (a year may follow).
+    fn date(&mut self, start: usize, m: u32, d: u32, mut j: usize) -> Option<usize> {
+        let t = self.t;
+        let mut year = None;
+        let k = if t.is(j, Tok::Break(b',')) { j + 1 } else { j };
+        if let Some(n) = t.num(k)
+            && n.int
+            && n.digits == 4
+            && (1900.0..=2200.0).contains(&n.value)
+        {
+            year = Some(n.value as i32);
+            j = k + 1;
+        }
+        let today = self.today;
+        let days = match year {
+            Some(y) => clamped_date(y, m, d).and_then(|date| days_until(today, date)),
+            None => clamped_date(today.year(), m, d)
+                .filter(|date| *date >= today)
+                .or_else(|| clamped_date(today.year().checked_add(1)?, m, d))
+                .and_then(|date| days_until(today, date)),
+        };
+        if let Some(days) = days {
+            self.push(days, days, start, j);
+        }
+        Some(j)
+    }
+
+    /// The next day-of-month `d` on or after today (clamped in short months).
+    fn day_of_month(&self, d: u32) -> Option<u32> {
+        let today = self.today;
+        for k in 0..2 {
+            let first = today.with_day(1)?.checked_add_months(Months::new(k))?;
+            let date = clamped_date(first.year(), first.month(), d)?;
+            if date >= today {
+                return days_until(today, date);
+            }
+        }
+        None
+    }
+
+    fn weekday_days(&self, wd: Weekday) -> u32 {
+        let from = self.today.weekday().num_days_from_monday();
+        let to = wd.num_days_from_monday();
+        match (to + 7 - from) % 7 {
+            0 => 7,
+            d => d,
+        }
+    }
+
+    fn months_ahead_same_day(&self, months: u32) -> Option<u32> {
+        let date = self.today.checked_add_months(Months::new(months))?;
+        days_until(self.today, date)
+    }
+
+    fn end_of_month_ahead(&self, months: u32) -> Option<u32> {
+        let first = self
+            .today
+            .with_day(1)?
+            .checked_add_months(Months::new(months))?;
+        days_until(self.today, last_of_month(first.year(), first.month())?)
+    }
+
+    /// Calendar phrases starting at `i`.
+    fn calendar(&mut self, i: usize) -> Option<usize> {
+        let t = self.t;
+        let w = t.w(i);
+        let one = |s: &mut Self, days: Option<u32>, end: usize| {
+            if let Some(d) = days {
+                s.push(d, d, i, end);
+            }
+            Some(end)
+        };
+        // Ordinal dates: "the 15th", "15th of March", "the 1st of next month".
+        let ord = match t.num(i) {
+            Some(n) if n.ordinal && (1.0..=31.0).contains(&n.value) => {
+                Some((n.value as u32, i + 1))
+            }
+            Some(_) => None,
+            None => self.ordinal_words(i),
+        };
+        if let Some((d, j)) = ord {
+            return self.ordinal_date(i, d, j);
+        }
+        match w {
+            "tomorrow" => one(self, Some(1), i + 1),
+            "day" if t.w(i + 1) == "after" && t.w(i + 2) == "tomorrow" => one(self, Some(2), i + 3),
+            "next" | "this" | "coming" => {
+                let this = w == "this";
+                match t.w(i + 1) {
+                    "week" if !this => one(self, Some(7), i + 2),
+                    "week" => {
+                        let d = self.end_of_week();
+                        one(self, Some(d), i + 2)
+                    }
+                    "month" if !this => {
+                        let d = self.months_ahead_same_day(1);
+                        one(self, d, i + 2)
+                    }
+                    "year" if !this => {
+                        let d = self.months_ahead_same_day(12);
+                        one(self, d, i + 2)
+                    }
+                    other => {
+                        let d = self.weekday_days(weekday_word(other)?);
+                        one(self, Some(d), i + 2)
+                    }
+                }
+            }
+            "end" => self.end_of(i),
+            // "mid-April", "mid next month", "mid-month": the 15th.
+            "mid" | "middle" => {
+                let mut k = i + 1;
+                if t.is(k, Tok::Dash) || t.w(k) == "of" {
+                    k += 1;
+                }
+                if t.w(k) == "the" {
+                    k += 1;
+                }
+                if let Some(m) = month_word(t.w(k)) {
+                    return self.date(i, m, 15, k + 1);
+                }
+                let (ahead, end) = match (t.w(k), t.w(k + 1)) {
+                    ("month", _) => (0, k + 1),
+                    ("next", "month") => (1, k + 2),
+                    _ => return None,
+                };
+                let today = self.today;
+                let d = today
+                    .with_day(1)
+                    .and_then(|f| f.checked_add_months(Months::new(ahead)))
+                    .and_then(|f| f.with_day(15))
+                    .map(|f| {
+                        if f < today {
+                            f.checked_add_months(Months::new(1)).unwrap_or(f)
+                        } else {
+                            f
+                        }
+                    })
+                    .and_then(|f| days_until(today, f));
+                one(self, d, end)
+            }
+            "month" if t.w(i + 1) == "end" => {
+                let d = self.end_of_month_ahead(0);
+                one(self, d, i + 2)
+            }
+            "beginning" | "start"
+                if t.w(i + 1) == "of" && t.w(i + 2) == "next" && t.w(i + 3) == "month" =>
+            {
+                let today = self.today;
+                let d = today
+                    .with_day(1)
+                    .and_then(|f| f.checked_add_months(Months::new(1)))
+                    .and_then(|f| days_until(today, f));
+                one(self, d, i + 4)
+            }
+            _ => {
+                if let Some(wd) = weekday_word(w) {
+                    if matches!(t.wb(i, 1), "last" | "past") {
+                        return Some(i + 1);
+                    }
+                    let d = self.weekday_days(wd);
+                    return one(self, Some(d), i + 1);
+                }
+                if let Some(m) = month_word(w) {
+                    return self.month_first(i, m);
+                }
+                None
+            }
+        }
+    }
+
+    /// "the fifteenth", "the twenty-first" (only after "the", where an ordinal word is a date).
+    fn ordinal_words(&self, i: usize) -> Option<(u32, usize)> {
+        let t = self.t;
+        if t.wb(i, 1) != "the" {
+            return None;
+        }
+        if let Some(d) = ordinal_word(t.w(i)) {
+            return Some((d, i + 1));
+        }
+        let tens = match t.w(i) {
+            "twenty" => 20,
+            "thirty" => 30,
+            _ => return None,
+        };
+        let k = if t.is(i + 1, Tok::Dash) { i + 2 } else { i + 1 };
+        match ordinal_word(t.w(k)) {
+            Some(d) if d < 10 && tens + d <= 31 => Some((tens + d, k + 1)),
+            _ => None,
+        }
+    }
+
+    fn ordinal_date(&mut self, i: usize, d: u32, j: usize) -> Option<usize> {
+        let t = self.t;
+        // "15th of March", "15th March".
+        let (mi, after) = if t.w(j) == "of" {
+            (j + 1, j + 2)
+        } else {
+            (j, j + 1)
+        };
+        if let Some(m) = month_word(t.w(mi)) {
+            return self.date(i, m, d, after);
+        }
+        // "the 1st of next month", "the 15th of this month".
+        if t.w(j) == "of" && t.w(j + 2) == "month" {
+            let ahead = match t.w(j + 1) {
+                "next" => 1,
+                "this" | "the" => 0,
+                _ => return Some(j),
+            };
+            let today = self.today;
+            let days = today
+                .with_day(1)
+                .and_then(|f| f.checked_add_months(Months::new(ahead)))
+                .and_then(|f| clamped_date(f.year(), f.month(), d))
+                .and_then(|date| days_until(today, date));
+            if let Some(days) = days {
+                self.push(days, days, i, j + 3);
+            }
+            return Some(j + 3);
+        }
+        // A lone ordinal is a date only where it reads as one: "by the 15th", "on the 2nd", and
+        // not "my 2nd job" or "the 3rd time".
+        let before = matches!(
+            t.wb(i, 1),
+            "the" | "by" | "on" | "before" | "until" | "till"
+        );
+        let after_ok = match t.get(j) {
+            None | Some(Tok::Break(_)) => true,
+            Some(Tok::Word(..)) => matches!(
+                t.w(j),
+                "of" | "at"
+                    | "and"
+                    | "or"
+                    | "but"
+                    | "then"
+                    | "latest"
+                    | "so"
+                    | "if"
+                    | "i"
+                    | "we"
+                    | "is"
+                    | "works"
+                    | "would"
+                    | "will"
+                    | "please"
+                    | "it"
+                    | "that"
+                    | "this"
+                    | "next"
+                    | "as"
+                    | "deadline"
+                    | "okay"
+                    | "ok"
+                    | "fine"
+                    | "for"
+            ),
+            _ => false,
+        };
+        if before
+            && after_ok
+            && let Some(days) = self.day_of_month(d)
+        {
+            self.push(days, days, i, j);
+        }
+        Some(j)
+    }
+
+    /// The coming Friday, 0 when today is Friday ("by the end of the week").
+    fn end_of_week(&self) -> u32 {
+        let from = self.today.weekday().num_days_from_monday();
+        (Weekday::Fri.num_days_from_monday() + 7 - from) % 7
+    }
+
+    /// "end of the month", "end of next month", "end of March", "end of the week/year".
+    fn end_of(&mut self, i: usize) -> Option<usize> {
+        let t = self.t;
+        if t.w(i + 1) != "of" {
+            return None;
+        }
+        let mut k = i + 2;
+        if matches!(t.w(k), "the" | "this") {
+            k += 1;
+        }
+        let next = t.w(k) == "next";
+        if next {
+            k += 1;
+        }
+        let today = self.today;
+        let days = match t.w(k) {
+            "month" => self.end_of_month_ahead(u32::from(next)),
+            "week" => Some(self.end_of_week() + if next { 7 } else { 0 }),
+            "year" => {
+                let y = today.year().checked_add(i32::from(next))?;
+                NaiveDate::from_ymd_opt(y, 12, 31).and_then(|d| days_until(today, d))
+            }
+            w => {
+                let m = month_word(w)?;
+                let this_year = last_of_month(today.year(), m)?;
+                let date = if this_year >= today {
+                    this_year
+                } else {
+                    last_of_month(today.year().checked_add(1)?, m)?
+                };
+                days_until(today, date)
+            }
+        };
+        if let Some(d) = days {
+            self.push(d, d, i, k + 1);
+        }
+        Some(k + 1)
+    }
+
+    /// A month name first: "March 3rd", "March the 3rd", "by March" (the 1st).
+    fn month_first(&mut self, i: usize, m: u32) -> Option<usize> {
+        let t = self.t;
+        let mut k = i + 1;
+        if t.w(k) == "the" {
+            k += 1;
+        }
+        let day = match t.num(k) {
+            Some(n) if n.int && (1.0..=31.0).contains(&n.value) => Some((n.value as u32, k + 1)),
+            _ => self.ordinal_words(k),
+        };
+        if let Some((d, j)) = day {
+            return self.date(i, m, d, j);
+        }
+        // "may" and "march" are also verbs: without a day number they are not dates.
+        if matches!(t.w(i), "may" | "march" | "mar") {
+            return None;
+        }
+        if matches!(t.wb(i, 1), "by" | "before" | "until" | "till") {
+            return self.date(i, m, 1, i + 1);
+        }
+        None
+    }
+
+    /// Decides what the bare numbers were, now that all unit mentions are known.
+    fn classify_bares(&mut self) {
+        let t = self.t;
+        let has_units = !self.mentions.is_empty();
+        for b in std::mem::take(&mut self.bares) {
+            if b.year_like {
+                continue;
+            }
+            // Skip filler words between the cue and the number: "how about maybe 40".
+            let mut k = b.start;
+            let mut filler = false;
+            while matches!(
+                t.wb(k, 1),
+                "maybe" | "just" | "like" | "perhaps" | "only" | "even"
+            ) {
+                k -= 1;
+                filler = true;
+            }
+            let (p1, p2) = (t.wb(k, 1), t.wb(k, 2));
+            let payment = |w: &str| {
+                matches!(
+                    w,
+                    "pay"
+                        | "paying"
+                        | "pays"
+                        | "paid"
+                        | "send"
+                        | "sending"
+                        | "sent"
+                        | "owe"
+                        | "owed"
+                        | "owes"
+                        | "afford"
+                        | "borrowed"
+                        | "deposit"
+                        | "transfer"
+                        | "transferred"
+                        | "wire"
+                        | "wired"
+                        | "earn"
+                        | "earned"
+                        | "spend"
+                        | "spent"
+                        | "payment"
+                        | "payments"
+                        | "installment"
+                        | "installments"
+                        | "balance"
+                        | "debt"
+                        | "loan"
+                )
+            };
+            if payment(p1) || payment(p2) && matches!(p1, "you" | "of" | "off" | "about" | "around")
+            {
+                self.amounts.push(b.value);
+                continue;
+            }
+            let offer_cue = matches!(
+                p1,
+                "about" | "do" | "say" | "offer" | "offering" | "propose" | "proposing" | "suggest"
+            ) || (p1 == "it" && p2 == "make")
+                || (p1 == "me" && p2 == "give")
+                || (p1 == "with" && p2 == "go");
+            // "30 days, maybe 60", "I need 90", "30 days, not 40": with a unit mention nearby
+            // the bare number is a number of days too.
+            let echo_cue = has_units
+                && (filler
+                    || matches!(p1, "not" | "than" | "or" | "need" | "want")
+                    || (p1 == "of" && p2 == "instead"));
+            if (offer_cue || echo_cue) && b.int && (1.0..=365.0).contains(&b.value) {
+                let d = b.value as u32;
+                self.mentions.push(Found {
+                    days: d,
+                    low: d,
+                    start: b.start,
+                    end: b.start + 1,
+                });
+            } else if offer_cue && b.value > 365.0 {
+                self.amounts.push(b.value);
+            }
+        }
+    }
+
+    /// Whether the mention at tokens `start..end` is rejected by the speaker.
+    fn negated(&self, start: usize, end: usize) -> bool {
+        let t = self.t;
+        // "instead of 30", "rather than 30": the number is the one being replaced.
+        if matches!(
+            (t.wb(start, 2), t.wb(start, 1)),
+            ("instead", "of") | ("rather", "than")
+        ) {
+            return true;
+        }
+        // Conditionals and comparators anywhere earlier in the clause cancel a negation.
+        let mut k = start;
+        let mut steps = 0;
+        let mut comparator = false;
+        let mut pre = false;
+        while k > 0 && steps < 30 {
+            k -= 1;
+            steps += 1;
+            if t.is_break(k) {
+                break;
+            }
+            let w = t.w(k);
+            if matches!(w, "if" | "unless" | "whether") {
+                return false;
+            }
+            if steps <= 7 {
+                if is_comparator(w) && !pre {
+                    comparator = true;
+                }
+                let no = w == "no" && (matches!(t.w(k + 1), "way" | "to") || k + 1 == start);
+                if (is_negator(w) || no) && !pre {
+                    pre = true;
+                }
+            }
+        }
+        if pre {
+            return !comparator;
+        }
+        // After the mention: "30 days is impossible", "... is too short", "30 days? No way".
+        let n = t.len();
+        let mut k = end;
+        if t.is(k, Tok::Break(b'?')) {
+            k += 1;
+        }
+        let stop = (k + 6).min(n);
+        while k < stop {
+            if t.is_break(k) {
+                return false;
+            }
+            let w = t.w(k);
+            match w {
+                "impossible" | "unrealistic" | "ridiculous" | "unreasonable" | "unacceptable"
+                | "absurd" | "insane" | "crazy" | "joke" | "laughable" | "unworkable"
+                | "unaffordable" | "undoable" | "impractical" => return true,
+                "too" => {
+                    return matches!(
+                        t.w(k + 1),
+                        "short"
+                            | "soon"
+                            | "fast"
+                            | "quick"
+                            | "tight"
+                            | "little"
+                            | "early"
+                            | "long"
+                            | "much"
+                            | "far"
+                            | "few"
+                            | "many"
+                    );
+                }
+                "out" if t.w(k + 1) == "of" && t.w(k + 3) == "question" => return true,
+                "works" | "work" | "fine" | "ok" | "okay" | "good" | "great" | "acceptable"
+                | "possible" | "doable" | "suits" | "perfect" => return false,
+                _ if is_negator(w) || w == "no" => {
+                    // "30 days not 60": the negator belongs to the next number.
+                    if t.num(k + 1).is_some() || number_word(t.w(k + 1)).is_some() {
+                        return false;
+                    }
+                    // "30 days is not a problem" / "no problem".
+                    let benign = (k + 1..(k + 4).min(n))
+                        .any(|j| matches!(t.w(j), "problem" | "issue" | "worries"));
+                    return !benign;
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+        false
+    }
+
+    /// For each token, whether the next punctuation after it is a question mark (one backward
+    /// pass, so that checking cues stays linear).
+    fn question_flags(&self) -> Vec<bool> {
+        let t = self.t;
+        let mut flags = vec![false; t.len()];
+        let mut q = false;
+        for i in (0..t.len()).rev() {
+            flags[i] = q;
+            if let Some(Tok::Break(c)) = t.get(i) {
+                q = c == b'?';
+            }
+        }
+        flags
+    }
+
+    /// A negator within three tokens before `i`, in the same clause.
+    fn negated_cue(&self, i: usize) -> bool {
+        let t = self.t;
+        let mut k = i;
+        for _ in 0..3 {
+            if k == 0 {
+                break;
+            }
+            k -= 1;
+            if t.is_break(k) {
+                break;
+            }
+            if is_negator(t.w(k)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn clause_start(&self, i: usize) -> bool {
+        i == 0 || self.t.is_break(i - 1)
+    }
+
+    /// Acceptance and rejection cues; the last one in the text wins.
+    fn acceptance(&self, mentions: &[DayMention]) -> (bool, bool) {
+        #[derive(Clone, Copy, PartialEq)]
+        enum Cue {
+            Accept,
+            /// An acceptance whose subject is a number of days ("60 days works").
+            AcceptDays,
+            Reject,
+        }
+        let t = self.t;
+        let n = t.len();
+        let subject = |w: &str| {
+            matches!(
+                w,
+                "that"
+                    | "thats"
+                    | "it"
+                    | "its"
+                    | "this"
+                    | "which"
+                    | "day"
+                    | "days"
+                    | "week"
+                    | "weeks"
+                    | "month"
+                    | "months"
+                    | "date"
+                    | "plan"
+                    | "offer"
+                    | "both"
+                    | "fortnight"
+            )
+        };
+        let day_subject = |w: &str| {
+            matches!(
+                w,
+                "day" | "days" | "week" | "weeks" | "month" | "months" | "fortnight"
+            )
+        };
+        let question = self.question_flags();
+        let mut last: Option<Cue> = None;
+        let mut words = 0;
+        for (i, &in_question) in question.iter().enumerate() {
+            if matches!(t.get(i), Some(Tok::Word(..) | Tok::Num(_))) {
+                words += 1;
+            }
+            let w = t.w(i);
+            if w.is_empty() {
+                continue;
+            }
+            let neg = || self.negated_cue(i);
+            let cue = match w {
+                "deal" => {
+                    let (p1, p2) = (t.wb(i, 1), t.wb(i, 2));
+                    if p1 == "no" || (p1 == "a" && p2 == "not") {
+                        Some(Cue::Reject)
+                    } else if p1 == "a"
+                        && matches!(p2, "its" | "thats" | "got" | "have" | "gotta" | "is")
+                    {
+                        Some(if neg() { Cue::Reject } else { Cue::Accept })
+                    } else if self.clause_start(i)
+                        && !matches!(t.w(i + 1), "with" | "breaker" | "is" | "was" | "s")
+                    {
+                        Some(Cue::Accept)
+                    } else {
+                        None
+                    }
+                }
+                "agree" | "agreed" | "accept" | "accepted" => {
+                    let p1 = t.wb(i, 1);
+                    let subj = self.clause_start(i)
+                        || matches!(
+                            p1,
+                            "i" | "we"
+                                | "ill"
+                                | "can"
+                                | "will"
+                                | "would"
+                                | "do"
+                                | "happily"
+                                | "gladly"
+                                | "fully"
+                                | "then"
+                                | "totally"
+                                | "completely"
+                        )
+                        || is_negator(p1);
+                    subj.then_some(if neg() { Cue::Reject } else { Cue::Accept })
+                }
+                "works" | "work" => {
+                    // The subject, skipping negators and modals: "that doesn't work".
+                    let mut k = i;
+                    let mut s = "";
+                    for _ in 0..3 {
+                        if k == 0 || t.is_break(k - 1) {
+                            break;
+                        }
+                        k -= 1;
+                        let p = t.w(k);
+                        if is_negator(p)
+                            || matches!(
+                                p,
+                                "would"
+                                    | "will"
+                                    | "should"
+                                    | "could"
+                                    | "can"
+                                    | "might"
+                                    | "really"
+                                    | "totally"
+                                    | "also"
+                                    | "do"
+                                    | "does"
+                            )
+                        {
+                            continue;
+                        }
+                        s = p;
+                        break;
+                    }
+                    let for_me = t.w(i + 1) == "for" && matches!(t.w(i + 2), "me" | "us");
+                    if w == "work"
+                        && !neg()
+                        && !for_me
+                        && !matches!(
+                            t.wb(i, 1),
+                            "would" | "will" | "should" | "could" | "can" | "might"
+                        )
+                    {
+                        None
+                    } else if subject(s) || for_me {
+                        Some(if neg() {
+                            Cue::Reject
+                        } else if day_subject(s) {
+                            Cue::AcceptDays
+                        } else {
+                            Cue::Accept
+                        })
+                    } else {
+                        None
+                    }
+                }
+                "sounds" | "sound" => match t.w(i + 1) {
+                    "good" | "great" | "fine" | "fair" | "reasonable" | "ok" | "okay"
+                    | "perfect" | "acceptable" => {
+                        Some(if neg() { Cue::Reject } else { Cue::Accept })
+                    }
+                    "like" if t.w(i + 2) == "a" && matches!(t.w(i + 3), "plan" | "deal") => {
+                        Some(if neg() { Cue::Reject } else { Cue::Accept })
+                    }
+                    _ => None,
+                },
+                "lets" => match (t.w(i + 1), t.w(i + 2)) {
+                    ("not", _) => Some(Cue::Reject),
+                    ("do", "it" | "that" | "this") | ("go", "with" | "for") => Some(Cue::Accept),
+                    ("do", _) if t.num(i + 2).is_some() => Some(Cue::Accept),
+                    _ => None,
+                },
+                "fine" | "ok" | "okay" | "good" | "great" | "acceptable" | "perfect"
+                | "reasonable" | "fair" | "alright" => {
+                    let p1 = t.wb(i, 1);
+                    let p1 = if p1 == "not" || p1 == "really" || p1 == "very" || p1 == "totally" {
+                        t.wb(i, 2)
+                    } else {
+                        p1
+                    };
+                    let has_subject = matches!(p1, "thats" | "its")
+                        || (matches!(p1, "is" | "be" | "seems" | "looks" | "are")
+                            && (2..5).any(|b| subject(t.wb(i, b))));
+                    if w == "fair" && t.w(i + 1) == "enough" {
+                        Some(Cue::Accept)
+                    } else if has_subject {
+                        let days = (2..5).any(|b| day_subject(t.wb(i, b)));
+                        Some(if neg() {
+                            Cue::Reject
+                        } else if days {
+                            Cue::AcceptDays
+                        } else {
+                            Cue::Accept
+                        })
+                    } else if w == "acceptable" && neg() {
+                        Some(Cue::Reject)
+                    } else {
+                        None
+                    }
+                }
+                "live"
+                    if t.w(i + 1) == "with"
+                        && matches!(
+                            t.wb(i, 1),
+                            "can" | "could" | "cant" | "couldnt" | "cannot"
+                        ) =>
+                {
+                    Some(if neg() { Cue::Reject } else { Cue::Accept })
+                }
+                "take"
+                    if t.w(i + 1) == "it"
+                        && matches!(t.wb(i, 1), "ill" | "will")
+                        && matches!(t.get(i + 2), None | Some(Tok::Break(_))) =>
+                {
+                    Some(if neg() { Cue::Reject } else { Cue::Accept })
+                }
+                "happy" if t.w(i + 1) == "with" => {
+                    Some(if neg() { Cue::Reject } else { Cue::Accept })
+                }
+                "no" | "nope" | "nah" if i == 0 => {
+                    if matches!(
+                        t.w(1),
+                        "problem" | "worries" | "doubt" | "question" | "more" | "less" | "later"
+                    ) {
+                        None
+                    } else {
+                        Some(Cue::Reject)
+                    }
+                }
+                "no" if t.w(i + 1) == "way" => Some(Cue::Reject),
+                "forget" if t.w(i + 1) == "it" => Some(Cue::Reject),
+                "happening" if t.wb(i, 1) == "not" => Some(Cue::Reject),
+                "refuse" | "reject" | "decline" if matches!(t.wb(i, 1), "i" | "we") => {
+                    Some(Cue::Reject)
+                }
+                "unacceptable" | "impossible" if !neg() => Some(Cue::Reject),
+                "possible" if neg() => Some(Cue::Reject),
+                "question" if t.wb(i, 1) == "the" && t.wb(i, 2) == "of" && t.wb(i, 3) == "out" => {
+                    Some(Cue::Reject)
+                }
+                "absolutely" if t.w(i + 1) == "not" => Some(Cue::Reject),
+                _ => None,
+            };
+            if let Some(c) = cue
+                && !in_question
+            {
+                last = Some(c);
+            }
+        }
+        // A short reply opening with "yes/ok/sure" accepts ("Yes.", "Ok, sure", "Sounds fine").
+        if last.is_none()
+            && words <= 4
+            && matches!(
+                t.w(0),
+                "yes"
+                    | "yeah"
+                    | "yep"
+                    | "yup"
+                    | "ok"
+                    | "okay"
+                    | "sure"
+                    | "alright"
+                    | "fine"
+                    | "agreed"
+                    | "absolutely"
+                    | "definitely"
+                    | "certainly"
+                    | "done"
+                    | "accepted"
+            )
+            && !question.first().copied().unwrap_or(false)
+            && !(0..n).any(|k| is_negator(t.w(k)))
+        {
+            last = Some(Cue::Accept);
+        }
+        match last {
+            Some(Cue::Accept) => (true, false),
+            Some(Cue::AcceptDays) => (!mentions.iter().any(|m| m.negated), false),
+            Some(Cue::Reject) => (false, true),
+            None => (false, false),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A Monday, so weekday phrases are easy to check by hand.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 3, 10).unwrap()
+    }
+
+    /// (days, low, negated)
+    type M = (u32, u32, bool);
+
+    struct Case {
+        text: &'static str,
+        mentions: &'static [M],
+        accepts: bool,
+        rejects: bool,
+        amounts: &'static [f64],
+    }
+
+    const fn c(
+        text: &'static str,
+        mentions: &'static [M],
+        accepts: bool,
+        rejects: bool,
+        amounts: &'static [f64],
+    ) -> Case {
+        Case {
+            text,
+            mentions,
+            accepts,
+            rejects,
+            amounts,
+        }
+    }
+
+    const N: bool = false;
+    const Y: bool = true;
+
+    const TABLE: &[Case] = &[
+        // Digits and number words.
+        c("I can pay in 45 days.", &[(45, 45, N)], N, N, &[]),
+        c("forty-five days", &[(45, 45, N)], N, N, &[]),
+        c("Forty five days would be better", &[(45, 45, N)], N, N, &[]),
+        c("a hundred and twenty days", &[(120, 120, N)], N, N, &[]),
+        c("I need ninety days", &[(90, 90, N)], N, N, &[]),
+        c("Give me a couple of weeks", &[(14, 14, N)], N, N, &[]),
+        c("just a few days more", &[(3, 3, N)], N, N, &[]),
+        c("a few more weeks", &[(21, 21, N)], N, N, &[]),
+        c("I'll pay within 30days", &[(30, 30, N)], N, N, &[]),
+        c("a 60-day extension", &[(60, 60, N)], N, N, &[]),
+        // Units.
+        c("six weeks", &[(42, 42, N)], N, N, &[]),
+        c("two months", &[(60, 60, N)], N, N, &[]),
+        c("a fortnight", &[(14, 14, N)], N, N, &[]),
+        c("in a week", &[(7, 7, N)], N, N, &[]),
+        c("give me a month", &[(30, 30, N)], N, N, &[]),
+        c("half a month", &[(15, 15, N)], N, N, &[]),
+        c("a month and a half", &[(45, 45, N)], N, N, &[]),
+        c("two and a half weeks", &[(18, 18, N)], N, N, &[]),
+        c("a year", &[(365, 365, N)], N, N, &[]),
+        c("1.5 months", &[(45, 45, N)], N, N, &[]),
+        c("10 business days", &[(14, 14, N)], N, N, &[]),
+        c("3 wks", &[(21, 21, N)], N, N, &[]),
+        // Calendar phrases (today is Monday 2025-03-10).
+        c("I'll pay by the 15th", &[(5, 5, N)], N, N, &[]),
+        c("by the 5th", &[(26, 26, N)], N, N, &[]),
+        c("by the end of the month", &[(21, 21, N)], N, N, &[]),
+        c("end of next month", &[(51, 51, N)], N, N, &[]),
+        c("by next Friday", &[(4, 4, N)], N, N, &[]),
+        c("on Monday", &[(7, 7, N)], N, N, &[]),
+        c("by March 3rd", &[(358, 358, N)], N, N, &[]),
+        c("3 April", &[(24, 24, N)], N, N, &[]),
+        c("the 3rd of April", &[(24, 24, N)], N, N, &[]),
+        c("April 30, 2025", &[(51, 51, N)], N, N, &[]),
+        c("March 1, 2025", &[], N, N, &[]),
+        c("tomorrow", &[(1, 1, N)], N, N, &[]),
+        c("the day after tomorrow", &[(2, 2, N)], N, N, &[]),
+        c("next week", &[(7, 7, N)], N, N, &[]),
+        c("next month", &[(31, 31, N)], N, N, &[]),
+        c("by the end of the week", &[(4, 4, N)], N, N, &[]),
+        c("at the start of next month", &[(22, 22, N)], N, N, &[]),
+        c("by April", &[(22, 22, N)], N, N, &[]),
+        c("by the fifteenth", &[(5, 5, N)], N, N, &[]),
+        c("the 1st of next month", &[(22, 22, N)], N, N, &[]),
+        c("end of the year", &[(296, 296, N)], N, N, &[]),
+        c("This is my 2nd job", &[], N, N, &[]),
+        c("I may pay you", &[], N, N, &[]),
+        // Ranges.
+        c("30 to 45 days", &[(45, 30, N)], N, N, &[]),
+        c("30-45 days", &[(45, 30, N)], N, N, &[]),
+        c("between 30 and 45 days", &[(45, 30, N)], N, N, &[]),
+        c("30 or 40 days", &[(40, 30, N)], N, N, &[]),
+        c("two to three months", &[(90, 60, N)], N, N, &[]),
+        c("a week or two", &[(14, 7, N)], N, N, &[]),
+        // Negation.
+        c("not 30 days", &[(30, 30, Y)], N, N, &[]),
+        c("30 days is impossible", &[(30, 30, Y)], N, Y, &[]),
+        c("I can't do 30 days", &[(30, 30, Y)], N, N, &[]),
+        c("No way I can pay in 30 days", &[(30, 30, Y)], N, Y, &[]),
+        c(
+            "I can't do 30 days, but 60 days works",
+            &[(30, 30, Y), (60, 60, N)],
+            N,
+            N,
+            &[],
+        ),
+        c("30 days? No way.", &[(30, 30, Y)], N, Y, &[]),
+        c(
+            "30 days is too short, I need 60 days",
+            &[(30, 30, Y), (60, 60, N)],
+            N,
+            N,
+            &[],
+        ),
+        c("I can't do less than 60 days", &[(60, 60, N)], N, N, &[]),
+        c("If I can't get 60 days I'm done", &[(60, 60, N)], N, N, &[]),
+        c("30 days is not a problem", &[(30, 30, N)], N, N, &[]),
+        c("45 days, not 30", &[(45, 45, N), (30, 30, Y)], N, N, &[]),
+        // Money is not days.
+        c("I can pay $500", &[], N, N, &[500.0]),
+        c("500 dollars", &[], N, N, &[500.0]),
+        c("€200 now", &[], N, N, &[200.0]),
+        c("I can pay 300 a month", &[], N, N, &[300.0]),
+        c("200 per week", &[], N, N, &[200.0]),
+        c("I owe 1,500", &[], N, N, &[1500.0]),
+        c("it's 15k", &[], N, N, &[15000.0]),
+        c(
+            "$300 a month for 6 months",
+            &[(180, 180, N)],
+            N,
+            N,
+            &[300.0],
+        ),
+        c("I can send 100 every two weeks", &[], N, N, &[100.0]),
+        c(
+            "five hundred dollars in a month",
+            &[(30, 30, N)],
+            N,
+            N,
+            &[500.0],
+        ),
+        c("I can pay 40", &[], N, N, &[40.0]),
+        c("$12.50/week", &[], N, N, &[12.5]),
+        // Bare numbers.
+        c("How about 40?", &[(40, 40, N)], N, N, &[]),
+        c("make it 50", &[(50, 50, N)], N, N, &[]),
+        c("I have 2 kids", &[], N, N, &[]),
+        c("by 2026", &[], N, N, &[]),
+        // Past references.
+        c("I lost my job 3 weeks ago", &[], N, N, &[]),
+        c("for the last 2 months I've had nothing", &[], N, N, &[]),
+        // Acceptance.
+        c("Deal!", &[], Y, N, &[]),
+        c("ok, 30 days works", &[(30, 30, N)], Y, N, &[]),
+        c("I agree", &[], Y, N, &[]),
+        c("I accept.", &[], Y, N, &[]),
+        c("fine, let's do that", &[], Y, N, &[]),
+        c("Sounds good.", &[], Y, N, &[]),
+        c("You've got a deal", &[], Y, N, &[]),
+        c("yes", &[], Y, N, &[]),
+        c("Okay, 45 days is fine with me", &[(45, 45, N)], Y, N, &[]),
+        c("I can live with that", &[], Y, N, &[]),
+        c("Friday works for me", &[(4, 4, N)], Y, N, &[]),
+        // Not acceptance.
+        c("I don't accept", &[], N, Y, &[]),
+        c("No deal", &[], N, Y, &[]),
+        c("I can't agree to that", &[], N, Y, &[]),
+        c("That doesn't work", &[], N, Y, &[]),
+        c("Deal?", &[], N, N, &[]),
+        c(
+            "Ok, I lost my job last month and I'm struggling",
+            &[],
+            N,
+            N,
+            &[],
+        ),
+        c("I can't deal with this", &[], N, N, &[]),
+        c("My husband works nights", &[], N, N, &[]),
+        c("No problem, I agree", &[], Y, N, &[]),
+        c("no, that's not acceptable", &[], N, Y, &[]),
+        c("Is 30 days ok?", &[(30, 30, N)], N, N, &[]),
+        c(
+            "I won't manage 30 days, maybe 60",
+            &[(30, 30, Y), (60, 60, N)],
+            N,
+            N,
+            &[],
+        ),
+        c(
+            "How about 50 days instead of 30?",
+            &[(50, 50, N), (30, 30, Y)],
+            N,
+            N,
+            &[],
+        ),
+        c("no more than 30 days", &[(30, 30, N)], N, N, &[]),
+        c("a day or two", &[(2, 1, N)], N, N, &[]),
+        c("one day I will pay you back", &[], N, N, &[]),
+        c("I've been unemployed for 3 months", &[], N, N, &[]),
+        c("by mid-April", &[(36, 36, N)], N, N, &[]),
+        c(
+            "I'll pay 50 dollars a week for 3 months",
+            &[(90, 90, N)],
+            N,
+            N,
+            &[50.0],
+        ),
+        c("I'll take it to court", &[], N, N, &[]),
+        c("Nope.", &[], N, Y, &[]),
+        // Saturation.
+        c(
+            "99999999999999999999 days",
+            &[(MAX_DAYS, MAX_DAYS, N)],
+            N,
+            N,
+            &[],
+        ),
+        c("", &[], N, N, &[]),
+    ];
+
+    #[test]
+    fn table() {
+        let mut failures = Vec::new();
+        for case in TABLE {
+            let r = read_offer(case.text, today());
+            let got: Vec<M> = r
+                .mentions
+                .iter()
+                .map(|m| (m.days, m.low, m.negated))
+                .collect();
+            if got != case.mentions
+                || r.accepts != case.accepts
+                || r.rejects != case.rejects
+                || r.amounts != case.amounts
+            {
+                failures.push(format!(
+                    "{:?}: mentions {:?} accepts {} rejects {} amounts {:?}",
+                    case.text, got, r.accepts, r.rejects, r.amounts
+                ));
+            }
+        }
+        assert!(TABLE.len() >= 40);
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn offer_days_is_last_non_negated() {
+        let r = read_offer("I can't do 30 days, but 60 days works", today());
+        assert_eq!(r.offer_days(), Some(60));
+        assert_eq!(r.rejected_days().collect::<Vec<_>>(), vec![30]);
+        assert_eq!(read_offer("not 30 days", today()).offer_days(), None);
+    }
+
+    #[test]
+    fn clamps_days_missing_from_a_month() {
+        // The 31st in a 30-day month is that month's last day.
+        let apr = NaiveDate::from_ymd_opt(2025, 4, 10).unwrap();
+        assert_eq!(read_offer("by the 31st", apr).offer_days(), Some(20));
+        // Feb 30 is clamped to Feb 28.
+        assert_eq!(read_offer("February 30", apr).offer_days(), Some(324));
+    }
+
+    #[test]
+    fn huge_input_is_bounded() {
+        let text = "I can do 30 days, not 45 days; $500 a month? deal. ".repeat(2_000);
+        assert!(text.len() > 100_000);
+        let start = std::time::Instant::now();
+        let r = read_offer(&text, today());
+        assert!(r.mentions.len() <= MAX_TOKENS);
+        // Generous even for an unoptimised build on a slow machine.
+        assert!(start.elapsed().as_secs() < 2);
+        let letters = "a".repeat(100_000);
+        assert!(read_offer(&letters, today()).mentions.is_empty());
+        let digits = "9".repeat(100_000) + " days";
+        assert_eq!(read_offer(&digits, today()).offer_days(), Some(MAX_DAYS));
+    }
+
+    #[test]
+    fn extreme_dates_do_not_panic() {
+        for d in [NaiveDate::MIN, NaiveDate::MAX] {
+            let r = read_offer(
+                "by the 31st, next month, end of next year, March 3rd, Friday",
+                d,
+            );
+            assert!(r.mentions.iter().all(|m| m.days <= MAX_DAYS));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC*", y in 1900i32..2200, d in 0u32..366) {
+            let today = NaiveDate::from_yo_opt(y, d.clamp(1, 365)).unwrap();
+            let r = read_offer(&s, today);
+            for m in &r.mentions {
+                prop_assert!(m.low <= m.days && m.days <= MAX_DAYS);
+            }
+            prop_assert!(!(r.accepts && r.rejects));
+            prop_assert!(r.amounts.iter().all(|a| a.is_finite()));
+        }
+
+        #[test]
+        fn never_panics_on_offer_words(words in proptest::collection::vec(
+            prop::sample::select(vec![
+                "30", "days", "a", "month", "not", "to", "-", "$", "15th", "of", "march", "the",
+                "by", "end", "next", "and", "half", "deal", "no", "?", ",", "between", "forty",
+                "five", "hundred", "k", "1,500", "every", "per", "/", "week", "or", "two", "may",
+            ]),
+            0..40,
+        )) {
+            let text = words.join(" ");
+            let r = read_offer(&text, today());
+            for m in &r.mentions {
+                prop_assert!(m.low <= m.days && m.days <= MAX_DAYS);
+            }
+        }
     }
 }
