@@ -433,6 +433,30 @@ mod tests {
     }
 
     #[test]
+    fn a_hostile_debtor_moves_the_belief_and_hands_over_to_the_hmm() {
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        n.open(&mut speaker);
+        let lines = [
+            "I'm furious about these calls, this is outrageous!",
+            "I hate dealing with you people, I'm so angry.",
+            "This is infuriating, stop harassing me!",
+            "I am absolutely livid about this bill!",
+        ];
+        let reports: Vec<_> = lines
+            .iter()
+            .map(|l| n.respond(l, &mut speaker).unwrap())
+            .collect();
+        assert!(reports.iter().all(|r| r.debtor_emotion == Some(Emotion::Anger)));
+        assert_eq!(reports[0].strategy, Strategy::Wsls);
+        assert_eq!(reports[3].strategy, Strategy::Hmm, "4 of the last 5 negative");
+        let belief = reports[3].belief;
+        assert_eq!(belief.most_likely(), Disposition::Confrontational, "{belief:?}");
+        // The agent never mirrors the hostility back.
+        assert!(reports.iter().all(|r| r.creditor_emotion != Emotion::Anger));
+    }
+
+    #[test]
     fn manipulation_slows_concession() {
         let run = |line: &str| {
             let mut n = negotiation();
