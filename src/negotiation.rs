@@ -447,29 +447,51 @@ mod tests {
             .iter()
             .map(|l| n.respond(l, &mut speaker).unwrap())
             .collect();
-        assert!(reports.iter().all(|r| r.debtor_emotion == Some(Emotion::Anger)));
+        assert!(
+            reports
+                .iter()
+                .all(|r| r.debtor_emotion == Some(Emotion::Anger))
+        );
         assert_eq!(reports[0].strategy, Strategy::Wsls);
-        assert_eq!(reports[3].strategy, Strategy::Hmm, "4 of the last 5 negative");
+        assert_eq!(
+            reports[3].strategy,
+            Strategy::Hmm,
+            "4 of the last 5 negative"
+        );
         let belief = reports[3].belief;
-        assert_eq!(belief.most_likely(), Disposition::Confrontational, "{belief:?}");
+        assert_eq!(
+            belief.most_likely(),
+            Disposition::Confrontational,
+            "{belief:?}"
+        );
         // The agent never mirrors the hostility back.
         assert!(reports.iter().all(|r| r.creditor_emotion != Emotion::Anger));
     }
 
+    /// The offer after four turns of the same debtor line.
+    fn offer_after_four_turns(line: &str) -> u32 {
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        n.open(&mut speaker);
+        (0..4)
+            .map(|_| n.respond(line, &mut speaker).unwrap().offer_days)
+            .last()
+            .unwrap()
+    }
+
+    #[test]
+    fn genuine_hardship_speeds_concession() {
+        let calm = offer_after_four_turns("I would like 100 days to pay this.");
+        let hardship = offer_after_four_turns(
+            "I lost my job and I'm struggling with medical bills, I need 100 days.",
+        );
+        assert!(hardship > calm, "hardship {hardship} vs calm {calm}");
+    }
+
     #[test]
     fn manipulation_slows_concession() {
-        let run = |line: &str| {
-            let mut n = negotiation();
-            let mut speaker = TemplateSpeaker::new(1);
-            n.open(&mut speaker);
-            let mut offer = 0;
-            for _ in 0..4 {
-                offer = n.respond(line, &mut speaker).unwrap().offer_days;
-            }
-            offer
-        };
-        let calm = run("I would like 100 days to pay this.");
-        let threat = run("I want 100 days or my lawyer will sue you.");
+        let calm = offer_after_four_turns("I would like 100 days to pay this.");
+        let threat = offer_after_four_turns("I want 100 days or my lawyer will sue you.");
         assert!(threat < calm, "threat {threat} vs calm {calm}");
     }
 }

@@ -187,7 +187,7 @@ impl Default for OfferParams {
             concession_turns: 12,
             manipulation_factor: 0.5,
             hardship_factor: 1.5,
-            hardship_belief: 0.45,
+            hardship_belief: 0.3,
             agreement_gap_days: 5,
             reservation_multiple: 3.0,
         }
