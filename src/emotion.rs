@@ -10,6 +10,8 @@ use std::str::FromStr;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use crate::distribution::{Distribution, Label};
+
 /// One of the seven emotions the agent reads from the debtor and chooses for itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Emotion {
@@ -44,14 +46,9 @@ impl Emotion {
         Emotion::Neutral,
     ];
 
-    /// Position of this label in the tables of DESIGN.md.
+    /// Position in the tables of DESIGN.md.
     pub fn index(self) -> usize {
         self as usize
-    }
-
-    /// The label at a table position, if it is one.
-    pub fn from_index(index: usize) -> Option<Emotion> {
-        Emotion::ALL.get(index).copied()
     }
 
     /// Lower-case name used in JSON, YAML and on the command line.
@@ -67,12 +64,29 @@ impl Emotion {
         }
     }
 
+    /// The label at a table position, if it is one.
+    pub fn from_index(index: usize) -> Option<Emotion> {
+        Emotion::ALL.get(index).copied()
+    }
+
     /// True for the negative set (Sadness, Anger, Fear, Disgust) that the policy gate counts.
     pub fn is_negative(self) -> bool {
         matches!(
             self,
             Emotion::Sadness | Emotion::Anger | Emotion::Fear | Emotion::Disgust
         )
+    }
+}
+
+impl Label for Emotion {
+    const ALL: &'static [Emotion] = &Emotion::ALL;
+
+    fn index(self) -> usize {
+        Emotion::index(self)
+    }
+
+    fn name(self) -> &'static str {
+        Emotion::name(self)
     }
 }
 
@@ -118,101 +132,8 @@ impl<'de> Deserialize<'de> for Emotion {
     }
 }
 
-/// A probability distribution over the seven emotions: non-negative, summing to 1.
-///
-/// Serialises as a map `{label: probability}` in table order.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct EmotionDistribution([f64; Emotion::COUNT]);
-
-impl EmotionDistribution {
-    /// Equal mass on every label: "no evidence".
-    pub fn uniform() -> Self {
-        EmotionDistribution([1.0 / Emotion::COUNT as f64; Emotion::COUNT])
-    }
-
-    /// All mass on one label.
-    pub fn certain(emotion: Emotion) -> Self {
-        let mut p = [0.0; Emotion::COUNT];
-        p[emotion.index()] = 1.0;
-        EmotionDistribution(p)
-    }
-
-    /// Normalises non-negative weights into a distribution.
-    ///
-    /// Negative or non-finite weights count as zero; all-zero weights give the uniform
-    /// distribution, so any input yields a valid distribution.
-    pub fn from_weights(weights: [f64; Emotion::COUNT]) -> Self {
-        let clean = weights.map(|w| if w.is_finite() && w > 0.0 { w } else { 0.0 });
-        let total: f64 = clean.iter().sum();
-        if total <= 0.0 || !total.is_finite() {
-            return Self::uniform();
-        }
-        EmotionDistribution(clean.map(|w| w / total))
-    }
-
-    /// Probability of one label.
-    pub fn get(&self, emotion: Emotion) -> f64 {
-        self.0[emotion.index()]
-    }
-
-    /// The probabilities in table order.
-    pub fn as_array(&self) -> &[f64; Emotion::COUNT] {
-        &self.0
-    }
-
-    /// The most probable label; ties go to the earlier label in table order.
-    pub fn most_likely(&self) -> Emotion {
-        let mut best = 0;
-        for i in 1..Emotion::COUNT {
-            if self.0[i] > self.0[best] {
-                best = i;
-            }
-        }
-        Emotion::ALL[best]
-    }
-
-    /// Mixes two distributions: `weight` of `self` and `1 - weight` of `other`.
-    pub fn mix(&self, other: &EmotionDistribution, weight: f64) -> Self {
-        let w = weight.clamp(0.0, 1.0);
-        let mut p = [0.0; Emotion::COUNT];
-        for (i, slot) in p.iter_mut().enumerate() {
-            *slot = w * self.0[i] + (1.0 - w) * other.0[i];
-        }
-        Self::from_weights(p)
-    }
-
-    /// Labels with their probabilities, in table order.
-    pub fn iter(&self) -> impl Iterator<Item = (Emotion, f64)> + '_ {
-        Emotion::ALL.into_iter().map(|e| (e, self.0[e.index()]))
-    }
-}
-
-impl Serialize for EmotionDistribution {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(Emotion::COUNT))?;
-        for (emotion, p) in self.iter() {
-            map.serialize_entry(emotion.name(), &p)?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for EmotionDistribution {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = std::collections::BTreeMap::<Emotion, f64>::deserialize(deserializer)?;
-        let mut weights = [0.0; Emotion::COUNT];
-        for (emotion, p) in map {
-            if !(p.is_finite() && p >= 0.0) {
-                return Err(D::Error::custom(format!(
-                    "probability of {emotion} must be a finite non-negative number, got {p}"
-                )));
-            }
-            weights[emotion.index()] = p;
-        }
-        Ok(Self::from_weights(weights))
-    }
-}
+/// A probability distribution over the seven emotions; serialises as `{label: p}`.
+pub type EmotionDistribution = Distribution<Emotion, { Emotion::COUNT }>;
 
 #[cfg(test)]
 mod tests {

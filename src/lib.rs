@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 pub mod cli;
 pub mod decide;
+pub mod distribution;
 pub mod emotion;
 pub mod learned;
 pub mod negotiation;

@@ -306,23 +306,11 @@ impl Params {
         for (i, row) in h.emission_prior.iter().enumerate() {
             distribution(&format!("hmm.emission_prior[{i}]"), row)?;
         }
-        if !(h.prior_strength.is_finite() && h.prior_strength > 0.0) {
-            return Err(invalid(
-                "hmm.prior_strength",
-                h.prior_strength,
-                "must be a positive number".into(),
-            ));
-        }
+        positive("hmm.prior_strength", h.prior_strength)?;
         in_range("hmm.probability_floor", h.probability_floor, 0.0, 0.01)?;
 
         let o = &self.offer;
-        if !(o.concession_shape.is_finite() && o.concession_shape > 0.0) {
-            return Err(invalid(
-                "offer.concession_shape",
-                o.concession_shape,
-                "must be a positive number".into(),
-            ));
-        }
+        positive("offer.concession_shape", o.concession_shape)?;
         positive_int("offer.concession_turns", o.concession_turns as usize)?;
         in_range(
             "offer.manipulation_factor",
@@ -400,6 +388,14 @@ fn in_range(key: &str, v: f64, low: f64, high: f64) -> Result<(), ParamsError> {
         Ok(())
     } else {
         Err(invalid(key, v, format!("must be between {low} and {high}")))
+    }
+}
+
+fn positive(key: &str, v: f64) -> Result<(), ParamsError> {
+    if v.is_finite() && v > 0.0 {
+        Ok(())
+    } else {
+        Err(invalid(key, v, "must be a positive number".into()))
     }
 }
 

@@ -9,7 +9,7 @@ use std::fmt;
 use nalgebra::{Matrix4, SMatrix, Vector4};
 use serde::{Deserialize, Serialize};
 
-use crate::emotion::{Emotion, EmotionDistribution};
+use crate::emotion::{Distribution, Emotion, EmotionDistribution, Label};
 use crate::params::HmmParams;
 
 /// The debtor's hidden disposition.
@@ -38,7 +38,7 @@ impl Disposition {
         Disposition::Strategic,
     ];
 
-    /// Position in the tables.
+    /// Position in the tables of DESIGN.md.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -54,6 +54,18 @@ impl Disposition {
     }
 }
 
+impl Label for Disposition {
+    const ALL: &'static [Disposition] = &Disposition::ALL;
+
+    fn index(self) -> usize {
+        Disposition::index(self)
+    }
+
+    fn name(self) -> &'static str {
+        Disposition::name(self)
+    }
+}
+
 impl fmt::Display for Disposition {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
@@ -61,67 +73,7 @@ impl fmt::Display for Disposition {
 }
 
 /// A probability distribution over the four dispositions; serialises as `{state: p}`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Belief(Vector4<f64>);
-
-impl Belief {
-    /// Builds a belief from non-negative weights; all-zero or non-finite weights give uniform.
-    pub fn from_weights(weights: [f64; Disposition::COUNT]) -> Self {
-        let clean = weights.map(|w| if w.is_finite() && w > 0.0 { w } else { 0.0 });
-        let total: f64 = clean.iter().sum();
-        if !(total.is_finite() && total > 0.0) {
-            return Belief(Vector4::repeat(1.0 / Disposition::COUNT as f64));
-        }
-        Belief(Vector4::from(clean) / total)
-    }
-
-    /// Probability of one disposition.
-    pub fn get(&self, state: Disposition) -> f64 {
-        self.0[state.index()]
-    }
-
-    /// The probabilities in table order.
-    pub fn as_array(&self) -> [f64; Disposition::COUNT] {
-        [self.0[0], self.0[1], self.0[2], self.0[3]]
-    }
-
-    /// The most probable disposition (ties to the earlier one).
-    pub fn most_likely(&self) -> Disposition {
-        let mut best = 0;
-        for i in 1..Disposition::COUNT {
-            if self.0[i] > self.0[best] {
-                best = i;
-            }
-        }
-        Disposition::ALL[best]
-    }
-}
-
-impl Serialize for Belief {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(Disposition::COUNT))?;
-        for state in Disposition::ALL {
-            map.serialize_entry(state.name(), &self.get(state))?;
-        }
-        map.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Belief {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let map = std::collections::BTreeMap::<String, f64>::deserialize(deserializer)?;
-        let mut weights = [0.0; Disposition::COUNT];
-        for (name, p) in map {
-            let state = Disposition::ALL
-                .into_iter()
-                .find(|s| s.name() == name)
-                .ok_or_else(|| serde::de::Error::custom(format!("unknown disposition {name:?}")))?;
-            weights[state.index()] = p;
-        }
-        Ok(Belief::from_weights(weights))
-    }
-}
+pub type Belief = Distribution<Disposition, { Disposition::COUNT }>;
 
 /// What the tracker expects if the creditor answers with a given emotion.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -241,7 +193,7 @@ impl DispositionTracker {
         let a = self.transition[creditor.index()];
         let o = nalgebra::SVector::<f64, 7>::from(*evidence.as_array());
         let likelihood = (self.emission * o).map(|l| l.max(self.floor));
-        let predicted = a.transpose() * self.belief.0;
+        let predicted = a.transpose() * Vector4::from(*self.belief.as_array());
         let unnormalised = predicted.component_mul(&likelihood);
         let posterior = Belief::from_weights(
             unnormalised
@@ -259,7 +211,8 @@ impl DispositionTracker {
 
     /// What follows if the creditor now answers with `candidate`.
     pub fn forecast(&self, candidate: Emotion) -> Forecast {
-        let next = self.transition[candidate.index()].transpose() * self.belief.0;
+        let next =
+            self.transition[candidate.index()].transpose() * Vector4::from(*self.belief.as_array());
         let emotion = self.emission.transpose() * next;
         Forecast {
             disposition: Belief::from_weights([next[0], next[1], next[2], next[3]]),
@@ -282,7 +235,7 @@ impl DispositionTracker {
         let mut xi = Matrix4::zeros();
         for s in 0..4 {
             for t in 0..4 {
-                xi[(s, t)] = self.belief.0[s] * a[(s, t)] * likelihood[t];
+                xi[(s, t)] = self.belief.as_array()[s] * a[(s, t)] * likelihood[t];
             }
         }
         let total = xi.sum();
@@ -298,7 +251,8 @@ impl DispositionTracker {
         // Emission responsibility of label d in state s: γ(s) B[s,d] o[d] / L(s).
         for s in 0..4 {
             for d in 0..7 {
-                let r = posterior.0[s] * self.emission[(s, d)] * evidence[d] / likelihood[s];
+                let r =
+                    posterior.as_array()[s] * self.emission[(s, d)] * evidence[d] / likelihood[s];
                 if r.is_finite() {
                     self.counts.emission[s][d] += r;
                 }
@@ -341,7 +295,7 @@ mod tests {
     #[test]
     fn starts_at_the_design_prior() {
         let t = tracker();
-        assert_eq!(t.belief().as_array(), [0.4, 0.2, 0.2, 0.2]);
+        assert_eq!(t.belief().as_array(), &[0.4, 0.2, 0.2, 0.2]);
         for c in Emotion::ALL {
             assert!((t.transition(c)[(1, 1)] - 0.40).abs() < 1e-12);
         }
@@ -386,10 +340,11 @@ mod tests {
         };
         let mut t = DispositionTracker::new(&params, None);
         // With uniform evidence every state has likelihood 1/7: belief' = A^T belief.
-        let expected = t.transition(Emotion::Joy).transpose() * t.belief().0;
+        let expected =
+            t.transition(Emotion::Joy).transpose() * Vector4::from(*t.belief().as_array());
         t.observe(Emotion::Joy, &EmotionDistribution::uniform());
         for s in 0..4 {
-            assert!((t.belief().0[s] - expected[s]).abs() < 1e-12);
+            assert!((t.belief().as_array()[s] - expected[s]).abs() < 1e-12);
         }
     }
 
@@ -448,7 +403,7 @@ mod tests {
         t.observe(Emotion::Neutral, &evidence(Emotion::Sadness, 1.0));
         let counts = t.counts().clone();
         t.reset();
-        assert_eq!(t.belief().as_array(), [0.4, 0.2, 0.2, 0.2]);
+        assert_eq!(t.belief().as_array(), &[0.4, 0.2, 0.2, 0.2]);
         assert_eq!(t.counts(), &counts);
     }
 
