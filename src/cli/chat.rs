@@ -1,6 +1,6 @@
 //! `chat` (a debtor on stdin) and `demo` (a scripted debtor), printed as text or JSON lines.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -136,13 +136,20 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
     let mut negotiation =
         Negotiation::new(params, scenario, &learned, args.detector.build(), today);
     print_turn(&negotiation.open(speaker.as_mut()), args.json)?;
-    for line in stdin_lines() {
+    // A person at a terminal gets a prompt; piped input is echoed so the transcript reads whole.
+    let interactive = std::io::stdin().is_terminal() && !args.json;
+    let mut lines = stdin_lines();
+    loop {
+        if interactive {
+            eprint!("you> ");
+        }
+        let Some(line) = lines.next() else { break };
         let line = line?;
         if line.trim().is_empty() {
             tracing::info!("ignored an empty line: say something to the agent");
             continue;
         }
-        if !args.json {
+        if !args.json && !interactive {
             write_out(&format!("debtor: {line}"))?;
         }
         let report = negotiation
