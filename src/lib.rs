@@ -26,6 +26,8 @@
 //! - [`params`]: the one parameters struct, shared by the YAML file and the command line;
 //! - [`scenario`]: our scenario format and the CRAD reader;
 //! - [`learned`]: what the agent learns across negotiations, saved atomically as versioned JSON;
+//! - [`llm`] (feature `llm`): the llama.cpp adapter, one worker thread owning the model, with
+//!   the language-model speaker and emotion reader;
 //! - [`sim`]: the scripted debtor for the demo and the benchmark;
 //! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`).
 //!
@@ -37,6 +39,8 @@ pub mod decide;
 pub mod distribution;
 pub mod emotion;
 pub mod learned;
+#[cfg(feature = "llm")]
+pub mod llm;
 pub mod negotiation;
 pub mod params;
 pub mod perceive;

@@ -18,7 +18,7 @@ use crate::learned::LearnedParameters;
 use crate::params::Params;
 use crate::perceive::{EmotionDetector, Tactic, TacticDetector, read_offer};
 use crate::scenario::Scenario;
-use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, Side, Speaker, TemplateSpeaker};
+use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, Speaker, TemplateSpeaker};
 use crate::track::{Belief, Disposition, DispositionTracker};
 
 /// Errors of the turn loop.
@@ -201,10 +201,7 @@ impl Negotiation {
             });
         }
         self.turn += 1;
-        self.dialogue.push(DialogueLine {
-            side: Side::Debtor,
-            text: utterance.to_string(),
-        });
+        self.dialogue.push(DialogueLine::debtor(utterance));
 
         // Perceive.
         let distribution = self.detector.detect(utterance);
@@ -280,34 +277,43 @@ impl Negotiation {
             balance: self.scenario.balance,
             today: self.today,
         };
-        let (reply, violations) = match speaker.reply(&request) {
-            Ok(text) => {
-                let violations = check_reply(&text, &facts);
-                (text, violations)
+        // The speaker gets a few tries; a reply that still breaks the rules is replaced by the
+        // template, which always passes them.
+        let mut violations = Vec::new();
+        let mut accepted = None;
+        for attempt in 0..=self.params.negotiation.regenerate_attempts {
+            match speaker.reply(&request, &mut |_| {}) {
+                Ok(text) => {
+                    violations = check_reply(&text, &facts);
+                    if violations.is_empty() {
+                        accepted = Some(text);
+                        break;
+                    }
+                    tracing::debug!(attempt, ?violations, reply = %text, "reply failed the guardrails");
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "speaker failed; using the template");
+                    violations = vec![Violation::Length(0)];
+                    break;
+                }
             }
-            Err(e) => {
-                tracing::warn!(error = %e, "speaker failed; using the template");
-                (String::new(), vec![Violation::Length(0)])
+        }
+        let fallback = accepted.is_none();
+        let reply = match accepted {
+            Some(text) => text,
+            None => {
+                self.fallbacks += 1;
+                tracing::warn!(
+                    turn = self.turn,
+                    ?violations,
+                    fallbacks = self.fallbacks,
+                    speaker = speaker.name(),
+                    "reply failed the guardrails; using the template"
+                );
+                self.fallback.phrase(&request)
             }
         };
-        let fallback = !violations.is_empty();
-        let reply = if fallback {
-            self.fallbacks += 1;
-            tracing::warn!(
-                turn = self.turn,
-                ?violations,
-                fallbacks = self.fallbacks,
-                "reply failed the guardrails; using the template"
-            );
-            self.fallback.phrase(&request)
-        } else {
-            reply
-        };
-
-        self.dialogue.push(DialogueLine {
-            side: Side::Creditor,
-            text: reply.clone(),
-        });
+        self.dialogue.push(DialogueLine::creditor(reply.clone()));
         self.last_emotion = plan.emotion;
         self.stated_offer = plan.offer_days;
         self.agreement = plan.agreement;
@@ -360,7 +366,11 @@ mod tests {
         fn name(&self) -> &'static str {
             "rude"
         }
-        fn reply(&mut self, _: &ReplyRequest<'_>) -> Result<String, crate::speak::SpeakError> {
+        fn reply(
+            &mut self,
+            _: &ReplyRequest<'_>,
+            _: &mut dyn FnMut(&str),
+        ) -> Result<String, crate::speak::SpeakError> {
             Ok("Pay in 3 days or else, you idiot.".into())
         }
     }

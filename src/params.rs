@@ -64,6 +64,8 @@ pub struct Params {
     pub offer: OfferParams,
     /// Turn limits and bookkeeping of one negotiation.
     pub negotiation: NegotiationParams,
+    /// The local language model (llama.cpp): speaker and emotion reader.
+    pub llm: LlmParams,
 }
 
 /// Emotion policy: the k-of-n gate, win-stay/lose-shift, temperature, end-of-negotiation learning.
@@ -202,6 +204,9 @@ pub struct NegotiationParams {
     pub max_turns: u32,
     /// Seed for the choices that vary phrasing (template speaker, simulations).
     pub seed: u64,
+    /// How many times a reply that fails the guardrails is regenerated before the template
+    /// replaces it.
+    pub regenerate_attempts: u32,
     /// Where learned parameters (HMM counts, payoff adjustments) are loaded from and saved to;
     /// empty: nothing is persisted.
     pub learned_path: PathBuf,
@@ -212,7 +217,48 @@ impl Default for NegotiationParams {
         NegotiationParams {
             max_turns: 30,
             seed: 7,
+            regenerate_attempts: 2,
             learned_path: PathBuf::new(),
+        }
+    }
+}
+
+/// The local language model that phrases replies and reads emotions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LlmParams {
+    /// GGUF model file; relative paths are from the working directory.
+    pub model_path: PathBuf,
+    /// Context size in tokens (the KV cache), shared by the speaker and the emotion reader.
+    pub context_tokens: u32,
+    /// Tokens decoded per batch while reading a prompt.
+    pub batch_tokens: u32,
+    /// CPU threads for llama.cpp; 0 uses every core.
+    pub threads: u32,
+    /// Layers offloaded to the GPU in a `cuda` build (0: CPU only).
+    pub gpu_layers: u32,
+    /// Most tokens generated for one reply.
+    pub max_reply_tokens: u32,
+    /// Most sentences in one reply; generation stops after this many.
+    pub max_reply_sentences: u32,
+    /// Seed of the sampler, for reproducible runs.
+    pub seed: u32,
+    /// Weight of the lexicon in the fused emotion detector (the model gets the rest).
+    pub fused_lexicon_weight: f64,
+}
+
+impl Default for LlmParams {
+    fn default() -> Self {
+        LlmParams {
+            model_path: PathBuf::from("models/SmolLM2-135M-Instruct.Q4_1.gguf"),
+            context_tokens: 2048,
+            batch_tokens: 512,
+            threads: 0,
+            gpu_layers: 0,
+            max_reply_tokens: 64,
+            max_reply_sentences: 2,
+            seed: 1234,
+            fused_lexicon_weight: 0.7,
         }
     }
 }
@@ -328,6 +374,36 @@ impl Params {
         )?;
 
         positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
+
+        let l = &self.llm;
+        if l.model_path.as_os_str().is_empty() {
+            return Err(invalid(
+                "llm.model_path",
+                "\"\"",
+                "must name a GGUF file (scripts/fetch-model puts the default in models/)".into(),
+            ));
+        }
+        if l.context_tokens < 256 {
+            return Err(invalid(
+                "llm.context_tokens",
+                l.context_tokens,
+                "must be at least 256 tokens".into(),
+            ));
+        }
+        positive_int("llm.batch_tokens", l.batch_tokens as usize)?;
+        positive_int("llm.max_reply_tokens", l.max_reply_tokens as usize)?;
+        if l.max_reply_tokens >= l.context_tokens / 2 {
+            return Err(invalid(
+                "llm.max_reply_tokens",
+                l.max_reply_tokens,
+                format!(
+                    "must be below half of llm.context_tokens ({})",
+                    l.context_tokens
+                ),
+            ));
+        }
+        positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
+        in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
         Ok(())
     }
 

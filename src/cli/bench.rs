@@ -22,6 +22,11 @@ use crate::track::DispositionTracker;
 pub enum BenchTarget {
     /// Perceive, track and decide, stage by stage, and whole negotiations (no language model).
     Core,
+    /// The language-model pipeline against a bare llama-cpp-2 loop (needs the `llm` feature).
+    Llm,
+    /// The bare loop alone, as a child process of `bench llm` (prints JSON).
+    #[value(hide = true)]
+    LlmBare,
 }
 
 /// Runs the benchmark and prints its table.
@@ -30,9 +35,17 @@ pub fn bench(params: &Params, target: BenchTarget, negotiations: usize) -> Resul
         return Err(CliError::Usage("--negotiations must be at least 1".into()));
     }
     match target {
-        BenchTarget::Core => bench_core(params, negotiations),
+        BenchTarget::Core => {
+            bench_core(params, negotiations);
+            Ok(())
+        }
+        #[cfg(feature = "llm")]
+        BenchTarget::Llm => super::bench_llm::bench_llm(params),
+        #[cfg(feature = "llm")]
+        BenchTarget::LlmBare => super::bench_llm::bench_llm_bare(params),
+        #[cfg(not(feature = "llm"))]
+        BenchTarget::Llm | BenchTarget::LlmBare => Err(super::without_llm("bench llm")),
     }
-    Ok(())
 }
 
 /// Median and 95th percentile of samples, in microseconds.

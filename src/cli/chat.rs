@@ -5,12 +5,14 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use super::{CliError, DetectorKind, load_learned, save_learned, stdin_lines};
+use super::{
+    CliError, Components, DetectorKind, SpeakerKind, load_learned, save_learned, stdin_lines,
+};
 use crate::negotiation::{Negotiation, TurnReport};
 use crate::params::Params;
 use crate::scenario::{Scenario, load_scenario};
 use crate::sim::ScriptedDebtor;
-use crate::speak::{Speaker, TemplateSpeaker};
+use crate::speak::TemplateSpeaker;
 
 /// Arguments of `chat`.
 #[derive(Debug, clap::Args)]
@@ -24,9 +26,9 @@ pub struct ChatArgs {
     /// One JSON line per turn instead of text.
     #[arg(long)]
     json: bool,
-    /// Who phrases the replies.
-    #[arg(long, value_enum, default_value_t = SpeakerKind::Template)]
-    speaker: SpeakerKind,
+    /// Who phrases the replies: the language model when its file is present, else the template.
+    #[arg(long, value_enum)]
+    speaker: Option<SpeakerKind>,
     /// Emotion detector.
     #[arg(long, value_enum, default_value_t = DetectorKind::Lexicon)]
     detector: DetectorKind,
@@ -50,13 +52,6 @@ pub struct DemoArgs {
     /// One JSON line per turn instead of text.
     #[arg(long)]
     json: bool,
-}
-
-/// The speakers available in this build.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SpeakerKind {
-    /// Fixed phrasings per emotion: deterministic, always within the guardrails.
-    Template,
 }
 
 fn scenario(file: &Option<PathBuf>, index: usize) -> Result<Scenario, CliError> {
@@ -119,12 +114,6 @@ fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
     write_out(&text)
 }
 
-fn build_speaker(kind: SpeakerKind, params: &Params) -> Box<dyn Speaker> {
-    match kind {
-        SpeakerKind::Template => Box::new(TemplateSpeaker::new(params.negotiation.seed)),
-    }
-}
-
 /// A negotiation with the debtor on stdin; ends at agreement, the turn limit or end of input.
 pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
     let scenario = scenario(&args.scenario, args.index)?;
@@ -132,9 +121,10 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
     let today = args
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut speaker = build_speaker(args.speaker, params);
-    let mut negotiation =
-        Negotiation::new(params, scenario, &learned, args.detector.build(), today);
+    let mut components = Components::new(params);
+    let detector = components.detector(args.detector)?;
+    let mut speaker = components.speaker(args.speaker)?;
+    let mut negotiation = Negotiation::new(params, scenario, &learned, detector, today);
     print_turn(&negotiation.open(speaker.as_mut()), args.json)?;
     // A person at a terminal gets a prompt; piped input is echoed so the transcript reads whole.
     let interactive = std::io::stdin().is_terminal() && !args.json;

@@ -5,6 +5,8 @@
 //! once, with what to do, and give exit status 1.
 
 mod bench;
+#[cfg(feature = "llm")]
+mod bench_llm;
 mod chat;
 
 use std::io::{BufRead, Write};
@@ -36,6 +38,10 @@ pub enum CliError {
     /// Emotion evaluation data.
     #[error(transparent)]
     Eval(#[from] EvalError),
+    /// The language model.
+    #[cfg(feature = "llm")]
+    #[error(transparent)]
+    Llm(#[from] crate::llm::LlmError),
     /// Reading stdin or writing stdout.
     #[error("{what}: {source}")]
     Io {
@@ -106,19 +112,111 @@ pub enum Command {
     Params,
 }
 
-/// The emotion detectors available in this build.
+/// The emotion detectors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DetectorKind {
     /// Keyword lists with negation and intensifiers: microseconds, deterministic.
     Lexicon,
+    /// The local language model, constrained to the seven labels (needs the `llm` feature).
+    Slm,
+    /// The lexicon and the language model mixed by `llm.fused_lexicon_weight`.
+    Fused,
 }
 
-impl DetectorKind {
-    fn build(self) -> Box<dyn EmotionDetector> {
-        match self {
-            DetectorKind::Lexicon => Box::new(LexiconDetector::new()),
+/// Who phrases the replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SpeakerKind {
+    /// Fixed phrasings per emotion: deterministic, always within the guardrails.
+    Template,
+    /// The local language model, checked by the guardrails, with the template as fallback.
+    Slm,
+}
+
+/// Builds detectors and speakers; the language model is started once, when first needed.
+pub(crate) struct Components<'p> {
+    params: &'p Params,
+    #[cfg(feature = "llm")]
+    llm: Option<crate::llm::LlmHandle>,
+}
+
+impl<'p> Components<'p> {
+    pub(crate) fn new(params: &'p Params) -> Self {
+        Components {
+            params,
+            #[cfg(feature = "llm")]
+            llm: None,
         }
     }
+
+    #[cfg(feature = "llm")]
+    fn llm(&mut self) -> Result<crate::llm::LlmHandle, CliError> {
+        if self.llm.is_none() {
+            let handle = crate::llm::LlmHandle::start(&self.params.llm)?;
+            tracing::info!(info = ?handle.info(), "language model loaded");
+            self.llm = Some(handle);
+        }
+        Ok(self.llm.clone().expect("just started"))
+    }
+
+    pub(crate) fn detector(
+        &mut self,
+        kind: DetectorKind,
+    ) -> Result<Box<dyn EmotionDetector>, CliError> {
+        match kind {
+            DetectorKind::Lexicon => Ok(Box::new(LexiconDetector::new())),
+            #[cfg(feature = "llm")]
+            DetectorKind::Slm => Ok(Box::new(crate::llm::SlmDetector::new(self.llm()?))),
+            #[cfg(feature = "llm")]
+            DetectorKind::Fused => Ok(Box::new(crate::perceive::FusedDetector::new(
+                Box::new(LexiconDetector::new()),
+                Box::new(crate::llm::SlmDetector::new(self.llm()?)),
+                self.params.llm.fused_lexicon_weight,
+            ))),
+            #[cfg(not(feature = "llm"))]
+            DetectorKind::Slm | DetectorKind::Fused => Err(without_llm("--detector slm or fused")),
+        }
+    }
+
+    /// The speaker asked for; without a choice, the language model when its file is present,
+    /// else the template speaker.
+    pub(crate) fn speaker(
+        &mut self,
+        kind: Option<SpeakerKind>,
+    ) -> Result<Box<dyn crate::speak::Speaker>, CliError> {
+        let template = || {
+            Box::new(crate::speak::TemplateSpeaker::new(
+                self.params.negotiation.seed,
+            ))
+        };
+        let kind = kind.unwrap_or_else(|| {
+            if cfg!(feature = "llm") && self.params.llm.model_path.is_file() {
+                SpeakerKind::Slm
+            } else {
+                tracing::info!(
+                    model = %self.params.llm.model_path.display(),
+                    "no language model here; the template speaker phrases the replies"
+                );
+                SpeakerKind::Template
+            }
+        });
+        match kind {
+            SpeakerKind::Template => Ok(template()),
+            #[cfg(feature = "llm")]
+            SpeakerKind::Slm => Ok(Box::new(crate::llm::SlmSpeaker::new(
+                self.llm()?,
+                &self.params.llm,
+            ))),
+            #[cfg(not(feature = "llm"))]
+            SpeakerKind::Slm => Err(without_llm("--speaker slm")),
+        }
+    }
+}
+
+#[cfg(not(feature = "llm"))]
+fn without_llm(what: &str) -> CliError {
+    CliError::Usage(format!(
+        "{what} needs the language model: build with the `llm` feature (on by default)"
+    ))
 }
 
 /// Parses the command line, runs it, and returns the process exit status.
@@ -149,13 +247,16 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Chat(args) => chat::chat(&params, args),
         Command::Demo(args) => chat::demo(&params, args),
-        Command::Classify { detector } => classify(detector.build().as_ref()),
+        Command::Classify { detector } => {
+            classify(Components::new(&params).detector(detector)?.as_ref())
+        }
         Command::EvalEmotion {
             data,
             detector,
             json,
         } => {
-            let report = evaluate(detector.build().as_ref(), &data)?;
+            let detector = Components::new(&params).detector(detector)?;
+            let report = evaluate(detector.as_ref(), &data)?;
             if json {
                 println!(
                     "{}",

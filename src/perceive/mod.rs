@@ -3,15 +3,18 @@
 //! - [`lexicon`]: the default emotion detector, keyword lists with negation and intensifiers;
 //! - [`tactics`]: threats, playing the victim, cheating and stonewalling, with evidence;
 //! - [`offer`]: the repayment offer (in days) and acceptance stated in a sentence;
+//! - [`fused`]: two detectors mixed (the lexicon with the language model);
 //! - [`eval`]: accuracy and F1 of a detector on a labelled TSV file (`eval-emotion`).
 
 pub mod eval;
+pub mod fused;
 pub mod lexicon;
 pub mod offer;
 pub mod tactics;
 
 use crate::emotion::EmotionDistribution;
 
+pub use fused::FusedDetector;
 pub use lexicon::LexiconDetector;
 pub use offer::{OfferReading, read_offer};
 pub use tactics::{Tactic, TacticDetector, TacticKind};

@@ -5,6 +5,8 @@
 //! negotiation checks every reply with the guardrails before it is used. The
 //! [`TemplateSpeaker`] is deterministic and always passes them, so it is also the fallback.
 
+pub mod prompt;
+pub mod sentences;
 pub mod template;
 
 use serde::{Deserialize, Serialize};
@@ -47,6 +49,24 @@ pub struct DialogueLine {
     pub text: String,
 }
 
+impl DialogueLine {
+    /// A line of the debtor.
+    pub fn debtor(text: impl Into<String>) -> Self {
+        DialogueLine {
+            side: Side::Debtor,
+            text: text.into(),
+        }
+    }
+
+    /// A line of the agent.
+    pub fn creditor(text: impl Into<String>) -> Self {
+        DialogueLine {
+            side: Side::Creditor,
+            text: text.into(),
+        }
+    }
+}
+
 /// Everything a speaker needs to phrase one reply.
 #[derive(Debug, Clone, Copy)]
 pub struct ReplyRequest<'a> {
@@ -77,6 +97,12 @@ pub enum SpeakError {
         /// What went wrong.
         message: String,
     },
+    /// Generation was cancelled (barge-in) before the reply was complete.
+    #[error("speaker {speaker} was cancelled")]
+    Cancelled {
+        /// Which speaker.
+        speaker: &'static str,
+    },
 }
 
 /// Phrases replies.
@@ -84,6 +110,11 @@ pub trait Speaker {
     /// Short name for logs and reports ("template", "slm").
     fn name(&self) -> &'static str;
 
-    /// The reply text for one request.
-    fn reply(&mut self, request: &ReplyRequest<'_>) -> Result<String, SpeakError>;
+    /// The reply text for one request. `on_sentence` receives each sentence as soon as it is
+    /// complete, before the whole reply is.
+    fn reply(
+        &mut self,
+        request: &ReplyRequest<'_>,
+        on_sentence: &mut dyn FnMut(&str),
+    ) -> Result<String, SpeakError>;
 }

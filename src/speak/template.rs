@@ -104,8 +104,17 @@ impl Speaker for TemplateSpeaker {
         "template"
     }
 
-    fn reply(&mut self, request: &ReplyRequest<'_>) -> Result<String, SpeakError> {
-        Ok(self.phrase(request))
+    fn reply(
+        &mut self,
+        request: &ReplyRequest<'_>,
+        on_sentence: &mut dyn FnMut(&str),
+    ) -> Result<String, SpeakError> {
+        let text = self.phrase(request);
+        let mut splitter = super::sentences::SentenceSplitter::new();
+        for sentence in splitter.push(&text).into_iter().chain(splitter.finish()) {
+            on_sentence(&sentence);
+        }
+        Ok(text)
     }
 }
 

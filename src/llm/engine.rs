@@ -1,0 +1,666 @@
+//! The worker thread: owns the llama.cpp model and context and serves requests one at a time.
+//!
+//! Two sequences share one KV cache: sequence 0 holds the speaker's dialogue, sequence 1 the
+//! emotion reader's prompt. Each keeps the tokens it already decoded; a new prompt only decodes
+//! what follows the longest common prefix, so a growing dialogue costs only its new tokens.
+
+use std::num::NonZeroU32;
+use std::sync::{OnceLock, mpsc};
+use std::time::Instant;
+
+use llama_cpp_2::context::LlamaContext;
+use llama_cpp_2::context::params::LlamaContextParams;
+use llama_cpp_2::llama_backend::LlamaBackend;
+use llama_cpp_2::llama_batch::LlamaBatch;
+use llama_cpp_2::model::params::LlamaModelParams;
+use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
+use llama_cpp_2::sampling::LlamaSampler;
+use llama_cpp_2::token::LlamaToken;
+
+use super::{GenerationEvent, GenerationStats, LlmError, ModelInfo, Request, Sampling};
+use crate::emotion::{Emotion, EmotionDistribution};
+use crate::params::LlmParams;
+use crate::speak::prompt::{ChatMessage, Prompt, Role, sanitize};
+use crate::speak::sentences::SentenceSplitter;
+
+const SPEAKER_SEQ: i32 = 0;
+const READER_SEQ: i32 = 1;
+
+/// Dialogue messages dropped at a time when a prompt would overflow the context.
+const DROP_BLOCK: usize = 16;
+
+/// llama.cpp's backend may be initialised once per process.
+fn backend() -> Result<&'static LlamaBackend, LlmError> {
+    static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
+    BACKEND
+        .get_or_init(|| {
+            // llama.cpp logs thousands of lines per load; route them to tracing's filter.
+            llama_cpp_2::send_logs_to_tracing(llama_cpp_2::LogOptions::default());
+            LlamaBackend::init().map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| LlmError::Setup(e.clone()))
+}
+
+fn thread_count(configured: u32) -> u32 {
+    if configured > 0 {
+        configured
+    } else {
+        std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
+    }
+}
+
+fn load_model(params: &LlmParams) -> Result<LlamaModel, LlmError> {
+    let model_params = LlamaModelParams::default().with_n_gpu_layers(params.gpu_layers);
+    LlamaModel::load_from_file(backend()?, &params.model_path, &model_params).map_err(|e| {
+        LlmError::ModelCorrupt {
+            path: params.model_path.clone(),
+            reason: format!("llama.cpp could not load it: {e}"),
+        }
+    })
+}
+
+/// The model's own chat template, or chatml when the GGUF carries none.
+fn chat_template(model: &LlamaModel) -> Result<(LlamaChatTemplate, bool), LlmError> {
+    match model.chat_template(None) {
+        Ok(template) => Ok((template, true)),
+        Err(_) => LlamaChatTemplate::new("chatml")
+            .map(|t| (t, false))
+            .map_err(|e| LlmError::Setup(e.to_string())),
+    }
+}
+
+/// Messages rendered with the chat template, ending with the assistant's cue.
+fn render(
+    model: &LlamaModel,
+    template: &LlamaChatTemplate,
+    messages: &[ChatMessage],
+) -> Result<String, String> {
+    let chat = messages
+        .iter()
+        .map(|m| LlamaChatMessage::new(m.role.name().to_string(), m.content.replace('\0', "")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    model
+        .apply_chat_template(template, &chat, true)
+        .map_err(|e| format!("chat template failed: {e}"))
+}
+
+/// Bytes of the KV cache for `context_tokens` (keys and values, 16-bit).
+fn kv_cache_bytes(model: &LlamaModel, context_tokens: u32) -> u64 {
+    let head_dim = u64::from(model.n_embd() as u32 / model.n_head().max(1));
+    u64::from(context_tokens)
+        * u64::from(model.n_layer())
+        * head_dim
+        * u64::from(model.n_head_kv())
+        * 2
+        * 2
+}
+
+fn context_params(params: &LlmParams, sequences: u32) -> LlamaContextParams {
+    let threads = thread_count(params.threads) as i32;
+    LlamaContextParams::default()
+        .with_n_ctx(NonZeroU32::new(params.context_tokens))
+        .with_n_batch(params.batch_tokens)
+        .with_n_ubatch(params.batch_tokens)
+        .with_n_threads(threads)
+        .with_n_threads_batch(threads)
+        .with_n_seq_max(sequences)
+        .with_kv_unified(true)
+        .with_no_perf(false)
+}
+
+/// The worker's body: load, report ready (or why not), then serve until every handle is gone.
+pub(super) fn run(
+    params: LlmParams,
+    file_bytes: u64,
+    ready: mpsc::Sender<Result<ModelInfo, LlmError>>,
+    requests: mpsc::Receiver<Request>,
+    cancels: mpsc::Receiver<u64>,
+) {
+    let started = Instant::now();
+    let model = match load_model(&params) {
+        Ok(model) => model,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let context = match backend().and_then(|b| {
+        model
+            .new_context(b, context_params(&params, 2))
+            .map_err(|e| {
+                LlmError::Setup(format!(
+                    "cannot create a {}-token context: {e}",
+                    params.context_tokens
+                ))
+            })
+    }) {
+        Ok(context) => context,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let (template, has_chat_template) = match chat_template(&model) {
+        Ok(found) => found,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
+    let info = ModelInfo {
+        path: params.model_path.clone(),
+        file_bytes,
+        kv_cache_bytes: kv_cache_bytes(&model, params.context_tokens),
+        context_tokens: params.context_tokens,
+        threads: thread_count(params.threads),
+        has_chat_template,
+        load_ms: started.elapsed().as_secs_f64() * 1e3,
+    };
+    let mut engine = Engine {
+        model: &model,
+        context,
+        template,
+        batch: LlamaBatch::new(params.batch_tokens as usize, 2),
+        cached: [Vec::new(), Vec::new()],
+        params,
+        cancels,
+        requests_served: 0,
+        labels: Vec::new(),
+    };
+    engine.labels = engine.label_sequences();
+    if ready.send(Ok(info)).is_err() {
+        return;
+    }
+    for request in requests {
+        match request {
+            Request::Generate {
+                id,
+                prompt,
+                sampling,
+                events,
+            } => {
+                let outcome = engine.generate(id, &prompt, sampling, &events);
+                let _ = events.send(match outcome {
+                    Ok(stats) => GenerationEvent::Done(stats),
+                    Err(e) => GenerationEvent::Failed(e),
+                });
+            }
+            Request::Classify { text, reply } => {
+                let _ = reply.send(engine.classify(&text));
+            }
+            Request::CountTokens { text, reply } => {
+                let _ = reply.send(engine.tokenize(&text).len());
+            }
+        }
+    }
+}
+
+struct Engine<'m> {
+    model: &'m LlamaModel,
+    context: LlamaContext<'m>,
+    template: LlamaChatTemplate,
+    batch: LlamaBatch<'static>,
+    /// Tokens held in the KV cache, per sequence, from position 0.
+    cached: [Vec<LlamaToken>; 2],
+    params: LlmParams,
+    cancels: mpsc::Receiver<u64>,
+    requests_served: u64,
+    /// Token sequences of each emotion label (lower-case and capitalised spellings).
+    labels: Vec<(Emotion, Vec<LlamaToken>)>,
+}
+
+impl Engine<'_> {
+    fn tokenize(&self, text: &str) -> Vec<LlamaToken> {
+        self.model.vocab().tokenize(text.as_bytes(), false, true)
+    }
+
+    fn render(&self, messages: &[ChatMessage]) -> Result<String, String> {
+        render(self.model, &self.template, messages)
+    }
+
+    /// Makes the KV cache of `seq` hold exactly `tokens`, decoding only what follows the longest
+    /// common prefix with what it already holds. Returns (reused, decoded); the logits of the
+    /// last token are at batch index `decoded_in_last_batch - 1`.
+    fn sync_sequence(&mut self, seq: i32, tokens: &[LlamaToken]) -> Result<(usize, usize), String> {
+        if tokens.is_empty() {
+            return Err("empty prompt".into());
+        }
+        let s = seq as usize;
+        let mut keep = self.cached[s]
+            .iter()
+            .zip(tokens)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // At least one token must be decoded to have fresh logits to sample from.
+        keep = keep.min(tokens.len().saturating_sub(1));
+        // Both sequences share the cells: make room by dropping the other one if needed.
+        let other = 1 - s;
+        if tokens.len() + self.cached[other].len() + self.params.max_reply_tokens as usize
+            > self.params.context_tokens as usize
+        {
+            self.context
+                .clear_kv_cache_seq(Some(other as u32), None, None)
+                .map_err(|e| e.to_string())?;
+            self.cached[other].clear();
+        }
+        self.context
+            .clear_kv_cache_seq(Some(s as u32), Some(keep as u32), None)
+            .map_err(|e| e.to_string())?;
+        self.cached[s].truncate(keep);
+        self.decode(seq, &tokens[keep..], keep, true)?;
+        Ok((keep, tokens.len() - keep))
+    }
+
+    /// Decodes `tokens` into `seq` from position `start`, in batches; with `last_logits`, the
+    /// final token's logits are kept (index `self.batch.n_tokens() - 1`).
+    fn decode(
+        &mut self,
+        seq: i32,
+        tokens: &[LlamaToken],
+        start: usize,
+        last_logits: bool,
+    ) -> Result<(), String> {
+        let chunk = self.params.batch_tokens as usize;
+        for (c, part) in tokens.chunks(chunk).enumerate() {
+            self.batch.clear();
+            for (j, token) in part.iter().enumerate() {
+                let index = c * chunk + j;
+                let logits = last_logits && index + 1 == tokens.len();
+                self.batch
+                    .add(*token, (start + index) as i32, &[seq], logits)
+                    .map_err(|e| e.to_string())?;
+            }
+            self.context
+                .decode(&mut self.batch)
+                .map_err(|e| format!("decode failed: {e}"))?;
+        }
+        self.cached[seq as usize].extend_from_slice(tokens);
+        Ok(())
+    }
+
+    /// Renders the prompt with as much dialogue as fits beside the reply's token budget.
+    ///
+    /// Dialogue is dropped from the front in blocks of [`DROP_BLOCK`] messages, so the kept
+    /// prefix stays the same for several turns after an overflow and the cache keeps serving.
+    fn fit_prompt(&self, prompt: &Prompt) -> Result<(Vec<LlamaToken>, usize), String> {
+        let budget = (self.params.context_tokens - self.params.max_reply_tokens) as usize;
+        let mut skip = 0;
+        loop {
+            let tokens = self.tokenize(&self.render(&prompt.messages(skip))?);
+            if tokens.len() <= budget {
+                return Ok((tokens, skip));
+            }
+            // Always keep this turn's instruction and the debtor line it answers.
+            let most = prompt.dialogue.len().saturating_sub(2);
+            if skip >= most {
+                return Err(format!(
+                    "the system prompt and the latest message do not fit in {} tokens; raise llm.context_tokens",
+                    self.params.context_tokens
+                ));
+            }
+            skip = (skip + DROP_BLOCK).min(most);
+        }
+    }
+
+    fn cancelled(&self, id: u64) -> bool {
+        self.cancels.try_iter().any(|c| c == id)
+    }
+
+    fn sampler(&mut self, temperature: f32) -> LlamaSampler {
+        self.requests_served += 1;
+        if temperature <= 0.01 {
+            return LlamaSampler::greedy();
+        }
+        let seed = self.params.seed.wrapping_add(self.requests_served as u32);
+        LlamaSampler::chain_simple([
+            LlamaSampler::top_k(40),
+            LlamaSampler::top_p(0.95, 1),
+            LlamaSampler::temp(temperature),
+            LlamaSampler::dist(seed),
+        ])
+    }
+
+    fn generate(
+        &mut self,
+        id: u64,
+        prompt: &Prompt,
+        sampling: Sampling,
+        events: &mpsc::Sender<GenerationEvent>,
+    ) -> Result<GenerationStats, String> {
+        let received = Instant::now();
+        // A cancel that arrived before the request started still counts.
+        let mut stats = GenerationStats {
+            cancelled: self.cancelled(id),
+            ..Default::default()
+        };
+        if stats.cancelled {
+            return Ok(stats);
+        }
+        let (tokens, dropped) = self.fit_prompt(prompt)?;
+        stats.prompt_tokens = tokens.len();
+        stats.dropped_messages = dropped;
+        let (reused, decoded) = self.sync_sequence(SPEAKER_SEQ, &tokens)?;
+        stats.reused_tokens = reused;
+        stats.decoded_prompt_tokens = decoded;
+        stats.prompt_ms = received.elapsed().as_secs_f64() * 1e3;
+
+        let generating = Instant::now();
+        let mut sampler = self.sampler(sampling.temperature);
+        let mut splitter = SentenceSplitter::new();
+        let mut pending_bytes = Vec::new();
+        let mut sentences = 0;
+        let max_tokens = sampling
+            .max_tokens
+            .min(self.params.context_tokens - tokens.len() as u32)
+            as usize;
+        let emit = |text: String, tokens_so_far: usize, stats: &mut GenerationStats| {
+            if stats.first_sentence_ms.is_none() {
+                stats.first_sentence_ms = Some(received.elapsed().as_secs_f64() * 1e3);
+            }
+            let _ = events.send(GenerationEvent::Sentence {
+                text,
+                tokens_so_far,
+            });
+        };
+        while stats.generated_tokens < max_tokens {
+            if self.cancelled(id) {
+                stats.cancelled = true;
+                break;
+            }
+            let token = sampler.sample(&self.context, self.batch.n_tokens() - 1);
+            sampler.accept(token);
+            if self.model.vocab().is_eog(token) {
+                break;
+            }
+            let position = self.cached[0].len();
+            self.decode(SPEAKER_SEQ, &[token], position, true)?;
+            stats.generated_tokens += 1;
+            pending_bytes.extend(self.model.vocab().token_to_piece(token, false, None));
+            let text = take_utf8(&mut pending_bytes);
+            for sentence in splitter.push(&text) {
+                sentences += 1;
+                emit(sentence, stats.generated_tokens, &mut stats);
+            }
+            if sentences >= sampling.max_sentences {
+                break;
+            }
+        }
+        // The unfinished tail is spoken only when it is all there is: a reply cut at the token
+        // limit or after its last sentence would otherwise end mid-sentence.
+        if !stats.cancelled && sentences == 0 {
+            let rest = String::from_utf8_lossy(&pending_bytes).into_owned();
+            splitter.push(&rest);
+            if let Some(last) = splitter.finish() {
+                emit(last, stats.generated_tokens, &mut stats);
+            }
+        }
+        stats.generate_ms = generating.elapsed().as_secs_f64() * 1e3;
+        Ok(stats)
+    }
+
+    fn label_sequences(&self) -> Vec<(Emotion, Vec<LlamaToken>)> {
+        let mut labels = Vec::new();
+        for emotion in Emotion::ALL {
+            let lower = emotion.name().to_string();
+            let mut upper = lower.clone();
+            upper[..1].make_ascii_uppercase();
+            for spelling in [lower, upper] {
+                let tokens = self
+                    .model
+                    .vocab()
+                    .tokenize(spelling.as_bytes(), false, false);
+                if !tokens.is_empty() {
+                    labels.push((emotion, tokens));
+                }
+            }
+        }
+        labels
+    }
+
+    /// The label distribution for `text`: the first label token is read under a GBNF grammar
+    /// that allows only the seven labels; the rest of each label's tokens are scored from the
+    /// logits (teacher forcing), which is more faithful than sampling one label.
+    fn classify(&mut self, text: &str) -> Result<EmotionDistribution, String> {
+        let messages = [
+            ChatMessage {
+                role: Role::System,
+                content: "You read the emotion of a message from a person who owes money. Answer \
+                          with exactly one word: joy, sadness, anger, fear, surprise, disgust or \
+                          neutral."
+                    .into(),
+            },
+            ChatMessage {
+                role: Role::User,
+                content: sanitize(text),
+            },
+        ];
+        let tokens = self.tokenize(&self.render(&messages)?);
+        let budget = (self.params.context_tokens / 2) as usize;
+        let tokens = if tokens.len() > budget {
+            // Keep the template's end (the assistant cue) and the start of the system message.
+            let mut cut = tokens[..budget / 2].to_vec();
+            cut.extend_from_slice(&tokens[tokens.len() - budget / 2..]);
+            cut
+        } else {
+            tokens
+        };
+        self.sync_sequence(READER_SEQ, &tokens)?;
+        let prompt_len = tokens.len();
+        let last = self.batch.n_tokens() - 1;
+
+        // First token: the model's distribution restricted by the grammar to label beginnings.
+        let grammar = Emotion::ALL
+            .iter()
+            .flat_map(|e| {
+                let lower = e.name();
+                let mut upper = lower.to_string();
+                upper[..1].make_ascii_uppercase();
+                [format!("\"{lower}\""), format!("\"{upper}\"")]
+            })
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let mut constrained = self.context.token_data_array_ith(last);
+        let mut grammar_sampler =
+            LlamaSampler::grammar(self.model, &format!("root ::= {grammar}"), "root")
+                .map_err(|e| format!("label grammar rejected: {e}"))?;
+        constrained.apply_sampler(&mut grammar_sampler);
+        let allowed: Vec<(LlamaToken, f32)> = constrained
+            .data
+            .iter()
+            .filter(|d| d.logit().is_finite())
+            .map(|d| (d.id(), d.logit()))
+            .collect();
+        let first_prob = softmax_of(&allowed);
+
+        let mut weights = [0.0f64; Emotion::COUNT];
+        let labels = self.labels.clone();
+        for (emotion, label_tokens) in &labels {
+            let Some(p0) = first_prob(label_tokens[0]) else {
+                continue;
+            };
+            let mut p = p0;
+            if label_tokens.len() > 1 {
+                // Teacher forcing: decode all but the last label token, read each next-token
+                // probability right after the decode, then drop them from the cache again.
+                let prefix = &label_tokens[..label_tokens.len() - 1];
+                self.batch.clear();
+                for (j, token) in prefix.iter().enumerate() {
+                    self.batch
+                        .add(*token, (prompt_len + j) as i32, &[READER_SEQ], true)
+                        .map_err(|e| e.to_string())?;
+                }
+                self.context
+                    .decode(&mut self.batch)
+                    .map_err(|e| format!("decode failed: {e}"))?;
+                for (j, next) in label_tokens[1..].iter().enumerate() {
+                    p *= probability_of(self.context.get_logits_ith(j as i32), *next);
+                }
+                self.context
+                    .clear_kv_cache_seq(Some(READER_SEQ as u32), Some(prompt_len as u32), None)
+                    .map_err(|e| e.to_string())?;
+            }
+            weights[emotion.index()] += p;
+        }
+        Ok(EmotionDistribution::from_weights(weights))
+    }
+}
+
+/// A lookup of the probability of a token among `candidates` (logits), softmax-normalised.
+fn softmax_of(candidates: &[(LlamaToken, f32)]) -> impl Fn(LlamaToken) -> Option<f64> + '_ {
+    let max = candidates
+        .iter()
+        .map(|(_, l)| *l)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let total: f64 = candidates
+        .iter()
+        .map(|(_, l)| f64::from(l - max).exp())
+        .sum();
+    move |token| {
+        candidates
+            .iter()
+            .find(|(t, _)| *t == token)
+            .map(|(_, l)| f64::from(l - max).exp() / total)
+    }
+}
+
+/// Softmax probability of `token` under a full row of logits.
+fn probability_of(logits: &[f32], token: LlamaToken) -> f64 {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let total: f64 = logits.iter().map(|l| f64::from(l - max).exp()).sum();
+    logits
+        .get(token.0 as usize)
+        .map_or(0.0, |l| f64::from(l - max).exp() / total)
+}
+
+/// Takes the longest valid UTF-8 prefix out of `bytes`, leaving an incomplete tail for later;
+/// invalid bytes are replaced.
+fn take_utf8(bytes: &mut Vec<u8>) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            let text = text.to_string();
+            bytes.clear();
+            text
+        }
+        Err(e) if e.error_len().is_none() => {
+            let valid = e.valid_up_to();
+            let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
+            bytes.drain(..valid);
+            text
+        }
+        Err(_) => {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            bytes.clear();
+            text
+        }
+    }
+}
+
+/// Figures of the bare decode loop.
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
+pub struct BareStats {
+    /// Prompt tokens.
+    pub prompt_tokens: usize,
+    /// Milliseconds to decode the prompt.
+    pub prompt_ms: f64,
+    /// Tokens generated.
+    pub generated_tokens: usize,
+    /// Milliseconds to generate them.
+    pub generate_ms: f64,
+    /// Milliseconds from the start of the prompt to the first complete sentence.
+    pub first_sentence_ms: f64,
+}
+
+/// The baseline for `bench llm`: plain llama-cpp-2 with a fresh cache per prompt and greedy
+/// decoding, no pipeline around it: no worker thread, no cache reuse, no sentence streaming.
+/// Generation stops at an end-of-generation token or after `generate` tokens; the time to the
+/// first sentence end is measured from the start of the prompt.
+pub fn bare_decode_loop(
+    params: &LlmParams,
+    prompts: &[Prompt],
+    generate: usize,
+) -> Result<Vec<BareStats>, LlmError> {
+    super::check_model_file(&params.model_path)?;
+    let model = load_model(params)?;
+    let (template, _) = chat_template(&model)?;
+    let mut context = model
+        .new_context(backend()?, context_params(params, 1))
+        .map_err(|e| LlmError::Setup(e.to_string()))?;
+    let mut batch = LlamaBatch::new(params.batch_tokens as usize, 1);
+    let mut results = Vec::new();
+    for prompt in prompts {
+        let text = render(&model, &template, &prompt.messages(0)).map_err(LlmError::Request)?;
+        let tokens = model.vocab().tokenize(text.as_bytes(), false, true);
+        context.clear_kv_cache();
+        let prompt_started = Instant::now();
+        let chunk = params.batch_tokens as usize;
+        for (c, part) in tokens.chunks(chunk).enumerate() {
+            batch.clear();
+            for (j, token) in part.iter().enumerate() {
+                let index = c * chunk + j;
+                batch
+                    .add(*token, index as i32, &[0], index + 1 == tokens.len())
+                    .map_err(|e| LlmError::Request(e.to_string()))?;
+            }
+            context
+                .decode(&mut batch)
+                .map_err(|e| LlmError::Request(e.to_string()))?;
+        }
+        let prompt_ms = prompt_started.elapsed().as_secs_f64() * 1e3;
+        let started = Instant::now();
+        let mut sampler = LlamaSampler::greedy();
+        let mut position = tokens.len();
+        let mut generated = 0;
+        let mut splitter = SentenceSplitter::new();
+        let mut first_sentence_ms = None;
+        while generated < generate {
+            let token = sampler.sample(&context, batch.n_tokens() - 1);
+            sampler.accept(token);
+            if model.vocab().is_eog(token) {
+                break;
+            }
+            let piece = model.vocab().token_to_piece(token, false, None);
+            if first_sentence_ms.is_none()
+                && !splitter.push(&String::from_utf8_lossy(&piece)).is_empty()
+            {
+                first_sentence_ms = Some(prompt_started.elapsed().as_secs_f64() * 1e3);
+            }
+            batch.clear();
+            batch
+                .add(token, position as i32, &[0], true)
+                .map_err(|e| LlmError::Request(e.to_string()))?;
+            context
+                .decode(&mut batch)
+                .map_err(|e| LlmError::Request(e.to_string()))?;
+            position += 1;
+            generated += 1;
+        }
+        let generate_ms = started.elapsed().as_secs_f64() * 1e3;
+        results.push(BareStats {
+            prompt_tokens: tokens.len(),
+            prompt_ms,
+            generated_tokens: generated,
+            generate_ms,
+            first_sentence_ms: first_sentence_ms.unwrap_or(prompt_ms + generate_ms),
+        });
+    }
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_is_taken_whole_and_split_characters_wait() {
+        let mut bytes = "héllo".as_bytes().to_vec();
+        let tail = bytes.split_off(2); // splits inside 'é'
+        let mut pending = bytes;
+        assert_eq!(take_utf8(&mut pending), "h");
+        pending.extend(tail);
+        assert_eq!(take_utf8(&mut pending), "éllo");
+        let mut bad = vec![0xff, b'a'];
+        assert_eq!(take_utf8(&mut bad), "\u{fffd}a");
+    }
+}

@@ -1,0 +1,281 @@
+//! The llama.cpp adapter (feature `llm`): one worker thread owns the model and its context.
+//!
+//! [`LlmHandle::start`] checks the model file, loads it on a dedicated OS thread and returns a
+//! cheap, cloneable handle. Requests go to the worker over a channel, cancellations over a
+//! second channel, and generated sentences come back over a per-request channel, so nothing
+//! blocks an async runtime. On top of the handle sit [`SlmSpeaker`] (phrases replies, streaming
+//! sentence by sentence) and [`SlmDetector`] (reads emotions with a grammar-constrained label).
+
+mod engine;
+mod speaker;
+
+pub mod detector;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+
+use crate::emotion::EmotionDistribution;
+use crate::params::LlmParams;
+use crate::speak::prompt::Prompt;
+
+pub use detector::SlmDetector;
+pub use engine::{BareStats, bare_decode_loop};
+pub use speaker::SlmSpeaker;
+
+/// The script that puts the default model in place.
+pub const FETCH_SCRIPT: &str = "scripts/fetch-model";
+
+/// Errors of the language-model adapter; each names the file or setting and the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum LlmError {
+    /// The model file does not exist.
+    #[error(
+        "model file {path} not found: run {FETCH_SCRIPT} for the default model, or set llm.model_path to a GGUF file"
+    )]
+    ModelMissing {
+        /// The configured path.
+        path: PathBuf,
+    },
+    /// The file exists but is not a usable GGUF model.
+    #[error(
+        "model file {path} is not a usable GGUF model ({reason}): run {FETCH_SCRIPT} again, or set llm.model_path to another GGUF file"
+    )]
+    ModelCorrupt {
+        /// The configured path.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// llama.cpp failed while setting up (backend, context).
+    #[error("llama.cpp could not start: {0}")]
+    Setup(String),
+    /// A request failed inside the worker.
+    #[error("language model request failed: {0}")]
+    Request(String),
+    /// The worker thread is gone (it panicked or was shut down).
+    #[error("the language-model worker has stopped")]
+    WorkerStopped,
+}
+
+/// What the worker reports about one generation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GenerationStats {
+    /// Tokens in the rendered prompt.
+    pub prompt_tokens: usize,
+    /// Prompt tokens already in the KV cache from earlier turns (not decoded again).
+    pub reused_tokens: usize,
+    /// Prompt tokens decoded for this request: `prompt_tokens - reused_tokens`.
+    pub decoded_prompt_tokens: usize,
+    /// Dialogue messages left out because the context would have overflowed.
+    pub dropped_messages: usize,
+    /// Tokens generated (and decoded) for the reply.
+    pub generated_tokens: usize,
+    /// True when a cancel request stopped the generation.
+    pub cancelled: bool,
+    /// Milliseconds spent decoding the prompt.
+    pub prompt_ms: f64,
+    /// Milliseconds spent generating.
+    pub generate_ms: f64,
+    /// Milliseconds from the request reaching the worker to the first complete sentence.
+    pub first_sentence_ms: Option<f64>,
+}
+
+/// One event of a streamed generation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerationEvent {
+    /// A complete sentence, with the number of tokens generated so far.
+    Sentence {
+        /// The sentence.
+        text: String,
+        /// Tokens generated when it completed.
+        tokens_so_far: usize,
+    },
+    /// Generation ended (normally, by cancellation, or at a limit).
+    Done(GenerationStats),
+    /// Generation failed.
+    Failed(String),
+}
+
+/// Sampling settings of one generation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampling {
+    /// Temperature; at or below 0.01 decoding is greedy.
+    pub temperature: f32,
+    /// Most tokens to generate.
+    pub max_tokens: u32,
+    /// Stop after this many sentences.
+    pub max_sentences: u32,
+}
+
+/// Facts about the loaded model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelInfo {
+    /// The model file.
+    pub path: PathBuf,
+    /// File size in bytes.
+    pub file_bytes: u64,
+    /// Size of the KV cache in bytes (keys and values, 16-bit, all layers).
+    pub kv_cache_bytes: u64,
+    /// Context size in tokens.
+    pub context_tokens: u32,
+    /// Threads used.
+    pub threads: u32,
+    /// Whether the GGUF carried a chat template (else chatml is used).
+    pub has_chat_template: bool,
+    /// Milliseconds to load the model and create the context.
+    pub load_ms: f64,
+}
+
+enum Request {
+    Generate {
+        id: u64,
+        prompt: Prompt,
+        sampling: Sampling,
+        events: mpsc::Sender<GenerationEvent>,
+    },
+    Classify {
+        text: String,
+        reply: mpsc::Sender<Result<EmotionDistribution, String>>,
+    },
+    CountTokens {
+        text: String,
+        reply: mpsc::Sender<usize>,
+    },
+}
+
+/// A handle to the worker thread; clones share the one model.
+#[derive(Clone)]
+pub struct LlmHandle {
+    requests: mpsc::Sender<Request>,
+    cancels: mpsc::Sender<u64>,
+    next_id: Arc<AtomicU64>,
+    info: Arc<ModelInfo>,
+}
+
+/// A generation in progress: its events, and the means to cancel it.
+pub struct Generation {
+    id: u64,
+    events: mpsc::Receiver<GenerationEvent>,
+    cancels: mpsc::Sender<u64>,
+}
+
+impl Generation {
+    /// The next event; `None` when the worker is gone.
+    pub fn next_event(&self) -> Option<GenerationEvent> {
+        self.events.recv().ok()
+    }
+
+    /// Asks the worker to stop this generation at the next token.
+    pub fn cancel(&self) {
+        let _ = self.cancels.send(self.id);
+    }
+}
+
+impl LlmHandle {
+    /// Checks the model file, then loads it on a new worker thread.
+    ///
+    /// Fails before any thread starts when the file is missing or is not a GGUF file.
+    pub fn start(params: &LlmParams) -> Result<LlmHandle, LlmError> {
+        let file_bytes = check_model_file(&params.model_path)?;
+        let (requests, request_rx) = mpsc::channel();
+        let (cancels, cancel_rx) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::channel();
+        let config = params.clone();
+        std::thread::Builder::new()
+            .name("llm-worker".into())
+            .spawn(move || engine::run(config, file_bytes, ready_tx, request_rx, cancel_rx))
+            .map_err(|e| LlmError::Setup(format!("cannot start the worker thread: {e}")))?;
+        let info = ready_rx.recv().map_err(|_| LlmError::WorkerStopped)??;
+        Ok(LlmHandle {
+            requests,
+            cancels,
+            next_id: Arc::new(AtomicU64::new(1)),
+            info: Arc::new(info),
+        })
+    }
+
+    /// Facts about the loaded model.
+    pub fn info(&self) -> &ModelInfo {
+        &self.info
+    }
+
+    /// Starts generating a reply to `prompt`; sentences stream back as they complete.
+    pub fn generate(&self, prompt: Prompt, sampling: Sampling) -> Result<Generation, LlmError> {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (events, events_rx) = mpsc::channel();
+        self.requests
+            .send(Request::Generate {
+                id,
+                prompt,
+                sampling,
+                events,
+            })
+            .map_err(|_| LlmError::WorkerStopped)?;
+        Ok(Generation {
+            id,
+            events: events_rx,
+            cancels: self.cancels.clone(),
+        })
+    }
+
+    /// The emotion distribution the model gives `text` (see [`SlmDetector`]).
+    pub fn classify(&self, text: &str) -> Result<EmotionDistribution, LlmError> {
+        let (reply, reply_rx) = mpsc::channel();
+        self.requests
+            .send(Request::Classify {
+                text: text.to_string(),
+                reply,
+            })
+            .map_err(|_| LlmError::WorkerStopped)?;
+        reply_rx
+            .recv()
+            .map_err(|_| LlmError::WorkerStopped)?
+            .map_err(LlmError::Request)
+    }
+
+    /// How many tokens the model's tokenizer makes of `text` (special tokens parsed).
+    pub fn count_tokens(&self, text: &str) -> Result<usize, LlmError> {
+        let (reply, reply_rx) = mpsc::channel();
+        self.requests
+            .send(Request::CountTokens {
+                text: text.to_string(),
+                reply,
+            })
+            .map_err(|_| LlmError::WorkerStopped)?;
+        reply_rx.recv().map_err(|_| LlmError::WorkerStopped)
+    }
+}
+
+/// Size of the model file, after checking that it exists and starts like a GGUF file.
+pub fn check_model_file(path: &Path) -> Result<u64, LlmError> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).map_err(|_| LlmError::ModelMissing {
+        path: path.to_path_buf(),
+    })?;
+    let corrupt = |reason: String| LlmError::ModelCorrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    if !metadata.is_file() {
+        return Err(corrupt("it is not a file".into()));
+    }
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .map_err(|e| corrupt(format!("cannot read its header: {e}")))?;
+    if &magic != b"GGUF" {
+        return Err(corrupt(
+            "it does not start with the GGUF magic bytes".into(),
+        ));
+    }
+    Ok(metadata.len())
+}
+
+/// Peak resident memory of this process (VmHWM), in bytes, where the OS reports it.
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
