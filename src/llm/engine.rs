@@ -16,6 +16,8 @@ use llama_cpp_2::model::params::LlamaModelParams;
 use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
+use llama_cpp_2::token::data::LlamaTokenData;
+use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 
 use super::{GenerationEvent, GenerationStats, LlmError, ModelInfo, Request, Sampling};
 use crate::emotion::{Emotion, EmotionDistribution};
@@ -158,6 +160,13 @@ pub(super) fn run(
         has_chat_template,
         load_ms: started.elapsed().as_secs_f64() * 1e3,
     };
+    let label_starts = match Engine::label_starts(&model) {
+        Ok(starts) => starts,
+        Err(e) => {
+            let _ = ready.send(Err(e));
+            return;
+        }
+    };
     let mut engine = Engine {
         model: &model,
         context,
@@ -167,9 +176,8 @@ pub(super) fn run(
         params,
         cancels,
         requests_served: 0,
-        labels: Vec::new(),
+        label_starts,
     };
-    engine.labels = engine.label_sequences();
     if ready.send(Ok(info)).is_err() {
         return;
     }
@@ -190,8 +198,11 @@ pub(super) fn run(
             Request::Classify { text, reply } => {
                 let _ = reply.send(engine.classify(&text));
             }
-            Request::CountTokens { text, reply } => {
-                let _ = reply.send(engine.tokenize(&text).len());
+            Request::CountPromptTokens { prompt, reply } => {
+                let count = engine
+                    .render(&prompt.messages(0))
+                    .map(|t| engine.tokenize(&t).len());
+                let _ = reply.send(count);
             }
         }
     }
@@ -207,8 +218,8 @@ struct Engine<'m> {
     params: LlmParams,
     cancels: mpsc::Receiver<u64>,
     requests_served: u64,
-    /// Token sequences of each emotion label (lower-case and capitalised spellings).
-    labels: Vec<(Emotion, Vec<LlamaToken>)>,
+    /// The tokens the label grammar allows first, with the labels each begins.
+    label_starts: Vec<(LlamaToken, Vec<Emotion>)>,
 }
 
 impl Engine<'_> {
@@ -400,28 +411,52 @@ impl Engine<'_> {
         Ok(stats)
     }
 
-    fn label_sequences(&self) -> Vec<(Emotion, Vec<LlamaToken>)> {
-        let mut labels = Vec::new();
-        for emotion in Emotion::ALL {
-            let lower = emotion.name().to_string();
-            let mut upper = lower.clone();
-            upper[..1].make_ascii_uppercase();
-            for spelling in [lower, upper] {
-                let tokens = self
-                    .model
-                    .vocab()
-                    .tokenize(spelling.as_bytes(), false, false);
-                if !tokens.is_empty() {
-                    labels.push((emotion, tokens));
-                }
+    /// The tokens that may begin a label, each with the labels it begins.
+    ///
+    /// A GBNF grammar that allows exactly the seven labels (lower-case or capitalised) is applied
+    /// once to the whole vocabulary; what it leaves are the allowed first tokens. Reading only
+    /// their logits later is the same as applying the grammar to every step, minus its cost.
+    fn label_starts(model: &LlamaModel) -> Result<Vec<(LlamaToken, Vec<Emotion>)>, LlmError> {
+        let alternatives = Emotion::ALL
+            .iter()
+            .flat_map(|e| [e.name().to_string(), capitalised(e.name())])
+            .map(|label| format!("\"{label}\""))
+            .collect::<Vec<_>>()
+            .join(" | ");
+        let mut grammar = LlamaSampler::grammar(model, &format!("root ::= {alternatives}"), "root")
+            .map_err(|e| LlmError::Setup(format!("the label grammar was refused: {e}")))?;
+        let mut everything = LlamaTokenDataArray::from_iter(
+            (0..model.n_vocab()).map(|id| LlamaTokenData::new(LlamaToken(id), 0.0, 0.0)),
+            false,
+        );
+        everything.apply_sampler(&mut grammar);
+        let mut starts = Vec::new();
+        for data in everything.data.iter().filter(|d| d.logit().is_finite()) {
+            let piece = model.vocab().token_to_piece(data.id(), false, None);
+            let piece = String::from_utf8_lossy(&piece).to_lowercase();
+            let begins: Vec<Emotion> = Emotion::ALL
+                .into_iter()
+                .filter(|e| !piece.is_empty() && e.name().starts_with(piece.as_str()))
+                .collect();
+            if !begins.is_empty() {
+                starts.push((data.id(), begins));
             }
         }
-        labels
+        if starts.is_empty() {
+            return Err(LlmError::Setup(
+                "no token of this model can begin an emotion label".into(),
+            ));
+        }
+        Ok(starts)
     }
 
-    /// The label distribution for `text`: the first label token is read under a GBNF grammar
-    /// that allows only the seven labels; the rest of each label's tokens are scored from the
-    /// logits (teacher forcing), which is more faithful than sampling one label.
+    /// The label distribution for `text`.
+    ///
+    /// The model's next-token distribution after the prompt, restricted to the tokens the label
+    /// grammar allows first ([`Engine::label_starts`]). Once the first token is chosen the grammar
+    /// fixes the rest of the label, so a label's probability is the mass of the allowed first
+    /// tokens that begin it. One decode per utterance, no sampling: sampling a label would throw
+    /// the distribution away.
     fn classify(&mut self, text: &str) -> Result<EmotionDistribution, String> {
         let messages = [
             ChatMessage {
@@ -439,99 +474,41 @@ impl Engine<'_> {
         let tokens = self.tokenize(&self.render(&messages)?);
         let budget = (self.params.context_tokens / 2) as usize;
         let tokens = if tokens.len() > budget {
-            // Keep the template's end (the assistant cue) and the start of the system message.
+            // Keep the start of the system message and the template's end (the assistant cue).
             let mut cut = tokens[..budget / 2].to_vec();
             cut.extend_from_slice(&tokens[tokens.len() - budget / 2..]);
             cut
         } else {
             tokens
         };
-        self.sync_sequence(READER_SEQ, &tokens)?;
-        let prompt_len = tokens.len();
-        let last = self.batch.n_tokens() - 1;
-
-        // First token: the model's distribution restricted by the grammar to label beginnings.
-        let grammar = Emotion::ALL
+        let t0 = Instant::now();
+        let (reused, decoded) = self.sync_sequence(READER_SEQ, &tokens)?;
+        tracing::debug!(reused, decoded, ms = t0.elapsed().as_secs_f64() * 1e3, "reader prompt");
+        let logits = self.context.get_logits_ith(self.batch.n_tokens() - 1);
+        let logit = |token: LlamaToken| logits.get(token.0 as usize).copied().unwrap_or(f32::NEG_INFINITY);
+        let max = self
+            .label_starts
             .iter()
-            .flat_map(|e| {
-                let lower = e.name();
-                let mut upper = lower.to_string();
-                upper[..1].make_ascii_uppercase();
-                [format!("\"{lower}\""), format!("\"{upper}\"")]
-            })
-            .collect::<Vec<_>>()
-            .join(" | ");
-        let mut constrained = self.context.token_data_array_ith(last);
-        let mut grammar_sampler =
-            LlamaSampler::grammar(self.model, &format!("root ::= {grammar}"), "root")
-                .map_err(|e| format!("label grammar rejected: {e}"))?;
-        constrained.apply_sampler(&mut grammar_sampler);
-        let allowed: Vec<(LlamaToken, f32)> = constrained
-            .data
-            .iter()
-            .filter(|d| d.logit().is_finite())
-            .map(|d| (d.id(), d.logit()))
-            .collect();
-        let first_prob = softmax_of(&allowed);
-
+            .map(|(t, _)| logit(*t))
+            .fold(f32::NEG_INFINITY, f32::max);
         let mut weights = [0.0f64; Emotion::COUNT];
-        let labels = self.labels.clone();
-        for (emotion, label_tokens) in &labels {
-            let Some(p0) = first_prob(label_tokens[0]) else {
-                continue;
-            };
-            let mut p = p0;
-            if label_tokens.len() > 1 {
-                // Teacher forcing: decode all but the last label token, read each next-token
-                // probability right after the decode, then drop them from the cache again.
-                let prefix = &label_tokens[..label_tokens.len() - 1];
-                self.batch.clear();
-                for (j, token) in prefix.iter().enumerate() {
-                    self.batch
-                        .add(*token, (prompt_len + j) as i32, &[READER_SEQ], true)
-                        .map_err(|e| e.to_string())?;
-                }
-                self.context
-                    .decode(&mut self.batch)
-                    .map_err(|e| format!("decode failed: {e}"))?;
-                for (j, next) in label_tokens[1..].iter().enumerate() {
-                    p *= probability_of(self.context.get_logits_ith(j as i32), *next);
-                }
-                self.context
-                    .clear_kv_cache_seq(Some(READER_SEQ as u32), Some(prompt_len as u32), None)
-                    .map_err(|e| e.to_string())?;
+        for (token, begins) in &self.label_starts {
+            // A token that begins several labels ("s": sadness, surprise) is shared equally.
+            let mass = f64::from(logit(*token) - max).exp() / begins.len() as f64;
+            for emotion in begins {
+                weights[emotion.index()] += mass;
             }
-            weights[emotion.index()] += p;
         }
         Ok(EmotionDistribution::from_weights(weights))
     }
 }
 
-/// A lookup of the probability of a token among `candidates` (logits), softmax-normalised.
-fn softmax_of(candidates: &[(LlamaToken, f32)]) -> impl Fn(LlamaToken) -> Option<f64> + '_ {
-    let max = candidates
-        .iter()
-        .map(|(_, l)| *l)
-        .fold(f32::NEG_INFINITY, f32::max);
-    let total: f64 = candidates
-        .iter()
-        .map(|(_, l)| f64::from(l - max).exp())
-        .sum();
-    move |token| {
-        candidates
-            .iter()
-            .find(|(t, _)| *t == token)
-            .map(|(_, l)| f64::from(l - max).exp() / total)
-    }
-}
-
-/// Softmax probability of `token` under a full row of logits.
-fn probability_of(logits: &[f32], token: LlamaToken) -> f64 {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let total: f64 = logits.iter().map(|l| f64::from(l - max).exp()).sum();
-    logits
-        .get(token.0 as usize)
-        .map_or(0.0, |l| f64::from(l - max).exp() / total)
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// Takes the longest valid UTF-8 prefix out of `bytes`, leaving an incomplete tail for later;

@@ -138,9 +138,9 @@ enum Request {
         text: String,
         reply: mpsc::Sender<Result<EmotionDistribution, String>>,
     },
-    CountTokens {
-        text: String,
-        reply: mpsc::Sender<usize>,
+    CountPromptTokens {
+        prompt: Prompt,
+        reply: mpsc::Sender<Result<usize, String>>,
     },
 }
 
@@ -234,16 +234,20 @@ impl LlmHandle {
             .map_err(LlmError::Request)
     }
 
-    /// How many tokens the model's tokenizer makes of `text` (special tokens parsed).
-    pub fn count_tokens(&self, text: &str) -> Result<usize, LlmError> {
+    /// How many tokens `prompt` makes once rendered with the chat template (assistant cue
+    /// included), with no dialogue dropped.
+    pub fn count_prompt_tokens(&self, prompt: &Prompt) -> Result<usize, LlmError> {
         let (reply, reply_rx) = mpsc::channel();
         self.requests
-            .send(Request::CountTokens {
-                text: text.to_string(),
+            .send(Request::CountPromptTokens {
+                prompt: prompt.clone(),
                 reply,
             })
             .map_err(|_| LlmError::WorkerStopped)?;
-        reply_rx.recv().map_err(|_| LlmError::WorkerStopped)
+        reply_rx
+            .recv()
+            .map_err(|_| LlmError::WorkerStopped)?
+            .map_err(LlmError::Request)
     }
 }
 
