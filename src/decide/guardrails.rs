@@ -248,13 +248,13 @@ static THREAT: LazyLock<Regex> = LazyLock::new(|| {
     word_pattern(&[
         // Explicit menace.
         r"or else",
-        r"(?:you|you'll|you will|you'd|you would|you're going to|you are going to|you're gonna|make you) regret\w*",
-        r"(?:you'll|you will|you'd|you would|you're going to|you are going to) be sorry",
+        r"(?:you|you'?ll|you will|you'?d|you would|you'?re going to|you are going to|you'?re gonna|make you) regret\w*",
+        r"(?:you'?ll|you will|you'?d|you would|you'?re going to|you are going to) be sorry",
         r"we know where you (?:live|work|are)",
         r"watch (?:your back|your step|yourself|out)",
         r"(?:last|final) warning",
         r"be warned",
-        r"(?:you've|you have) been warned",
+        r"(?:you'?ve|you have) been warned",
         r"(?:serious|severe|dire|real|nasty|unpleasant) consequences",
         r"(?:face|suffer) the consequences",
         r"there will be consequences",
@@ -266,18 +266,20 @@ static THREAT: LazyLock<Regex> = LazyLock::new(|| {
         r"murder\w*",
         r"destroy\w*",
         r"ruin\w*",
-        r"(?:hurt|harm|injure|beat|punch|hit|break) (?:you|your)\w*",
+        r"(?:hurt|harm|injure|beat|punch|hit|slap|kick) you",
+        r"(?:hurt|harm) your (?:family|kids|children|wife|husband|partner)",
+        r"(?:break|smash) your (?:legs?|arms?|neck|face|bones?|windows?|door|knees?)",
         r"(?:get|be|getting) (?:hurt|harmed|injured|beaten)",
         r"beat (?:you )?up",
-        r"shoot\w*",
+        r"shoot (?:you|your)\w*",
+        r"(?:get|be|getting) shot",
         r"stab(?:s|bed|bing)?",
         r"guns?",
         r"hunt (?:you )?down",
         r"track you down",
         r"come (?:after|for) you",
-        r"find you",
         // Visits and people sent round.
-        r"send (?:someone|somebody|people|collectors|agents|bailiffs|the police|men|a team|the boys|debt collectors|round|over)",
+        r"send (?:someone|somebody|people|collectors|agents|bailiffs|the police|men|a team|the boys|debt collectors)",
         r"pay you a visit",
         r"visit (?:you|your)\w*",
         r"(?:show|turn) up at your",
@@ -290,7 +292,7 @@ static THREAT: LazyLock<Regex> = LazyLock::new(|| {
         r"evict\w*",
         r"foreclos\w*",
         r"take (?:away )?(?:your|the) (?:car|house|home|kids|children|property|belongings|furniture|possessions|wages|salary|pay|paycheck|savings|assets)",
-        r"(?:freeze|empty|drain|levy) (?:your )?(?:bank )?(?:accounts?|assets|savings)",
+        r"(?:freeze|levy) (?:your )?(?:bank )?(?:accounts?|assets|savings)",
         r"(?:cut|shut|switch|turn)\w* off (?:your|the) (?:power|electricity|gas|water|heat\w*|service|supply|utilit\w*|lights|phone)",
         r"disconnect\w*",
         // Credit damage and third parties.
@@ -299,16 +301,19 @@ static THREAT: LazyLock<Regex> = LazyLock::new(|| {
         r"blacklist\w*",
         r"(?:damage|hurt|wreck|harm|trash|tank|affect|impact|lower|ruin)\w* your credit",
         r"bad credit",
-        r"report\w* (?:you|your \w+)",
+        r"report\w* you",
+        r"report\w* your (?:debt|account|default|arrears|non-?payment|missed payments?|late payments?|name)",
         r"report\w* (?:\w+ ){0,3}to (?:the )?(?:credit|police|authorities|irs|bureaus?)",
         r"(?:call|contact|phone|ring|email|e-mail|text|tell|inform|notify|alert|visit|write to|reach out to|get in touch with)\w* (?:to )?(?:your|you at your) (?:employer|boss|manager|supervisor|work|workplace|office|job|hr|family|relatives|neighbou?rs?|friends|wife|husband|spouse|partner|kids|children|parents|mother|father|mom|mum|dad|brother|sister|coworkers|co-workers|colleagues|references|church|landlord)",
         r"tell (?:everyone|everybody|people)",
-        r"(?:everyone|everybody|people|the whole \w+) (?:will )?(?:know|find out|hear)\w*",
+        r"(?:everyone|everybody|people|the whole \w+) will (?:know|find out|hear)",
+        r"make sure (?:everyone|everybody|people) (?:knows?|finds? out|hears?)",
         r"take (?:everything|all) (?:you|that you) (?:own|have)",
         r"escalat\w*",
         r"no (?:other )?(?:choice|option) but",
-        r"(?:we'll|we will|we'd|we would|we may|we might|we're|we are|i'll|i will|i'd) be forced to",
-        r"(?:further|formal|serious|drastic|stronger|firmer|other) (?:action|measures|steps)",
+        r"(?:we'?ll|we will|we'?d|we would|we may|we might|we'?re|we are|i'?ll|i will|i'?d) be forced to",
+        r"(?:further|formal|serious|drastic|stronger|firmer) (?:action|measures)",
+        r"take (?:further|formal|serious|drastic) steps",
         r"action against you",
         r"(?:to|into|with) collections",
         r"collection agenc\w*",
@@ -329,11 +334,11 @@ static INSULT: LazyLock<Regex> = LazyLock::new(|| {
         r"nitwit\w*",
         r"dunces?",
         r"dolts?",
-        r"fool\w*",
+        r"fool(?:s|ish\w*|ery)?",
         r"clowns?",
         r"clownish",
         r"liars?",
-        r"(?:you're|you are) lying",
+        r"(?:you'?re|you are) lying",
         r"loser\w*",
         r"pathetic\w*",
         r"worthless\w*",
@@ -377,12 +382,13 @@ static INSULT: LazyLock<Regex> = LazyLock::new(|| {
         r"pigs?",
         r"ignorant",
         r"ignoramus",
-        r"irresponsible",
+        r"(?:you'?re|you are|you'?ve been|so|how|totally|completely) irresponsible",
         r"disgrace\w*",
         r"shame on you",
         r"(?:should|ought to) be ashamed",
-        r"get a (?:job|grip|life)",
-        r"grow up",
+        r"get a (?:grip|life)",
+        r"(?:go|just|should|need to|must|have to) get a job",
+        r"(?:need to|should|must|have to|time to|please|just) grow up",
         r"dishonest",
     ])
 });
@@ -448,7 +454,8 @@ static LEGAL_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
         r"theft",
         r"steal\w*",
         r"fined",
-        r"(?:a|heavy|hefty|big|large) fines?",
+        r"(?:heavy|hefty|big|large) fines?",
+        r"fines? (?:of|for|against)",
     ])
 });
 
@@ -464,25 +471,28 @@ static PROMISE: LazyLock<Regex> = LazyLock::new(|| {
         r"writ(?:e|es|ing|ten)(?: [a-z]+){0,3} off",
         r"write-?offs?",
         // "drop the late fees", "cancel your debt", "reduce the balance", "freeze the interest".
-        r"(?:drop|remov|eliminat|eras|wip|scrap|scratch|delet|cancel|reduc|lower|cut|slash|halv|freez|stop|pause|suspend|revers|refund|forgo|forego|knock|strik|void|absorb|lift|exempt)\w*(?: off| out| away)? (?:(?:the|your|all|any|those|these|some|that|this|of|part|half|most|it|them) )*(?:[a-z]+ )?(?:fees?|charges?|interest|penalt(?:y|ies)|debts?|balance|amount owed|arrears|surcharges?)",
+        r"(?:drop|remov|eliminat|eras|wip|scrap|scratch|delet|cancel|reduc|lower|cut|slash|halv|freez|stop|pause|suspend|revers|refund|forgo|forego|knock|void|absorb|lift|exempt)\w*(?: off| out| away)? (?:(?:the|your|all|any|those|these|some|that|this|of|part|half|most|it|them) )*(?:[a-z]+ )?(?:fees?|charges?|interest|penalt(?:y|ies)|debts?|balance|amount owed|arrears|surcharges?)",
         r"reduc\w* what you owe",
         r"forget (?:about )?(?:the |your |this |that )?(?:debt|balance|fees?|interest|money|it)",
-        r"no (?:more |extra |additional |late |further )?(?:interest|fees?|charges?|penalt(?:y|ies))",
+        r"no (?:more |extra |additional |late |further )?(?:fees?|charges?|penalt(?:y|ies))",
+        // "no interest" but not "no interest in ...": the end of a clause is matched below.
+        r"no (?:more |extra |additional |further )?interest (?:charges?|will|on|added|at all|for|whatsoever|to pay)",
         r"(?:interest|fee|fees|penalty|charge|cost)[ -]free",
         r"free of (?:charge|interest)",
         r"for free",
         r"zero (?:interest|fees?|percent)",
-        r"(?:don't|do not|won't|will not|never|no longer) (?:have|need) to pay",
+        r"(?:don'?t|do not|won'?t|will not|never|no longer) (?:have|need) to pay",
         r"no need to pay",
         r"pay (?:nothing|less|only part|only half|what you can|whatever you can|what you want)",
         r"only (?:have|need) to pay (?:part|half|some)",
-        r"(?:settle|accept|take) (?:for )?(?:less|part|half|a portion|a fraction|a reduced|a lower|a smaller)",
+        r"(?:settle|accept|take) (?:for )?(?:less|half|a portion|a fraction|a reduced|a lower|a smaller)",
+        r"(?:settle|accept) (?:for )?part",
         r"reduced (?:balance|amount|settlement|payment|payoff)",
         r"off the hook",
         r"let (?:it|this|you) (?:slide|off)",
         r"clean slate",
-        r"(?:won't|will not|not|never|stop|no longer) (?:charge|charging|add|adding) (?:you )?(?:any )?(?:more )?(?:interest|fees?|penalt(?:y|ies)|charges?)",
-        r"free (?:months?|weeks?|years?|period|time|extension|days?)",
+        r"(?:won'?t|will not|not|never|stop|no longer) (?:charge|charging|add|adding) (?:you )?(?:any )?(?:more )?(?:interest|fees?|penalt(?:y|ies)|charges?)",
+        r"free (?:months?|weeks?|years?|period|extension|days?)",
     ])
 });
 
@@ -552,6 +562,13 @@ static NUMBER_RUN: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static pattern")
 });
 
+/// "no interest" at the end of a clause ("... and no interest."), which the word boundary
+/// around [`PROMISE`] cannot express without also matching "no interest in ...".
+static NO_INTEREST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u)\bno (?:more |extra |additional |further )?interest(?: ?[.,;:!?)]|$)")
+        .expect("static pattern")
+});
+
 static DIGITS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[0-9][0-9,]*(?:\.[0-9]+)?").expect("static pattern"));
 
@@ -572,8 +589,10 @@ static TIME: LazyLock<Regex> = LazyLock::new(|| {
         &format!(
             r"(?:an?|few|several|couple(?: of)?|half an?|dozens? of|next|coming|following|per|each|every|within a)[ -]+{adjective}days?"
         ),
-        r"(?:end|start|beginning|middle|mid|rest) of (?:the |this |next )?(?:week|month|year|quarter|day|business)",
-        r"tomorrow|tonight|overnight|midnight|noon|midday|o'clock|close of business|eod|cob",
+        r"(?:end|start|beginning|middle|mid|rest) of (?:the |this |next )?(?:week|month|year|quarter|business)",
+        r"(?:by|before|until|till) (?:the )?end of (?:the )?day",
+        r"end of day",
+        r"tomorrow|tonight|overnight|midnight|noon|midday|o'?clock|close of business|eod|cob",
         r"this (?:morning|afternoon|evening)",
         r"(?:bi-?)?weekly|(?:bi-?)?monthly|yearly|annual\w*|fortnightly|quarterly|semi-?annual\w*",
         r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?",
@@ -721,6 +740,7 @@ fn check_text(norm: &str, facts: &ReplyFacts) -> Vec<Violation> {
         (&*INSULT, Violation::Insult),
         (&*LEGAL_CLAIM, Violation::LegalClaim),
         (&*PROMISE, Violation::Promise),
+        (&*NO_INTEREST, Violation::Promise),
     ] {
         let m = pattern
             .find(norm)
@@ -870,6 +890,14 @@ mod tests {
             "Take a moment to think about it. My offer is 30 days.",
             "Your payment history matters to us, and I'd like to help. Can you do 30 days?",
             "Honestly, I think 30 days is fair for both sides.",
+            "I have no interest in making this harder. At the end of the day, 30 days is fair.",
+            "Let's strike a balance: 30 days, and you can take part in choosing the start.",
+            "I hope you get a job soon. Feel free to shoot me an email; 30 days is my offer.",
+            "I know this will hit your budget, so I'll send over the plan for 30 days in writing.",
+            "We'll report your payment as received once it's in, within 30 days.",
+            "Many people know how hard this is. We can find you a plan: 30 days, a fine option.",
+            "I don't want this to drain your savings. In your free time, think about 30 days.",
+            "A foolproof plan: 30 days. What other steps would help you?",
         ];
         for text in replies {
             assert_eq!(check_reply(text, &facts()), vec![], "{text:?}");
@@ -932,6 +960,7 @@ mod tests {
             ("Pay in 30 days or you will be killed.", "threat"),
             ("Pay in 30 days or your car will be seized.", "threat"),
             ("Pay in 30 days or you’ll regret it.", "threat"),
+            ("Pay in 30 days or youll regret it.", "threat"),
             (
                 "Pay in 30 days or we will report you to the credit bureaus.",
                 "threat",
@@ -1011,6 +1040,7 @@ mod tests {
             ("Pay in 30 days and we can cancel your debt.", "promise"),
             ("Pay in 30 days and we'll reduce the balance.", "promise"),
             ("Pay in 30 days and there will be no interest.", "promise"),
+            ("Pay in 30 days, no interest, no fees.", "promise"),
             ("We can write it off if you pay half in 30 days.", "promise"),
             ("Pay in 30 days and we'll forgive the rest.", "promise"),
             ("Pay in 30 days and I'll knock off the interest.", "promise"),
