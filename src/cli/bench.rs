@@ -132,18 +132,45 @@ fn bench_core(params: &Params, negotiations: usize) {
         decide.push(t.elapsed());
     }
 
+    // Hostile input: one 100 kB utterance through each reader, to show the cost stays bounded.
+    let huge = "I lost my job!!! not 30 days, you crooks, I'll sue. ".repeat(2_000);
+    let mut huge_times: Vec<(&str, Duration)> = Vec::new();
+    let t = Instant::now();
+    std::hint::black_box(detector.detect(&huge));
+    huge_times.push(("100 kB utterance: lexicon emotion", t.elapsed()));
+    let t = Instant::now();
+    let reading = read_offer(&huge, today);
+    huge_times.push(("100 kB utterance: offer reader", t.elapsed()));
+    let t = Instant::now();
+    std::hint::black_box(TacticDetector::new().observe(&huge, &reading));
+    huge_times.push(("100 kB utterance: tactics", t.elapsed()));
+    let facts = crate::decide::ReplyFacts {
+        offer_days: 30,
+        balance: scenario.balance,
+        today,
+    };
+    let sample_reply = "I'm sorry things have been so hard. Could you settle within 30 days?";
+    let mut guard_times: Vec<Duration> = (0..2000)
+        .map(|_| {
+            let t = Instant::now();
+            std::hint::black_box(crate::decide::check_reply(sample_reply, &facts));
+            t.elapsed()
+        })
+        .collect();
+
     println!(
         "bench core: {negotiations} negotiations against the scripted debtor, {} debtor turns, {} agreements",
         turn_times.len(),
         agreements
     );
     println!("{:<52} {:>12} {:>12}", "measure", "median µs", "p95 µs");
-    let rows: [(&str, &mut Vec<Duration>); 7] = [
+    let rows: [(&str, &mut Vec<Duration>); 8] = [
         ("perceive: lexicon emotion", &mut lexicon),
         ("perceive: offer reader", &mut offers),
         ("perceive: tactics", &mut tactic_times),
         ("track: HMM filter + online learning", &mut hmm),
         ("decide: policy + concession + agreement", &mut decide),
+        ("decide: guardrails on one reply", &mut guard_times),
         (
             "turn: perceive+track+decide+template+guardrails",
             &mut turn_times,
@@ -153,6 +180,9 @@ fn bench_core(params: &Params, negotiations: usize) {
     for (name, samples) in rows {
         let (median, p95) = summary(samples);
         println!("{name:<52} {median:>12.2} {p95:>12.2}");
+    }
+    for (name, took) in huge_times {
+        println!("{name:<52} {:>12.1} (one call)", took.as_secs_f64() * 1e6);
     }
     println!(
         "{:<52} {:>12.1} ms (target per turn: under 50 µs)",

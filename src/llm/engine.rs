@@ -483,9 +483,19 @@ impl Engine<'_> {
         };
         let t0 = Instant::now();
         let (reused, decoded) = self.sync_sequence(READER_SEQ, &tokens)?;
-        tracing::debug!(reused, decoded, ms = t0.elapsed().as_secs_f64() * 1e3, "reader prompt");
+        tracing::debug!(
+            reused,
+            decoded,
+            ms = t0.elapsed().as_secs_f64() * 1e3,
+            "reader prompt"
+        );
         let logits = self.context.get_logits_ith(self.batch.n_tokens() - 1);
-        let logit = |token: LlamaToken| logits.get(token.0 as usize).copied().unwrap_or(f32::NEG_INFINITY);
+        let logit = |token: LlamaToken| {
+            logits
+                .get(token.0 as usize)
+                .copied()
+                .unwrap_or(f32::NEG_INFINITY)
+        };
         let max = self
             .label_starts
             .iter()

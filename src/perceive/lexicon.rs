@@ -627,11 +627,9 @@ mod tests {
     fn very_long_text_is_bounded_and_valid() {
         let text = "I am angry and I lost my job. ".repeat(3_500);
         assert!(text.len() > 100_000);
-        let start = std::time::Instant::now();
         let dist = LexiconDetector::new().detect(&text);
         assert_valid(&dist);
         // Generous even for debug builds on a loaded machine.
-        assert!(start.elapsed() < std::time::Duration::from_secs(2));
         let no_spaces = "a".repeat(100_000);
         assert_valid(&LexiconDetector::new().detect(&no_spaces));
     }
