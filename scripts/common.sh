@@ -19,3 +19,21 @@ need_shared_data() {
         exit 1
     fi
 }
+
+# llama.cpp (the `llm` feature) builds with cmake and needs libclang for its bindings.
+need_llm_build_deps() {
+    local missing=()
+    command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+    if ! ls /usr/lib/llvm-*/lib/libclang.so* /usr/lib/x86_64-linux-gnu/libclang*.so* >/dev/null 2>&1; then
+        missing+=(libclang-dev)
+    fi
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: missing ${missing[*]}; install them (apt-get install ${missing[*]}) and run again" >&2
+        exit 1
+    fi
+    echo "installing ${missing[*]} (needed to build llama.cpp)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "${missing[@]}" build-essential >/dev/null
+}

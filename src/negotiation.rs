@@ -63,6 +63,8 @@ pub struct TurnReport {
     pub agreement: Agreement,
     /// True when this turn ended the negotiation (agreement or turn limit).
     pub finished: bool,
+    /// Who phrased the reply: the speaker's name, or "template" after a fallback.
+    pub speaker: &'static str,
     /// True when the speaker's reply failed the guardrails and the template was used instead.
     pub fallback: bool,
     /// The guardrail violations of the speaker's reply, when it fell back.
@@ -172,6 +174,16 @@ impl Negotiation {
             negotiations: self.negotiations_learned,
             hmm: self.tracker.counts().clone(),
             payoff: self.policy.adjustments(),
+        }
+    }
+
+    /// Ends a negotiation the debtor left without agreement (end of input, a new session): it
+    /// counts as a failure for learning. Does nothing once the negotiation has finished.
+    pub fn abandon(&mut self) {
+        if !self.finished {
+            self.finished = true;
+            self.policy.finish(false);
+            self.negotiations_learned += 1;
         }
     }
 
@@ -336,6 +348,7 @@ impl Negotiation {
             reply,
             agreement: plan.agreement,
             finished,
+            speaker: if fallback { "template" } else { speaker.name() },
             fallback,
             violations: if fallback { violations } else { Vec::new() },
             temperature,
@@ -396,6 +409,33 @@ mod tests {
         assert_eq!(t2.agreement.days, Some(t1.offer_days));
         assert!(n.respond("hello?", &mut speaker).is_err());
         assert_eq!(n.learned().negotiations, 1);
+        n.abandon();
+        assert_eq!(
+            n.learned().negotiations,
+            1,
+            "a finished negotiation is not abandoned"
+        );
+    }
+
+    #[test]
+    fn an_abandoned_negotiation_is_learned_as_a_failure() {
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        n.open(&mut speaker);
+        n.respond("I need 90 days.", &mut speaker).unwrap();
+        let before = n.learned().payoff;
+        n.abandon();
+        assert!(n.is_finished());
+        assert_eq!(n.learned().negotiations, 1);
+        let after = n.learned().payoff;
+        let changed: f64 = (0..7)
+            .flat_map(|d| (0..7).map(move |c| (d, c)))
+            .map(|(d, c)| after.0[d][c] - before.0[d][c])
+            .sum();
+        assert!(
+            changed < 0.0,
+            "failure lowers the payoffs of the emotions used"
+        );
     }
 
     #[test]

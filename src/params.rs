@@ -52,6 +52,9 @@ pub enum ParamsError {
     },
 }
 
+/// The longest gate window accepted: the gate looks at recent emotions, not a lifetime.
+pub const MAX_GATE_WINDOW: usize = 50;
+
 /// All parameters of the agent. Defaults are the numbers of DESIGN.md.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -245,6 +248,11 @@ pub struct LlmParams {
     pub seed: u32,
     /// Weight of the lexicon in the fused emotion detector (the model gets the rest).
     pub fused_lexicon_weight: f64,
+    /// The model's average label distribution on ordinary text (joy, sadness, anger, fear,
+    /// surprise, disgust, neutral): the emotion reader divides by it to cancel the model's bias
+    /// toward some labels. Measured for the default model on the GoEmotions train split; use
+    /// all ones to switch the correction off.
+    pub reader_prior: [f64; 7],
 }
 
 impl Default for LlmParams {
@@ -259,6 +267,7 @@ impl Default for LlmParams {
             max_reply_sentences: 2,
             seed: 1234,
             fused_lexicon_weight: 0.7,
+            reader_prior: [0.130, 0.116, 0.372, 0.068, 0.110, 0.142, 0.062],
         }
     }
 }
@@ -310,6 +319,13 @@ impl Params {
     pub fn validate(&self) -> Result<(), ParamsError> {
         let p = &self.policy;
         positive_int("policy.gate_window", p.gate_window)?;
+        if p.gate_window > MAX_GATE_WINDOW {
+            return Err(invalid(
+                "policy.gate_window",
+                p.gate_window,
+                format!("must be at most {MAX_GATE_WINDOW} emotions"),
+            ));
+        }
         if p.gate_negative_count == 0 || p.gate_negative_count > p.gate_window {
             return Err(invalid(
                 "policy.gate_negative_count",
@@ -328,9 +344,14 @@ impl Params {
             5.0,
         )?;
         in_range("policy.temperature_decay", p.temperature_decay, 0.0, 1.0)?;
-        in_range("policy.temperature_floor", p.temperature_floor, 0.0, 5.0)?;
-        finite("policy.agreement_reward", p.agreement_reward)?;
-        finite("policy.failure_reward", p.failure_reward)?;
+        in_range(
+            "policy.temperature_floor",
+            p.temperature_floor,
+            0.0,
+            p.temperature_initial,
+        )?;
+        in_range("policy.agreement_reward", p.agreement_reward, 0.0, 100.0)?;
+        in_range("policy.failure_reward", p.failure_reward, -100.0, 0.0)?;
         in_range(
             "policy.payoff_learning_rate",
             p.payoff_learning_rate,
@@ -353,7 +374,13 @@ impl Params {
             distribution(&format!("hmm.emission_prior[{i}]"), row)?;
         }
         positive("hmm.prior_strength", h.prior_strength)?;
-        in_range("hmm.probability_floor", h.probability_floor, 0.0, 0.01)?;
+        if !(h.probability_floor > 0.0 && h.probability_floor <= 0.01) {
+            return Err(invalid(
+                "hmm.probability_floor",
+                h.probability_floor,
+                "must be above 0 and at most 0.01".into(),
+            ));
+        }
 
         let o = &self.offer;
         positive("offer.concession_shape", o.concession_shape)?;
@@ -372,6 +399,13 @@ impl Params {
             1.0,
             1000.0,
         )?;
+        if o.agreement_gap_days > 365 {
+            return Err(invalid(
+                "offer.agreement_gap_days",
+                o.agreement_gap_days,
+                "must be at most 365 days".into(),
+            ));
+        }
 
         positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
 
@@ -404,6 +438,13 @@ impl Params {
         }
         positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
         in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
+        if l.reader_prior.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
+            return Err(invalid(
+                "llm.reader_prior",
+                format!("{:?}", l.reader_prior),
+                "every entry must be a positive number".into(),
+            ));
+        }
         Ok(())
     }
 
@@ -577,7 +618,17 @@ mod tests {
     fn overrides_apply_and_malformed_ones_are_explained() {
         let p = Params::load(None, &["policy.gate_negative_count=3".into()]).unwrap();
         assert_eq!(p.policy.gate_negative_count, 3);
-        for bad in ["gate_window", "policy=3", "a.b.c=1", "nosuch.key=1"] {
+        for bad in [
+            "gate_window",
+            "policy=3",
+            "a.b.c=1",
+            "nosuch.key=1",
+            "policy.gate_window=100000000000000",
+            "policy.temperature_floor=0.9",
+            "policy.failure_reward=0.5",
+            "hmm.probability_floor=0",
+            "offer.agreement_gap_days=100000",
+        ] {
             assert!(Params::load(None, &[bad.into()]).is_err(), "{bad}");
         }
     }

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::perceive::offer::MAX_DAYS;
+
 /// Errors reading a scenario file; each names the file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
@@ -98,11 +100,12 @@ impl Scenario {
             .expect("at least one scenario")
     }
 
-    /// The reservation limit in days: the scenario's own, else `target * multiple`.
+    /// The reservation limit in days: the scenario's own, else `target * multiple`, never more
+    /// than [`MAX_DAYS`].
     pub fn reservation_limit(&self, multiple: f64) -> u32 {
         self.reservation_days.unwrap_or_else(|| {
             let derived = (f64::from(self.target_days) * multiple).round();
-            derived.min(f64::from(u32::MAX)) as u32
+            derived.min(f64::from(MAX_DAYS)) as u32
         })
     }
 
@@ -118,8 +121,18 @@ impl Scenario {
                 self.balance
             )));
         }
-        if self.target_days == 0 {
-            return Err(fail("target_days must be at least 1".into()));
+        if self.target_days == 0 || self.target_days > MAX_DAYS {
+            return Err(fail(format!(
+                "target_days must be between 1 and {MAX_DAYS}, got {}",
+                self.target_days
+            )));
+        }
+        if let Some(limit) = self.reservation_days
+            && limit > MAX_DAYS
+        {
+            return Err(fail(format!(
+                "reservation_days must be at most {MAX_DAYS}, got {limit}"
+            )));
         }
         if let Some(limit) = self.reservation_days
             && limit < self.target_days

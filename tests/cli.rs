@@ -94,6 +94,8 @@ fn chat_json_opens_negotiates_and_stops_at_agreement() {
             "--json",
             "--today",
             "2026-11-25",
+            "--speaker",
+            "template",
         ],
         "I lost my job, I need 70 days.\nThat's not enough, I want 60 days.\nOk, deal.\nthis line is never read\n",
     );
@@ -166,7 +168,7 @@ fn chat_reads_a_crad_scenario_and_exits_cleanly_at_end_of_input() {
 
 #[test]
 fn chat_text_mode_prints_the_conversation() {
-    let out = run_with_stdin(&["chat"], "Fine, deal.\n");
+    let out = run_with_stdin(&["chat", "--speaker", "template"], "Fine, deal.\n");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("creditor: "), "{text}");
@@ -176,7 +178,10 @@ fn chat_text_mode_prints_the_conversation() {
 
 #[test]
 fn demo_reaches_an_agreement_within_the_reservation_limit() {
-    let out = binary().args(["demo", "--json"]).output().unwrap();
+    let out = binary()
+        .args(["demo", "--json", "--speaker", "template"])
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -191,7 +196,17 @@ fn demo_reaches_an_agreement_within_the_reservation_limit() {
 
 #[test]
 fn bad_parameters_and_scenarios_fail_with_a_clear_message() {
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "--set",
+                "llm.model_path=/no/model.gguf",
+                "chat",
+                "--speaker",
+                "slm",
+            ],
+            "scripts/fetch-model",
+        ),
         (
             &["--set", "offer.agreement_gap_days=-1", "params"],
             "agreement_gap_days",
@@ -285,4 +300,41 @@ fn bench_core_prints_its_table() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("median µs"), "{text}");
     assert!(text.contains("20 negotiations"), "{text}");
+}
+
+#[cfg(feature = "llm")]
+#[test]
+fn chat_speaks_with_the_language_model_when_it_is_present() {
+    let model = project("models/SmolLM2-135M-Instruct.Q4_1.gguf");
+    assert!(
+        model.is_file(),
+        "run scripts/fetch-model first (scripts/test does)"
+    );
+    let out = run_with_stdin(
+        &[
+            "--set",
+            &format!("llm.model_path={}", model.display()),
+            "chat",
+            "--json",
+            "--today",
+            "2026-11-25",
+        ],
+        "I lost my job, I need 70 days.\nI can do 40 days.\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let turns = json_lines(&out);
+    assert_eq!(turns.len(), 3);
+    for turn in &turns {
+        let days = turn["offer_days"].as_u64().unwrap();
+        let reply = turn["reply"].as_str().unwrap();
+        assert!(reply.contains(&days.to_string()), "{reply}");
+    }
+    assert!(
+        turns.iter().any(|t| t["speaker"] == "slm"),
+        "no reply came from the language model: {turns:?}"
+    );
 }

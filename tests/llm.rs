@@ -283,7 +283,7 @@ fn a_fifty_turn_dialogue_overflows_a_small_context_and_keeps_working() {
 
 #[test]
 fn the_model_reads_emotions_as_a_distribution() {
-    let detector = SlmDetector::new(start(1024));
+    let detector = SlmDetector::new(start(1024), LlmParams::default().reader_prior);
     let angry = detector.detect("I am furious! This is outrageous and I'm sick of your calls!");
     let happy = detector.detect("Thank you so much, that is wonderful news, I'm delighted.");
     for d in [angry, happy] {

@@ -12,7 +12,6 @@ use crate::negotiation::{Negotiation, TurnReport};
 use crate::params::Params;
 use crate::scenario::{Scenario, load_scenario};
 use crate::sim::ScriptedDebtor;
-use crate::speak::TemplateSpeaker;
 
 /// Arguments of `chat`.
 #[derive(Debug, clap::Args)]
@@ -49,6 +48,9 @@ pub struct DemoArgs {
     /// Share of its own target below which the scripted debtor will not go.
     #[arg(long, default_value_t = 0.35)]
     debtor_minimum: f64,
+    /// Who phrases the replies: the language model when its file is present, else the template.
+    #[arg(long, value_enum)]
+    speaker: Option<SpeakerKind>,
     /// One JSON line per turn instead of text.
     #[arg(long)]
     json: bool,
@@ -69,6 +71,13 @@ fn write_out(text: &str) -> Result<(), CliError> {
             what: "writing stdout",
             source,
         })
+}
+
+/// Text safe to echo to a terminal: control characters (escape sequences) become U+FFFD.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
 }
 
 fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
@@ -140,7 +149,7 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
             continue;
         }
         if !args.json && !interactive {
-            write_out(&format!("debtor: {line}"))?;
+            write_out(&format!("debtor: {}", printable(&line)))?;
         }
         let report = negotiation
             .respond(&line, speaker.as_mut())
@@ -150,6 +159,8 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
             break;
         }
     }
+    // The debtor left before an outcome: that is a failed negotiation for learning.
+    negotiation.abandon();
     save_learned(params, &negotiation.learned())
 }
 
@@ -164,7 +175,7 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
     let scenario = scenario(&args.scenario, args.index)?;
     let learned = load_learned(params)?;
     let mut debtor = ScriptedDebtor::new(&scenario, args.debtor_minimum, params.negotiation.seed);
-    let mut speaker = TemplateSpeaker::new(params.negotiation.seed);
+    let mut speaker = Components::new(params).speaker(args.speaker)?;
     if !args.json {
         write_out(&format!(
             "Scenario {}: {} owes {} {} ({}), creditor target {} days.",
@@ -184,7 +195,7 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
         Box::new(crate::perceive::LexiconDetector::new()),
         today,
     );
-    let mut report = negotiation.open(&mut speaker);
+    let mut report = negotiation.open(speaker.as_mut());
     print_turn(&report, args.json)?;
     while !report.finished {
         let line = debtor.answer(report.offer_days, report.creditor_emotion);
@@ -192,9 +203,17 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
             write_out(&format!("debtor: {line}"))?;
         }
         report = negotiation
-            .respond(&line, &mut speaker)
+            .respond(&line, speaker.as_mut())
             .expect("the loop stops when the negotiation finishes");
         print_turn(&report, args.json)?;
+    }
+    if !args.json {
+        write_out(&format!(
+            "({} turns; replies phrased by the {} speaker, {} replaced by the template after failing the guardrails)",
+            negotiation.turn(),
+            speaker.name(),
+            negotiation.fallbacks()
+        ))?;
     }
     save_learned(params, &negotiation.learned())
 }

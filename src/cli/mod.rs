@@ -165,11 +165,17 @@ impl<'p> Components<'p> {
         match kind {
             DetectorKind::Lexicon => Ok(Box::new(LexiconDetector::new())),
             #[cfg(feature = "llm")]
-            DetectorKind::Slm => Ok(Box::new(crate::llm::SlmDetector::new(self.llm()?))),
+            DetectorKind::Slm => Ok(Box::new(crate::llm::SlmDetector::new(
+                self.llm()?,
+                self.params.llm.reader_prior,
+            ))),
             #[cfg(feature = "llm")]
             DetectorKind::Fused => Ok(Box::new(crate::perceive::FusedDetector::new(
                 Box::new(LexiconDetector::new()),
-                Box::new(crate::llm::SlmDetector::new(self.llm()?)),
+                Box::new(crate::llm::SlmDetector::new(
+                    self.llm()?,
+                    self.params.llm.reader_prior,
+                )),
                 self.params.llm.fused_lexicon_weight,
             ))),
             #[cfg(not(feature = "llm"))]
@@ -336,16 +342,78 @@ fn classify(detector: &dyn EmotionDetector) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Longest input line kept, in bytes; the rest of a longer line is dropped (with a warning), so a
+/// runaway writer cannot exhaust memory.
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+
 /// Lines of stdin without their line ending; invalid UTF-8 is replaced, never fatal.
 fn stdin_lines() -> impl Iterator<Item = Result<String, CliError>> {
-    std::io::stdin().lock().split(b'\n').map(|bytes| {
-        let mut bytes = bytes.map_err(|source| CliError::Io {
+    let mut input = std::io::stdin().lock();
+    std::iter::from_fn(move || match read_bounded_line(&mut input) {
+        Ok(None) => None,
+        Ok(Some(mut bytes)) => {
+            if bytes.last() == Some(&b'\r') {
+                bytes.pop();
+            }
+            Some(Ok(String::from_utf8_lossy(&bytes).into_owned()))
+        }
+        Err(source) => Some(Err(CliError::Io {
             what: "reading stdin",
             source,
-        })?;
-        if bytes.last() == Some(&b'\r') {
-            bytes.pop();
-        }
-        Ok(String::from_utf8_lossy(&bytes).into_owned())
+        })),
     })
+}
+
+/// One line of at most [`MAX_LINE_BYTES`] bytes; `None` at end of input.
+fn read_bounded_line(input: &mut impl BufRead) -> std::io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let mut dropped = 0usize;
+    loop {
+        let buffer = input.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        let (chunk, found_end) = match buffer.iter().position(|b| *b == b'\n') {
+            Some(i) => (&buffer[..i], Some(i + 1)),
+            None => (buffer, None),
+        };
+        let room = MAX_LINE_BYTES - line.len();
+        line.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        dropped += chunk.len().saturating_sub(room);
+        let consumed = found_end.unwrap_or(buffer.len());
+        input.consume(consumed);
+        if found_end.is_some() {
+            if dropped > 0 {
+                tracing::warn!(
+                    dropped,
+                    "input line longer than {MAX_LINE_BYTES} bytes; the rest was dropped"
+                );
+            }
+            return Ok(Some(line));
+        }
+    }
+    if line.is_empty() && dropped == 0 {
+        Ok(None)
+    } else {
+        Ok(Some(line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_are_cut_and_line_ends_respected() {
+        let long = "x".repeat(MAX_LINE_BYTES + 10);
+        let text = format!("short\r\n{long}\nlast");
+        let mut input = std::io::BufReader::with_capacity(7, text.as_bytes());
+        assert_eq!(read_bounded_line(&mut input).unwrap().unwrap(), b"short\r");
+        assert_eq!(
+            read_bounded_line(&mut input).unwrap().unwrap().len(),
+            MAX_LINE_BYTES
+        );
+        assert_eq!(read_bounded_line(&mut input).unwrap().unwrap(), b"last");
+        assert_eq!(read_bounded_line(&mut input).unwrap(), None);
+    }
 }

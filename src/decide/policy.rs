@@ -76,10 +76,14 @@ pub struct EmotionPolicy {
 impl EmotionPolicy {
     /// A policy with learned adjustments from earlier negotiations (or none).
     pub fn new(params: &PolicyParams, adjustments: PayoffAdjustments) -> Self {
+        // Learned adjustments from a file stay within the configured bound too.
+        let limit = params.payoff_adjustment_limit;
+        let adjustments =
+            PayoffAdjustments(adjustments.0.map(|row| row.map(|v| v.clamp(-limit, limit))));
         EmotionPolicy {
             params: params.clone(),
             adjustments,
-            recent: VecDeque::with_capacity(params.gate_window),
+            recent: VecDeque::new(),
             last: None,
             used: Vec::new(),
         }

@@ -11,12 +11,14 @@ use crate::perceive::EmotionDetector;
 /// ([`crate::perceive::FusedDetector`]) combines it with the lexicon.
 pub struct SlmDetector {
     llm: LlmHandle,
+    prior: [f64; 7],
 }
 
 impl SlmDetector {
-    /// A detector on a started worker.
-    pub fn new(llm: LlmHandle) -> Self {
-        SlmDetector { llm }
+    /// A detector on a started worker; `prior` is the model's average label distribution
+    /// (`llm.reader_prior`), divided out of every reading.
+    pub fn new(llm: LlmHandle, prior: [f64; 7]) -> Self {
+        SlmDetector { llm, prior }
     }
 }
 
@@ -26,9 +28,18 @@ impl EmotionDetector for SlmDetector {
     }
 
     fn detect(&self, text: &str) -> EmotionDistribution {
-        self.llm.classify(text).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "the model could not read the emotion; no evidence used");
-            EmotionDistribution::uniform()
-        })
+        match self.llm.classify(text) {
+            Ok(raw) => {
+                let mut weights = *raw.as_array();
+                for (w, p) in weights.iter_mut().zip(self.prior) {
+                    *w /= p;
+                }
+                EmotionDistribution::from_weights(weights)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the model could not read the emotion; no evidence used");
+                EmotionDistribution::uniform()
+            }
+        }
     }
 }
