@@ -78,8 +78,10 @@ fn greedy(max_tokens: u32, max_sentences: u32) -> Sampling {
 fn replies_for_a_crad_scenario_state_the_offer_and_pass_the_guardrails() {
     let crad = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/crad/scenarios.json");
     let scenario = load_scenario(&crad, 0).expect("CRAD data beside the checkout");
-    let mut params = Params::default();
-    params.llm = llm_params(2048);
+    let params = Params {
+        llm: llm_params(2048),
+        ..Params::default()
+    };
     let balance = scenario.balance;
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
     let mut speaker = SlmSpeaker::new(start(2048), &params.llm);
