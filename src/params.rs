@@ -266,7 +266,7 @@ impl Default for LlmParams {
             max_reply_tokens: 64,
             max_reply_sentences: 2,
             seed: 1234,
-            fused_lexicon_weight: 0.7,
+            fused_lexicon_weight: 0.85,
             reader_prior: [0.130, 0.116, 0.372, 0.068, 0.110, 0.142, 0.062],
         }
     }
