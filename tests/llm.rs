@@ -187,6 +187,34 @@ fn cancel_stops_generation_at_the_next_token() {
 }
 
 #[test]
+fn a_cancel_for_a_queued_generation_waits_for_it() {
+    let llm = start(1024);
+    let prompt = Prompt {
+        system: "You are a helpful assistant.".into(),
+        dialogue: vec![message(Role::User, "Name three colours.")],
+    };
+    let first = llm.generate(prompt.clone(), greedy(32, 2)).unwrap();
+    let second = llm.generate(prompt, greedy(32, 2)).unwrap();
+    second.cancel();
+    let first_stats = loop {
+        if let Some(GenerationEvent::Done(stats)) = first.next_event() {
+            break stats;
+        }
+    };
+    assert!(
+        !first_stats.cancelled,
+        "the cancel was for the second generation"
+    );
+    match second.next_event() {
+        Some(GenerationEvent::Done(stats)) => {
+            assert!(stats.cancelled);
+            assert_eq!(stats.generated_tokens, 0);
+        }
+        other => panic!("expected a cancelled generation, got {other:?}"),
+    }
+}
+
+#[test]
 fn only_the_new_tokens_are_decoded_on_later_turns() {
     let llm = start(2048);
     let system = "You are a polite assistant for a utility company.".to_string();

@@ -175,6 +175,7 @@ pub(super) fn run(
         cached: [Vec::new(), Vec::new()],
         params,
         cancels,
+        pending_cancels: Vec::new(),
         requests_served: 0,
         label_starts,
     };
@@ -217,6 +218,7 @@ struct Engine<'m> {
     cached: [Vec<LlamaToken>; 2],
     params: LlmParams,
     cancels: mpsc::Receiver<u64>,
+    pending_cancels: Vec<u64>,
     requests_served: u64,
     /// The tokens the label grammar allows first, with the labels each begins.
     label_starts: Vec<(LlamaToken, Vec<Emotion>)>,
@@ -315,8 +317,11 @@ impl Engine<'_> {
         }
     }
 
-    fn cancelled(&self, id: u64) -> bool {
-        self.cancels.try_iter().any(|c| c == id)
+    /// True once a cancel for generation `id` has arrived. Cancels for later generations are
+    /// kept until those start; earlier ones are forgotten when a later generation starts.
+    fn cancelled(&mut self, id: u64) -> bool {
+        self.pending_cancels.extend(self.cancels.try_iter());
+        self.pending_cancels.contains(&id)
     }
 
     fn sampler(&mut self, temperature: f32) -> LlamaSampler {
@@ -341,6 +346,7 @@ impl Engine<'_> {
         events: &mpsc::Sender<GenerationEvent>,
     ) -> Result<GenerationStats, String> {
         let received = Instant::now();
+        self.pending_cancels.retain(|c| *c >= id);
         // A cancel that arrived before the request started still counts.
         let mut stats = GenerationStats {
             cancelled: self.cancelled(id),
