@@ -205,7 +205,12 @@ fn bad_parameters_and_scenarios_fail_with_a_clear_message() {
                 "--speaker",
                 "slm",
             ],
-            "scripts/fetch-model",
+            // Without the `llm` feature the same request explains what the build lacks.
+            if cfg!(feature = "llm") {
+                "scripts/fetch-model"
+            } else {
+                "`llm` feature"
+            },
         ),
         (
             &["--set", "offer.agreement_gap_days=-1", "params"],
