@@ -39,6 +39,17 @@ fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs the binary, requires success, and parses its JSON lines.
+fn run_json(args: &[&str], stdin: &str) -> Vec<serde_json::Value> {
+    let out = run_with_stdin(args, stdin);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(&out)
+}
+
 fn json_lines(output: &Output) -> Vec<serde_json::Value> {
     String::from_utf8(output.stdout.clone())
         .unwrap()
@@ -49,16 +60,10 @@ fn json_lines(output: &Output) -> Vec<serde_json::Value> {
 
 #[test]
 fn classify_prints_one_json_line_per_input() {
-    let out = run_with_stdin(
+    let lines = run_json(
         &["classify"],
         "I am furious, I'll see you in court\n\nI lost my job and can't afford 30 days\n",
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["emotion"], "anger");
     assert_eq!(lines[0]["tactics"][0]["kind"], "threat");
@@ -84,7 +89,7 @@ fn classify_prints_one_json_line_per_input() {
 #[test]
 fn chat_json_opens_negotiates_and_stops_at_agreement() {
     let scenario = project("scenarios/default.yaml");
-    let out = run_with_stdin(
+    let turns = run_json(
         &[
             "chat",
             "--scenario",
@@ -99,12 +104,6 @@ fn chat_json_opens_negotiates_and_stops_at_agreement() {
         ],
         "I lost my job, I need 70 days.\nThat's not enough, I want 60 days.\nOk, deal.\nthis line is never read\n",
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let turns = json_lines(&out);
     assert_eq!(
         turns.len(),
         4,
@@ -145,7 +144,7 @@ fn chat_json_opens_negotiates_and_stops_at_agreement() {
 #[test]
 fn chat_reads_a_crad_scenario_and_exits_cleanly_at_end_of_input() {
     let crad = shared_data("crad/scenarios.json");
-    let out = run_with_stdin(
+    let turns = run_json(
         &[
             "chat",
             "--scenario",
@@ -156,12 +155,6 @@ fn chat_reads_a_crad_scenario_and_exits_cleanly_at_end_of_input() {
         ],
         "I need 150 days\n",
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let turns = json_lines(&out);
     assert_eq!(turns.len(), 2);
     assert_eq!(turns[1]["agreement"]["reached"], false);
 }
@@ -315,7 +308,7 @@ fn chat_speaks_with_the_language_model_when_it_is_present() {
         model.is_file(),
         "run scripts/fetch-model first (scripts/test does)"
     );
-    let out = run_with_stdin(
+    let turns = run_json(
         &[
             "--set",
             &format!("llm.model_path={}", model.display()),
@@ -326,12 +319,6 @@ fn chat_speaks_with_the_language_model_when_it_is_present() {
         ],
         "I lost my job, I need 70 days.\nI can do 40 days.\n",
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let turns = json_lines(&out);
     assert_eq!(turns.len(), 3);
     for turn in &turns {
         let days = turn["offer_days"].as_u64().unwrap();

@@ -221,28 +221,29 @@ impl LlmHandle {
 
     /// The emotion distribution the model gives `text` (see [`SlmDetector`]).
     pub fn classify(&self, text: &str) -> Result<EmotionDistribution, LlmError> {
-        let (reply, reply_rx) = mpsc::channel();
-        self.requests
-            .send(Request::Classify {
-                text: text.to_string(),
-                reply,
-            })
-            .map_err(|_| LlmError::WorkerStopped)?;
-        reply_rx
-            .recv()
-            .map_err(|_| LlmError::WorkerStopped)?
-            .map_err(LlmError::Request)
+        self.ask(|reply| Request::Classify {
+            text: text.to_string(),
+            reply,
+        })
     }
 
     /// How many tokens `prompt` makes once rendered with the chat template (assistant cue
     /// included), with no dialogue dropped.
     pub fn count_prompt_tokens(&self, prompt: &Prompt) -> Result<usize, LlmError> {
+        self.ask(|reply| Request::CountPromptTokens {
+            prompt: prompt.clone(),
+            reply,
+        })
+    }
+
+    /// Sends a request that answers once, and waits for the answer.
+    fn ask<T>(
+        &self,
+        request: impl FnOnce(mpsc::Sender<Result<T, String>>) -> Request,
+    ) -> Result<T, LlmError> {
         let (reply, reply_rx) = mpsc::channel();
         self.requests
-            .send(Request::CountPromptTokens {
-                prompt: prompt.clone(),
-                reply,
-            })
+            .send(request(reply))
             .map_err(|_| LlmError::WorkerStopped)?;
         reply_rx
             .recv()
