@@ -86,6 +86,9 @@ pub enum Command {
         /// Emotion detector.
         #[arg(long, value_enum, default_value_t = DetectorKind::Lexicon)]
         detector: DetectorKind,
+        /// The date the words are spoken (YYYY-MM-DD) for phrases like "by the 15th"; today if absent.
+        #[arg(long, value_name = "DATE")]
+        today: Option<chrono::NaiveDate>,
     },
     /// Measure an emotion detector on a labelled TSV file (text, label ids, id).
     EvalEmotion {
@@ -253,9 +256,10 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Chat(args) => chat::chat(&params, args),
         Command::Demo(args) => chat::demo(&params, args),
-        Command::Classify { detector } => {
-            classify(Components::new(&params).detector(detector)?.as_ref())
-        }
+        Command::Classify { detector, today } => classify(
+            Components::new(&params).detector(detector)?.as_ref(),
+            today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        ),
         Command::EvalEmotion {
             data,
             detector,
@@ -313,8 +317,7 @@ struct Classification<'a> {
     offer_days: Option<u32>,
 }
 
-fn classify(detector: &dyn EmotionDetector) -> Result<(), CliError> {
-    let today = chrono::Local::now().date_naive();
+fn classify(detector: &dyn EmotionDetector, today: chrono::NaiveDate) -> Result<(), CliError> {
     let mut tactics = TacticDetector::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -25,11 +25,12 @@ impl Agreement {
 
 /// Decides whether the debtor's latest words close the deal.
 ///
+/// - A rejection ("no deal", "that doesn't work") never agrees.
 /// - Explicit acceptance with no number accepts `stated_offer`, the offer the debtor last heard.
-/// - Explicit acceptance of a number within `gap` days of what the creditor offers now (or below
-///   it) agrees on that number.
-/// - Otherwise the debtor's offer agrees when it is within `gap` days of `creditor_offer` (or
-///   below it): the creditor takes the debtor's number.
+/// - A number the debtor proposes (see [`crate::perceive::offer::DayMention::proposal`]) agrees
+///   when it is within `gap` days above what the creditor offers now. A number at or below the
+///   creditor's stated offer agrees only with an explicit acceptance: without one the debtor is
+///   more likely quoting the creditor ("14 days is too fast") than giving days away.
 ///
 /// No agreement is ever above `limit`, the creditor's reservation limit.
 pub fn check_agreement(
@@ -39,11 +40,17 @@ pub fn check_agreement(
     gap: u32,
     limit: u32,
 ) -> Agreement {
-    let acceptable = |days: u32| days <= limit && days <= creditor_offer.saturating_add(gap);
+    if reading.rejects {
+        return Agreement::default();
+    }
     match reading.offer_days() {
-        Some(days) if acceptable(days) => Agreement::on(days),
+        Some(days) if days > limit || days > creditor_offer.saturating_add(gap) => {
+            Agreement::default()
+        }
+        Some(days) if days > stated_offer || reading.accepts => Agreement::on(days),
+        Some(_) => Agreement::default(),
         None if reading.accepts && stated_offer <= limit => Agreement::on(stated_offer),
-        _ => Agreement::default(),
+        None => Agreement::default(),
     }
 }
 
@@ -60,6 +67,7 @@ mod tests {
                         days: d,
                         low: d,
                         negated: false,
+                        proposal: true,
                     }]
                 })
                 .unwrap_or_default(),
@@ -74,11 +82,25 @@ mod tests {
             check_agreement(&reading(Some(35), false), 28, 30, 5, 60),
             Agreement::on(35)
         );
+        assert!(!check_agreement(&reading(Some(36), false), 28, 30, 5, 60).reached);
+    }
+
+    #[test]
+    fn a_number_at_or_below_our_offer_needs_an_explicit_acceptance() {
+        // "Why 20 days?" quotes a number; "ok, 20 days" accepts it.
+        assert!(!check_agreement(&reading(Some(20), false), 28, 30, 5, 60).reached);
+        assert!(!check_agreement(&reading(Some(28), false), 28, 30, 5, 60).reached);
         assert_eq!(
-            check_agreement(&reading(Some(20), false), 28, 30, 5, 60),
+            check_agreement(&reading(Some(20), true), 28, 30, 5, 60),
             Agreement::on(20)
         );
-        assert!(!check_agreement(&reading(Some(36), false), 28, 30, 5, 60).reached);
+    }
+
+    #[test]
+    fn a_rejection_never_agrees() {
+        let mut r = reading(Some(30), false);
+        r.rejects = true;
+        assert!(!check_agreement(&r, 28, 30, 5, 60).reached);
     }
 
     #[test]
