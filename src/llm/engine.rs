@@ -120,37 +120,31 @@ pub(super) fn run(
     requests: mpsc::Receiver<Request>,
     cancels: mpsc::Receiver<u64>,
 ) {
+    if let Err(e) = serve(params, file_bytes, &ready, requests, cancels) {
+        let _ = ready.send(Err(e));
+    }
+}
+
+/// Sets up model and context; any setup failure is returned before `ready` is sent.
+fn serve(
+    params: LlmParams,
+    file_bytes: u64,
+    ready: &mpsc::Sender<Result<ModelInfo, LlmError>>,
+    requests: mpsc::Receiver<Request>,
+    cancels: mpsc::Receiver<u64>,
+) -> Result<(), LlmError> {
     let started = Instant::now();
-    let model = match load_model(&params) {
-        Ok(model) => model,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
-    let context = match backend().and_then(|b| {
-        model
-            .new_context(b, context_params(&params, 2))
-            .map_err(|e| {
-                LlmError::Setup(format!(
-                    "cannot create a {}-token context: {e}",
-                    params.context_tokens
-                ))
-            })
-    }) {
-        Ok(context) => context,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
-    let (template, has_chat_template) = match chat_template(&model) {
-        Ok(found) => found,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
-    };
+    let model = load_model(&params)?;
+    let context = model
+        .new_context(backend()?, context_params(&params, 2))
+        .map_err(|e| {
+            LlmError::Setup(format!(
+                "cannot create a {}-token context: {e}",
+                params.context_tokens
+            ))
+        })?;
+    let (template, has_chat_template) = chat_template(&model)?;
+    let label_starts = Engine::label_starts(&model)?;
     let info = ModelInfo {
         path: params.model_path.clone(),
         file_bytes,
@@ -159,13 +153,6 @@ pub(super) fn run(
         threads: thread_count(params.threads),
         has_chat_template,
         load_ms: started.elapsed().as_secs_f64() * 1e3,
-    };
-    let label_starts = match Engine::label_starts(&model) {
-        Ok(starts) => starts,
-        Err(e) => {
-            let _ = ready.send(Err(e));
-            return;
-        }
     };
     let mut engine = Engine {
         model: &model,
@@ -180,7 +167,7 @@ pub(super) fn run(
         label_starts,
     };
     if ready.send(Ok(info)).is_err() {
-        return;
+        return Ok(());
     }
     for request in requests {
         match request {
@@ -207,6 +194,7 @@ pub(super) fn run(
             }
         }
     }
+    Ok(())
 }
 
 struct Engine<'m> {
