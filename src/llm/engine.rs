@@ -223,7 +223,7 @@ impl Engine<'_> {
 
     /// Makes the KV cache of `seq` hold exactly `tokens`, decoding only what follows the longest
     /// common prefix with what it already holds. Returns (reused, decoded); the logits of the
-    /// last token are at batch index `decoded_in_last_batch - 1`.
+    /// last token are at batch index `self.batch.n_tokens() - 1`.
     fn sync_sequence(&mut self, seq: i32, tokens: &[LlamaToken]) -> Result<(usize, usize), String> {
         if tokens.is_empty() {
             return Err("empty prompt".into());
@@ -356,6 +356,7 @@ impl Engine<'_> {
         let mut splitter = SentenceSplitter::new();
         let mut pending_bytes = Vec::new();
         let mut sentences = 0;
+        let mut natural_end = false;
         let max_tokens = sampling
             .max_tokens
             .min(self.params.context_tokens - tokens.len() as u32)
@@ -377,6 +378,7 @@ impl Engine<'_> {
             let token = sampler.sample(&self.context, self.batch.n_tokens() - 1);
             sampler.accept(token);
             if self.model.vocab().is_eog(token) {
+                natural_end = true;
                 break;
             }
             let position = self.cached[0].len();
@@ -392,9 +394,9 @@ impl Engine<'_> {
                 break;
             }
         }
-        // The unfinished tail is spoken only when it is all there is: a reply cut at the token
-        // limit or after its last sentence would otherwise end mid-sentence.
-        if !stats.cancelled && sentences == 0 {
+        // A reply that simply ended without a full stop keeps its last words; a reply cut at the
+        // token or sentence limit drops its unfinished tail unless the tail is all there is.
+        if !stats.cancelled && (natural_end || sentences == 0) {
             let rest = String::from_utf8_lossy(&pending_bytes).into_owned();
             splitter.push(&rest);
             if let Some(last) = splitter.finish() {
