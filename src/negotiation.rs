@@ -67,7 +67,8 @@ pub struct TurnReport {
     pub speaker: &'static str,
     /// True when the speaker's reply failed the guardrails and the template was used instead.
     pub fallback: bool,
-    /// The guardrail violations of the speaker's reply, when it fell back.
+    /// The guardrail violations of the speaker's last reply, when it fell back (empty when the
+    /// speaker produced no reply at all).
     pub violations: Vec<Violation>,
     /// Sampling temperature for this turn's reply.
     pub temperature: f64,
@@ -181,10 +182,15 @@ impl Negotiation {
     /// counts as a failure for learning. Does nothing once the negotiation has finished.
     pub fn abandon(&mut self) {
         if !self.finished {
-            self.finished = true;
-            self.policy.finish(false);
-            self.negotiations_learned += 1;
+            self.conclude(false);
         }
+    }
+
+    /// Ends the negotiation and lets the policy learn from its outcome, once.
+    fn conclude(&mut self, agreed: bool) {
+        self.finished = true;
+        self.policy.finish(agreed);
+        self.negotiations_learned += 1;
     }
 
     /// The creditor's first message: the target offer, in the emotion the HMM forecast favours.
@@ -304,8 +310,9 @@ impl Negotiation {
                     tracing::debug!(attempt, ?violations, reply = %text, "reply failed the guardrails");
                 }
                 Err(e) => {
+                    // Not a guardrail matter: the reply never came. Logged, and the template speaks.
                     tracing::warn!(error = %e, "speaker failed; using the template");
-                    violations = vec![Violation::Length(0)];
+                    violations.clear();
                     break;
                 }
             }
@@ -331,9 +338,7 @@ impl Negotiation {
         self.agreement = plan.agreement;
         let finished = matches!(plan.kind, ReplyKind::Agreement | ReplyKind::Closing);
         if finished {
-            self.finished = true;
-            self.policy.finish(plan.agreement.reached);
-            self.negotiations_learned += 1;
+            self.conclude(plan.agreement.reached);
         }
         TurnReport {
             turn: self.turn,
