@@ -2,7 +2,7 @@
 //! no number, date or time span other than the chosen offer (as "N days") and the balance (as
 //! money); the reply must state the offer.
 //!
-//! The text is normalised before any rule runs ([`normalise`]): typographic quotes and dashes are
+//! The text is normalised before any rule runs (`normalise`): typographic quotes and dashes are
 //! folded to ASCII, invisible format characters and combining marks are removed, common look-alike
 //! letters (dotless ı, Cyrillic and Greek homoglyphs, fullwidth, mathematical and circled letters,
 //! accented Latin letters) are mapped to ASCII, whitespace runs become one space, and everything
