@@ -25,12 +25,17 @@ impl Agreement {
 
 /// Decides whether the debtor's latest words close the deal.
 ///
-/// - A rejection ("no deal", "that doesn't work") never agrees.
-/// - Explicit acceptance with no number accepts `stated_offer`, the offer the debtor last heard.
-/// - A number the debtor proposes (see [`crate::perceive::offer::DayMention::proposal`]) agrees
-///   when it is within `gap` days above what the creditor offers now. A number at or below the
-///   creditor's stated offer agrees only with an explicit acceptance: without one the debtor is
-///   more likely quoting the creditor ("14 days is too fast") than giving days away.
+/// The debtor's number is [`OfferReading::offer_days`]: their last proposal that is not negated
+/// (numbers they quote back, ask about or attribute to us are not proposals).
+///
+/// - A rejection in the same words ("no deal", "are you kidding me?") never agrees.
+/// - A debtor number above `stated_offer` (the offer the debtor last heard) and within `gap` days
+///   of `creditor_offer` (what the creditor offers now) agrees on the debtor's number: a
+///   counter-offer close enough is taken.
+/// - A debtor number at or below `stated_offer` agrees on that number only with an explicit
+///   acceptance cue ("ok, 14 days works", "Fine, I accept 14 days"): without one the debtor is
+///   likely quoting us, not agreeing, and the creditor simply restates its offer.
+/// - Explicit acceptance with no number accepts `stated_offer`.
 ///
 /// No agreement is ever above `limit`, the creditor's reservation limit.
 pub fn check_agreement(
@@ -44,10 +49,15 @@ pub fn check_agreement(
         return Agreement::default();
     }
     match reading.offer_days() {
-        Some(days) if days > limit || days > creditor_offer.saturating_add(gap) => {
-            Agreement::default()
+        Some(days) if days > limit => Agreement::default(),
+        Some(days) if days <= stated_offer => {
+            if reading.accepts {
+                Agreement::on(days)
+            } else {
+                Agreement::default()
+            }
         }
-        Some(days) if days > stated_offer || reading.accepts => Agreement::on(days),
+        Some(days) if days <= creditor_offer.saturating_add(gap) => Agreement::on(days),
         Some(_) => Agreement::default(),
         None if reading.accepts && stated_offer <= limit => Agreement::on(stated_offer),
         None => Agreement::default(),
@@ -86,13 +96,17 @@ mod tests {
     }
 
     #[test]
-    fn a_number_at_or_below_our_offer_needs_an_explicit_acceptance() {
-        // "Why 20 days?" quotes a number; "ok, 20 days" accepts it.
+    fn a_number_at_or_below_our_stated_offer_needs_an_explicit_acceptance() {
+        // Without an acceptance cue the debtor is likely quoting us ("you said 28 days").
         assert!(!check_agreement(&reading(Some(20), false), 28, 30, 5, 60).reached);
         assert!(!check_agreement(&reading(Some(28), false), 28, 30, 5, 60).reached);
         assert_eq!(
             check_agreement(&reading(Some(20), true), 28, 30, 5, 60),
             Agreement::on(20)
+        );
+        assert_eq!(
+            check_agreement(&reading(Some(28), true), 28, 30, 5, 60),
+            Agreement::on(28)
         );
     }
 
@@ -101,6 +115,19 @@ mod tests {
         let mut r = reading(Some(30), false);
         r.rejects = true;
         assert!(!check_agreement(&r, 28, 30, 5, 60).reached);
+        let mut r = reading(None, false);
+        r.rejects = true;
+        assert!(!check_agreement(&r, 28, 30, 5, 60).reached);
+    }
+
+    #[test]
+    fn numbers_that_are_not_proposals_never_agree() {
+        let mut r = reading(Some(28), false);
+        r.mentions[0].proposal = false;
+        assert!(!check_agreement(&r, 28, 30, 5, 60).reached);
+        r.accepts = true;
+        // An acceptance beside a quoted number accepts the stated offer.
+        assert_eq!(check_agreement(&r, 28, 30, 5, 60), Agreement::on(28));
     }
 
     #[test]
@@ -124,5 +151,63 @@ mod tests {
     #[test]
     fn a_far_number_with_ok_is_a_counter_offer_not_acceptance() {
         assert!(!check_agreement(&reading(Some(90), true), 28, 30, 5, 120).reached);
+    }
+
+    /// The reviewer's cases, read from text: creditor target 14 (stated 14, now offering 15, gap
+    /// 5, limit 45).
+    fn agree_on(text: &str) -> Agreement {
+        let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 10).unwrap();
+        check_agreement(&crate::perceive::read_offer(text, today), 14, 15, 5, 45)
+    }
+
+    #[test]
+    fn quoted_asked_past_and_event_numbers_do_not_close_the_deal() {
+        for text in [
+            "You said 14 days but I can only manage 60.",
+            "Why 14 days?",
+            "What happens if I can't pay in 14 days?",
+            "Is 14 days the best you can do?",
+            "My paycheck comes in 12 days",
+            "16 days? Are you kidding me?",
+            "Last time you gave me 10 days",
+            "If I had 18 days I still couldn't pay.",
+            "I start a new job in 3 weeks",
+            "my salary arrives in 10 days",
+            "You want 14 days? No deal.",
+            "14 days. Yeah no.",
+            "I agree this whole thing is unfair.",
+            "I accept that I owe money, but I can't pay.",
+            "I can pay in 12 days",
+        ] {
+            assert!(!agree_on(text).reached, "{text:?}: {:?}", agree_on(text));
+        }
+    }
+
+    #[test]
+    fn counter_offers_and_acceptances_still_close_the_deal() {
+        for (text, days) in [
+            ("I can pay in 17 days", 17),
+            ("How about 18 days?", 18),
+            ("ok, 15 days works", 15),
+            ("Fine, 16 days, deal", 16),
+            ("Ok, I can do 14 days. Thank you.", 14),
+            ("Alright, 14 days works for me. Deal.", 14),
+            ("Fine, I accept 14 days.", 14),
+            ("I accept 12 days", 12),
+            ("Deal.", 14),
+            ("sounds good", 14),
+            ("deal? no deal. ok deal", 14),
+        ] {
+            assert_eq!(agree_on(text), Agreement::on(days), "{text:?}");
+        }
+        // Far counter-offers are read but do not agree.
+        for text in [
+            "Could I have 45 days?",
+            "Give me 60 days",
+            "60 days.",
+            "I need 90 days",
+        ] {
+            assert!(!agree_on(text).reached, "{text:?}");
+        }
     }
 }

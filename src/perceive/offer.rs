@@ -35,17 +35,54 @@
 //!   "make it 40", "let's say 40", "I can do 40", "I offer 40", "give me 40", "go with 40"), or after
 //!   "not/than/or/instead of" when the same text also has a mention with a unit ("30 days, not 40");
 //!   it must be a whole number from 1 to 365;
-//! - everything saturates at [`MAX_DAYS`] (10 years);
+//! - everything saturates at [`MAX_DAYS`] (10 years); less than one day ("0 days", "0.0000001
+//!   months", "half a day", the end of the week on a Friday) is not read; a number with a minus
+//!   sign glued to it ("-5 days", but not "30-45 days") or in scientific notation ("1e9 months")
+//!   is not a number of days or money; an impossible date ("December 32nd") is not read;
+//! - bounds: "not before/earlier than/sooner than/until N" means at least N, so the mention is not
+//!   negated ("I can't pay until next month" offers next month);
 //! - acceptance: "deal", "it's a deal", "you've got a deal", "I agree", "I accept", "that works",
 //!   "sounds good", "let's do that", "I can live with that", "that's fine", and a short utterance that
 //!   opens with "yes/ok/sure/fine/..." (at most four words, so "Ok, I lost my job" is not one). A cue
 //!   inside a question ("Deal?", "Is 30 days ok?") does not count. The last cue in the text wins
 //!   ("No... ok, deal" accepts). "60 days works" after a negated mention ("I can't do 30 days, but 60
-//!   days works") is a counter-offer, not an acceptance. Consumers should still check that
-//!   [`OfferReading::offer_days`], when present, is the number they proposed;
+//!   days works") is a counter-offer, not an acceptance. "agree/accept" followed by a statement
+//!   ("I agree this is unfair", "I accept that I owe money") is not acceptance; "ok deal"
+//!   accepts. An opener followed by a plain commitment to a proposed number accepts ("Ok, I can
+//!   do 31 days."), unless there is a contrast, condition, negation or question. Consumers should
+//!   still check that [`OfferReading::offer_days`], when present, is the number they proposed;
 //! - rejection (`rejects`): a negated cue ("I don't accept", "I can't agree to that", "that doesn't
-//!   work"), "no deal", "no way", a leading "no/nope/nah" (not "no problem"), "forget it", "not
-//!   happening", "unacceptable", "impossible", "out of the question", "I refuse".
+//!   work"), "no deal", "no way", a "no/nope/nah" that answers (leading, after an opener as in
+//!   "yeah no" or "ok no", or ending a clause; not "no problem" or "I have no money"), "forget
+//!   it", "not happening", "unacceptable", "impossible", "out of the question", "I refuse", and
+//!   disbelief even as a question ("are you kidding me?", "you can't be serious").
+//!
+//! Proposals ([`DayMention::proposal`]): every number of days is a mention, but only some are the
+//! speaker's own proposal, and [`OfferReading::offer_days`] returns only those. Decided per
+//! mention from a window of a dozen tokens inside its clause, in this order:
+//! 1. a question about the number is not a proposal: "why 14 days?", "how come", "what happens
+//!    if ..." ("why not 30 days?" is one);
+//! 2. after "if/unless/suppose/whether" it is a proposal only as a request ("if you give me 60
+//!    days", "if I can't get 60 days I'm done") or an unnegated commitment ("if I pay in 30
+//!    days"); "if I had 18 days", "if I can't pay in 14 days" are not;
+//! 3. someone else's or a past number is not: "you said/gave/offered/want/mean 14 days", "they
+//!    told me", "I was told 14 days", "your 14 days", "your offer of 14 days", "the 14 days you
+//!    offered", "last time", "previously", "originally" ("can you offer 30 days?" is a request,
+//!    so it is one);
+//! 4. otherwise the nearest cue before the number decides: payment and offer words propose it
+//!    (pay, settle, manage, need, want, like, afford, accept, agree, give me, can/could do, could
+//!    I have, can I get, I'll take, make it, how/what about, let's say, go with, extension ...);
+//!    an event verb does not ("my paycheck comes in 12 days", "I start a new job in 3 weeks", "my
+//!    salary arrives", "I get paid on the 15th", "is due");
+//! 5. a clause that is just the number, with fillers ("60 days.", "Fine, 16 days, deal", "maybe
+//!    60?", "not before 60 days") proposes it, unless the sentence is a question met with
+//!    disbelief ("16 days? Are you kidding me?", "14 days, really?", "you mean 14 days?");
+//! 6. otherwise what follows decides: "30 days works/is fine/would be better", "... is the best
+//!    I can do", "100 days to pay this" propose it; in a question, "you" first means it is the
+//!    other side's ("is 14 days the best you can do?");
+//! 7. otherwise a deadline word before it ("within", "by", "until") proposes it; anything else
+//!    is not a proposal. Missing a proposal only delays a deal by a turn; taking a quoted number
+//!    as one can close a deal the debtor never made, so doubt reads as "not a proposal".
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::Serialize;
@@ -66,10 +103,11 @@ pub struct DayMention {
     pub low: u32,
     /// True when the text rejects this number ("not 30 days").
     pub negated: bool,
-    /// True when the speaker puts the number forward as their own timeline ("I can pay in 30
-    /// days", "how about 40 days?"); false when it is someone else's number ("you said 14 days"),
-    /// a hypothetical ("if I had 18 days"), a question about a number ("why 14 days?"), or the
-    /// date of an event ("my paycheck comes in 12 days").
+    /// True when the speaker puts this number forward as their own repayment timeline ("I can pay
+    /// in 30 days", "how about 30 days?", "30 days."), false when it is someone else's number
+    /// ("you said 14 days"), a past or hypothetical one ("last time", "if I had 18 days"), a
+    /// question about it ("why 14 days?") or the time of some other event ("my paycheck comes
+    /// in 12 days"). The rules are in the module documentation.
     pub proposal: bool,
 }
 
@@ -88,7 +126,7 @@ pub struct OfferReading {
 }
 
 impl OfferReading {
-    /// The speaker's offer: the last number of days put forward as a proposal and not negated.
+    /// The speaker's offer: the last number of days that is a proposal and is not negated.
     pub fn offer_days(&self) -> Option<u32> {
         self.mentions
             .iter()
@@ -133,6 +171,10 @@ struct Num {
     int: bool,
     /// Count of integer digits (saturating), to recognise years.
     digits: u8,
+    /// A minus sign glued in front ("-5"): never a number of days or money.
+    neg: bool,
+    /// Scientific notation ("1e9", "2.5E-3"): never read as days or money.
+    sci: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -148,8 +190,6 @@ enum Tok {
     Per,
     /// Punctuation that ends a clause; the ASCII character.
     Break(u8),
-    /// Something that looks numeric but is neither days nor money ("-5", "1e9").
-    Other,
 }
 
 struct Tokens {
@@ -163,19 +203,12 @@ impl Tokens {
         let mut toks = Vec::with_capacity(32);
         let bytes = text.as_bytes();
         let mut p = 0;
+        let mut minus = false;
         while p < bytes.len() && toks.len() < MAX_TOKENS {
             let b = bytes[p];
             if b.is_ascii_digit() {
-                p = lex_number(text, p, &mut toks);
-                continue;
-            }
-            // "-5 days": a negative number is no number of days or amount.
-            let starts_word = p == 0 || bytes[p - 1].is_ascii_whitespace() || bytes[p - 1] == b'(';
-            if b == b'-' && starts_word && bytes.get(p + 1).is_some_and(u8::is_ascii_digit) {
-                p = lex_number(text, p + 1, &mut toks);
-                if let Some(last) = toks.last_mut() {
-                    *last = Tok::Other;
-                }
+                p = lex_number(text, p, &mut toks, minus);
+                minus = false;
                 continue;
             }
             // Safe: p is always on a char boundary (we advance by whole chars).
@@ -186,6 +219,17 @@ impl Tokens {
             }
             match c {
                 '$' | '€' | '£' | '¥' => toks.push(Tok::Cur),
+                // A minus sign: a dash glued to a following digit and not to a preceding letter
+                // or digit ("-5 days", but "30-45 days" and "a 60-day plan" keep their dash).
+                '-' | '–' | '−'
+                    if bytes.get(p + c.len_utf8()).is_some_and(u8::is_ascii_digit)
+                        && !text[..p]
+                            .chars()
+                            .next_back()
+                            .is_some_and(char::is_alphanumeric) =>
+                {
+                    minus = true;
+                }
                 '-' | '–' | '—' => toks.push(Tok::Dash),
                 '/' => toks.push(Tok::Per),
                 '&' => push_word(&mut buf, &mut toks, "and"),
@@ -285,7 +329,7 @@ fn lex_word(text: &str, mut p: usize, buf: &mut String, toks: &mut Vec<Tok>) -> 
     p
 }
 
-fn lex_number(text: &str, mut p: usize, toks: &mut Vec<Tok>) -> usize {
+fn lex_number(text: &str, mut p: usize, toks: &mut Vec<Tok>, neg: bool) -> usize {
     let b = text.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_digit());
     let mut value = 0.0f64;
@@ -313,15 +357,16 @@ fn lex_number(text: &str, mut p: usize, toks: &mut Vec<Tok>) -> usize {
             p += 1;
         }
     }
-    // Scientific notation ("1e9", "2.5E-3") is nobody's way of saying days or money.
-    let sign = usize::from(matches!(b.get(p + 1), Some(b'+' | b'-')));
-    if matches!(b.get(p), Some(b'e' | b'E')) && digit(p + 1 + sign) {
-        p += 1 + sign;
+    // Scientific notation: "1e9", "1E+9", "2.5e-3" (the exponent is consumed, the value unused).
+    let mut sci = false;
+    if matches!(b.get(p), Some(b'e' | b'E'))
+        && (digit(p + 1) || matches!(b.get(p + 1), Some(b'+' | b'-')) && digit(p + 2))
+    {
+        sci = true;
+        p += 2;
         while digit(p) {
             p += 1;
         }
-        toks.push(Tok::Other);
-        return p;
     }
     // Letters glued to the number: ordinal suffix, "k", or a unit ("30days").
     let mut q = p;
@@ -336,8 +381,11 @@ fn lex_number(text: &str, mut p: usize, toks: &mut Vec<Tok>) -> usize {
         grouped,
         int,
         digits,
+        neg,
+        sci,
     };
     match suffix.as_str() {
+        _ if sci => {}
         "st" | "nd" | "rd" | "th" if int => {
             num.ordinal = true;
             p = q;
@@ -519,7 +567,6 @@ fn is_comparator(w: &str) -> bool {
             | "shorter"
             | "sooner"
             | "earlier"
-            | "before"
             | "under"
             | "over"
             | "beyond"
@@ -531,11 +578,18 @@ fn is_comparator(w: &str) -> bool {
             | "maximum"
             | "min"
             | "minimum"
+            // "not before 60 days", "can't pay until the 15th": a lower bound, not a refusal.
+            | "before"
+            | "prior"
+            | "until"
+            | "till"
+            | "til"
     )
 }
 
+/// Whole days, rounded; less than one day (or NaN) is 0, which is never pushed as a mention.
 fn clamp_days(d: f64) -> u32 {
-    if d.is_nan() || d <= 0.0 {
+    if d.is_nan() || d < 1.0 {
         0
     } else if d >= f64::from(MAX_DAYS) {
         MAX_DAYS
@@ -555,10 +609,6 @@ fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {
 
 /// The date y-m-d, with a day the month lacks clamped to its last day.
 fn clamped_date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
-    // "the 31st" of April is its last day; a 32nd exists in no month.
-    if d == 0 || d > 31 {
-        return None;
-    }
     let last = last_of_month(y, m)?;
     NaiveDate::from_ymd_opt(y, m, d.min(last.day()))
 }
@@ -570,6 +620,121 @@ fn days_until(today: NaiveDate, date: NaiveDate) -> Option<u32> {
 
 // ---------------------------------------------------------------------------------------------
 // Reader
+
+/// Tokens looked at on each side of a mention when deciding whether it is a proposal.
+const CLAUSE_WINDOW: usize = 12;
+
+/// What a word before a mention says about it.
+#[derive(Clone, Copy, PartialEq)]
+enum Cue {
+    /// A payment or offer verb: the speaker proposes the number.
+    Propose,
+    /// Some other event happens then ("my paycheck comes in 12 days").
+    Event,
+    /// A deadline word ("within", "by"): a proposal unless something stronger says otherwise.
+    Weak,
+    None,
+}
+
+/// Verbs that attribute a number to whoever is their subject ("you said 14 days").
+fn attribution_verb(w: &str) -> bool {
+    matches!(
+        w,
+        "said"
+            | "say"
+            | "says"
+            | "saying"
+            | "gave"
+            | "given"
+            | "give"
+            | "offered"
+            | "offer"
+            | "offers"
+            | "offering"
+            | "told"
+            | "tell"
+            | "mentioned"
+            | "quoted"
+            | "proposed"
+            | "suggested"
+            | "wrote"
+            | "written"
+            | "asked"
+            | "asking"
+            | "want"
+            | "wants"
+            | "wanted"
+            | "expect"
+            | "expects"
+            | "expected"
+            | "expecting"
+            | "mean"
+            | "meant"
+            | "demand"
+            | "demanded"
+            | "demanding"
+            | "insist"
+            | "insisted"
+            | "promised"
+            | "claimed"
+            | "think"
+            | "thought"
+            | "sent"
+            | "allowed"
+            | "granted"
+    )
+}
+
+/// `Some(true)` for the speaker ("I", "we"), `Some(false)` for anyone else who can state a number
+/// ("you", "they", "the letter"), `None` otherwise.
+fn other_subject(w: &str) -> Option<bool> {
+    match w {
+        "i" | "we" | "ive" | "weve" | "id" | "wed" | "ill" => Some(true),
+        "you" | "youve" | "youd" | "youll" | "yall" | "u" | "they" | "theyve" | "theyd" | "he"
+        | "she" | "hes" | "shes" | "someone" | "somebody" | "letter" | "bank" | "company"
+        | "agent" | "collector" | "email" | "notice" | "it" | "lady" | "guy" => Some(false),
+        _ => None,
+    }
+}
+
+/// Nouns for an offer ("your offer of 14 days").
+fn offer_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "offer" | "proposal" | "deadline" | "terms" | "plan" | "timeline" | "suggestion" | "demand"
+    )
+}
+
+/// Words that open a reply ("ok", "yeah", "fine").
+fn opener(w: &str) -> bool {
+    matches!(
+        w,
+        "yes"
+            | "yeah"
+            | "yep"
+            | "yup"
+            | "ok"
+            | "okay"
+            | "sure"
+            | "alright"
+            | "fine"
+            | "well"
+            | "oh"
+            | "hmm"
+            | "um"
+            | "uh"
+    )
+}
+
+/// "last time", "previously", "originally", "back then" at `k`.
+fn past_marker(t: &Tokens, k: usize) -> bool {
+    match t.w(k) {
+        "last" => matches!(t.w(k + 1), "time" | "call" | "week" | "month" | "year"),
+        "previously" | "originally" | "formerly" => true,
+        "back" => t.w(k + 1) == "then",
+        _ => false,
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Found {
@@ -604,7 +769,6 @@ impl Reader<'_> {
         }
         self.classify_bares();
         self.mentions.sort_by_key(|m| m.start);
-        let question = self.question_flags();
         let mentions: Vec<DayMention> = self
             .mentions
             .iter()
@@ -612,7 +776,7 @@ impl Reader<'_> {
                 days: m.days,
                 low: m.low,
                 negated: self.negated(m.start, m.end),
-                proposal: self.proposal(m.start, m.end, &question),
+                proposal: self.proposal(m.start, m.end),
             })
             .collect();
         let (accepts, rejects) = self.acceptance(&mentions);
@@ -643,7 +807,8 @@ impl Reader<'_> {
             return;
         }
         let (low, days) = if low > days { (days, low) } else { (low, days) };
-        // Less than a day ("0 days", "0.0000001 months") is no repayment timeline.
+        // Less than a day ("0 days", "0.0000001 months", "by the end of the week" on a Friday)
+        // is no timeline at all.
         if days == 0 {
             return;
         }
@@ -684,7 +849,7 @@ impl Reader<'_> {
     fn number(&self, i: usize) -> Option<(f64, usize)> {
         let t = self.t;
         if let Some(n) = t.num(i) {
-            if n.ordinal {
+            if n.ordinal || n.neg || n.sci {
                 return None;
             }
             return Some(self.and_a_half(n.value, i + 1));
@@ -962,6 +1127,7 @@ impl Reader<'_> {
         let k = if t.is(j, Tok::Break(b',')) { j + 1 } else { j };
         if let Some(n) = t.num(k)
             && n.int
+            && !n.neg
             && n.digits == 4
             && (1900.0..=2200.0).contains(&n.value)
         {
@@ -1029,7 +1195,7 @@ impl Reader<'_> {
         };
         // Ordinal dates: "the 15th", "15th of March", "the 1st of next month".
         let ord = match t.num(i) {
-            Some(n) if n.ordinal && (1.0..=31.0).contains(&n.value) => {
+            Some(n) if n.ordinal && !n.neg && (1.0..=31.0).contains(&n.value) => {
                 Some((n.value as u32, i + 1))
             }
             Some(_) => None,
@@ -1276,8 +1442,12 @@ impl Reader<'_> {
             k += 1;
         }
         let day = match t.num(k) {
-            Some(n) if n.int && (1.0..=31.0).contains(&n.value) => Some((n.value as u32, k + 1)),
-            _ => self.ordinal_words(k),
+            Some(n) if n.int && !n.neg && !n.sci && (1.0..=31.0).contains(&n.value) => {
+                Some((n.value as u32, k + 1))
+            }
+            // "December 32nd", "March 0", "May -3": not a date; nothing is read.
+            Some(_) => return Some(k + 1),
+            None => self.ordinal_words(k),
         };
         if let Some((d, j)) = day {
             return self.date(i, m, d, j);
@@ -1355,7 +1525,8 @@ impl Reader<'_> {
             ) || (p1 == "it" && p2 == "make")
                 || (p1 == "me" && p2 == "give")
                 || (p1 == "with" && p2 == "go");
-            // "30 days, maybe 60", "I need 90", "30 days, not 40": with a unit mention nearby
+            // "30 days, maybe 60", "I need 90", "30 days, not 40", "you said 14 days but I can
+            // only manage 60": with a unit mention nearby
             // the bare number is a number of days too.
             let echo_cue = has_units
                 && (filler
@@ -1378,123 +1549,403 @@ impl Reader<'_> {
         }
     }
 
-    /// Whether the mention at tokens `start..end` is the speaker's own proposal: true unless the
-    /// clause attributes it to someone else, makes it hypothetical, questions it, or dates an
-    /// event by it. `question` comes from [`Reader::question_flags`].
-    fn proposal(&self, start: usize, end: usize, question: &[bool]) -> bool {
+    /// Whether the mention at tokens `start..end` is the speaker's own proposal (see
+    /// [`DayMention::proposal`]). Looks at most [`CLAUSE_WINDOW`] tokens either side, inside the
+    /// clause, so it is constant time per mention.
+    fn proposal(&self, start: usize, end: usize) -> bool {
         let t = self.t;
-        // The clause before the mention, nearest word first (at most 8 words).
-        let mut before = Vec::new();
-        let mut k = start;
-        while k > 0 && before.len() < 8 {
-            k -= 1;
-            if t.is_break(k) {
-                break;
-            }
-            before.push(t.w(k));
+        let n = t.len();
+        // The clause window around the mention.
+        let mut cs = start;
+        while cs > 0 && start - cs < CLAUSE_WINDOW && !t.is_break(cs - 1) {
+            cs -= 1;
         }
-        let clause_opener = before.last().copied().unwrap_or("");
-        // Someone else's number: "you said 14 days", "your 14 days", "they gave me 10 days".
-        if before.iter().take(4).any(|w| {
+        let mut ce = end.min(n);
+        while ce < n && ce - end < CLAUSE_WINDOW && !t.is_break(ce) {
+            ce += 1;
+        }
+        let whole_clause = (cs == 0 || t.is_break(cs - 1)) && (ce == n || t.is_break(ce));
+
+        // 1. Questions about the number: "why 14 days?", "what happens if ...?" ("why not 30
+        //    days?" proposes it).
+        for k in cs..start {
+            match t.w(k) {
+                "why" if t.w(k + 1) == "not" => return true,
+                "why" | "happens" | "happen" => return false,
+                "how" if t.w(k + 1) == "come" => return false,
+                _ => {}
+            }
+        }
+        // 2. A condition: "if you give me 60 days" and "if I can't get 60 days" ask for the
+        //    number; "if I had 18 days" and "if I can't pay in 14 days" do not.
+        if let Some(k) = (cs..start).rev().find(|&k| {
             matches!(
-                *w,
-                "you" | "your" | "youve" | "youre" | "yours" | "they" | "he" | "she" | "said"
+                t.w(k),
+                "if" | "unless" | "suppose" | "supposing" | "whether"
             )
         }) {
-            // "If you give me 60 days" and "can you give me 60 days" still propose 60.
-            let asks = before
-                .iter()
-                .take(4)
-                .any(|w| matches!(*w, "give" | "let" | "allow" | "grant" | "accept" | "take"));
-            if !asks {
-                return false;
-            }
-        }
-        // "the 14 days you offered", "is 14 days the best you can do".
-        let after: Vec<&str> = (end..(end + 5).min(t.len()))
-            .take_while(|j| !t.is_break(*j))
-            .map(|j| t.w(j))
-            .collect();
-        if let Some(p) = after.iter().position(|w| *w == "you")
-            && after.get(p + 1).is_some_and(|v| {
-                matches!(
-                    *v,
-                    "said"
-                        | "offered"
-                        | "want"
-                        | "wanted"
-                        | "asked"
-                        | "proposed"
-                        | "mentioned"
-                        | "quoted"
-                        | "gave"
-                        | "can"
-                        | "could"
-                        | "suggested"
-                )
-            })
-        {
-            return false;
-        }
-        // Hypotheticals: "if I had 18 days", "what happens if I can't pay in 14 days".
-        if before
-            .iter()
-            .any(|w| matches!(*w, "if" | "unless" | "suppose" | "supposing"))
-        {
-            let asks = before
-                .iter()
-                .any(|w| matches!(*w, "give" | "let" | "allow" | "grant" | "accept"));
-            if !asks {
-                return false;
-            }
-        }
-        // Questions about a number rather than proposals: "why 14 days?", "since when 14 days?",
-        // "16 days? are you kidding?".
-        let in_question = question.get(start).copied().unwrap_or(false);
-        if in_question && matches!(clause_opener, "why" | "since" | "seriously" | "really") {
-            return false;
-        }
-        if t.is(end, Tok::Break(b'?')) {
-            let disbelief = (end + 1..(end + 6).min(t.len())).any(|j| {
+            let between = k + 1..start;
+            let request = between.clone().any(|j| {
                 matches!(
                     t.w(j),
-                    "kidding" | "joking" | "serious" | "seriously" | "crazy" | "insane" | "nuts"
+                    "give"
+                        | "gave"
+                        | "get"
+                        | "got"
+                        | "allow"
+                        | "let"
+                        | "grant"
+                        | "extend"
+                        | "accept"
+                        | "agree"
+                        | "approve"
                 )
             });
-            if disbelief {
+            let commit = between.clone().any(|j| {
+                matches!(
+                    t.w(j),
+                    "pay" | "paid" | "repay" | "settle" | "do" | "manage" | "offer"
+                )
+            });
+            let negated = between.clone().any(|j| is_negator(t.w(j)));
+            return request || commit && !negated;
+        }
+        // 3. Someone else's number or a past one: "you said 14 days", "last time you gave me 10
+        //    days", "I was told 14 days", "your 14 days", "the 14 days you offered".
+        for k in cs..start {
+            if past_marker(t, k) || self.attributed(k) == Some(false) {
                 return false;
             }
         }
-        // The date of an event, not of a payment: "my paycheck comes in 12 days", "I start a
-        // new job in 3 weeks".
-        let event = before.iter().any(|w| {
+        let your = |k: usize| t.wb(start, k) == "your";
+        if your(1)
+            || your(2) && offer_noun(t.wb(start, 1))
+            || your(3) && t.wb(start, 1) == "of" && offer_noun(t.wb(start, 2))
+        {
+            return false;
+        }
+        for k in end..ce {
+            if past_marker(t, k) {
+                return false;
+            }
+            if matches!(other_subject(t.w(k)), Some(false))
+                && (k + 1..(k + 4).min(ce)).any(|j| attribution_verb(t.w(j)))
+            {
+                return false;
+            }
+        }
+        // 4. The nearest cue before the number: a payment or offer verb proposes it, an event
+        //    verb ("my paycheck comes in 12 days", "I start a new job in 3 weeks") does not.
+        let mut weak = false;
+        for k in (cs..start).rev() {
+            match self.cue_before(k) {
+                Cue::Propose => return true,
+                Cue::Event => return false,
+                Cue::Weak => weak = true,
+                Cue::None => {}
+            }
+        }
+        // 5. A clause that is just the number ("60 days.", "Fine, 16 days, deal"), unless it
+        //    is echoed back in disbelief ("16 days? Are you kidding me?").
+        if whole_clause && (cs..start).chain(end..ce).all(|k| self.filler(k)) {
+            return !(self.ends_in_question(ce) && self.disbelief_near(cs, ce));
+        }
+        // 6. What follows: "30 days works", "30 days is the best I can do", "100 days to pay
+        //    this"; in a question, "you" first means the number is the other side's ("is 14
+        //    days the best you can do?").
+        let question = t.is(ce, Tok::Break(b'?'));
+        for k in end..ce {
+            let w = t.w(k);
+            match w {
+                "works" | "work" | "fine" | "ok" | "okay" | "good" | "better" | "great"
+                | "doable" | "possible" | "realistic" | "reasonable" | "enough" | "fair"
+                | "perfect" | "suits" | "acceptable" | "please" | "max" | "tops" | "extension"
+                | "ill" | "id" => return true,
+                "i" | "we"
+                    if (k + 1..(k + 3).min(ce)).any(|j| {
+                        matches!(
+                            t.w(j),
+                            "can"
+                                | "could"
+                                | "will"
+                                | "would"
+                                | "need"
+                                | "want"
+                                | "manage"
+                                | "pay"
+                                | "do"
+                                | "afford"
+                                | "have"
+                                | "promise"
+                        )
+                    }) =>
+                {
+                    return true;
+                }
+                "to" if matches!(t.w(k + 1), "pay" | "repay" | "settle" | "clear") => return true,
+                "you" | "your" | "youre" if question => return false,
+                _ => {}
+            }
+        }
+        weak
+    }
+
+    /// For a word at `k` that attributes a number to someone ("said", "gave", "offered"):
+    /// `Some(false)` when its subject is the other side, a third party or passive ("you said",
+    /// "they gave", "I was told"), `Some(true)` when it is the speaker ("I offered"), `None` when
+    /// `k` is no such word or has no subject nearby. "Can you offer ..." is a request: `None`.
+    fn attributed(&self, k: usize) -> Option<bool> {
+        let t = self.t;
+        if !attribution_verb(t.w(k)) {
+            return None;
+        }
+        let mut j = k;
+        for _ in 0..4 {
+            if j == 0 || t.is_break(j - 1) {
+                return None;
+            }
+            j -= 1;
+            let w = t.w(j);
+            if matches!(
+                w,
+                "just"
+                    | "already"
+                    | "also"
+                    | "even"
+                    | "originally"
+                    | "first"
+                    | "initially"
+                    | "clearly"
+                    | "literally"
+                    | "really"
+                    | "only"
+                    | "all"
+                    | "guys"
+                    | "people"
+                    | "folks"
+                    | "have"
+                    | "has"
+                    | "had"
+                    | "keep"
+                    | "kept"
+                    | "always"
+            ) {
+                continue;
+            }
+            if matches!(w, "was" | "were" | "been" | "being" | "got" | "get") {
+                // "I was told 14 days", "we got offered 14 days".
+                return Some(false);
+            }
+            return match other_subject(w) {
+                Some(false)
+                    if matches!(
+                        t.wb(j, 1),
+                        "can" | "could" | "would" | "will" | "might" | "cant" | "wont"
+                    ) =>
+                {
+                    None
+                }
+                found => found,
+            };
+        }
+        None
+    }
+
+    /// What the word at `k`, before a mention, says about it.
+    fn cue_before(&self, k: usize) -> Cue {
+        let t = self.t;
+        let w = t.w(k);
+        let (p1, p2) = (t.wb(k, 1), t.wb(k, 2));
+        let modal = |w: &str| {
             matches!(
-                *w,
-                "paycheck"
-                    | "paycheque"
-                    | "payday"
-                    | "salary"
-                    | "wages"
-                    | "job"
-                    | "benefits"
-                    | "bonus"
-                    | "refund"
-                    | "pension"
-                    | "contract"
-                    | "shift"
-                    | "surgery"
-                    | "baby"
-                    | "move"
-                    | "moving"
-                    | "lease"
-                    | "loan"
-                    | "check"
-                    | "cheque"
+                w,
+                "can"
+                    | "could"
+                    | "may"
+                    | "might"
+                    | "will"
+                    | "would"
+                    | "ill"
+                    | "id"
+                    | "lets"
+                    | "let"
+                    | "to"
+                    | "cant"
+                    | "couldnt"
+                    | "wont"
+                    | "shall"
             )
-        }) && !before
-            .iter()
-            .any(|w| matches!(*w, "pay" | "repay" | "settle" | "clear" | "cover"));
-        !event
+        };
+        match w {
+            "pay" | "paying" | "pays" | "repay" | "repaying" | "settle" | "settling" | "manage"
+            | "managing" | "need" | "needs" | "like" | "prefer" | "request" | "requesting"
+            | "ask" | "asking" | "propose" | "proposing" | "suggest" | "suggesting" | "accept"
+            | "agree" | "afford" | "extend" | "extension" | "stretch" | "spread" | "allow"
+            | "grant" | "give" | "payment" | "payments" | "installment" | "installments"
+            | "want" | "wants" | "offer" | "offering" | "offered" | "said" | "say" | "commit"
+            | "promise" => Cue::Propose,
+            "about" if matches!(p1, "how" | "what") => Cue::Propose,
+            "it" if p1 == "make" => Cue::Propose,
+            "do" if modal(p1) || modal(p2) || matches!(p1, "i" | "we" | "you") => Cue::Propose,
+            "have" | "get" | "make" | "clear" if modal(p1) || modal(p2) => Cue::Propose,
+            "take" | "takes"
+                if modal(p1) || matches!(p1, "i" | "we") || matches!(t.w(k + 1), "me" | "us") =>
+            {
+                Cue::Propose
+            }
+            "go" if matches!(t.w(k + 1), "with" | "for") => Cue::Propose,
+            // "I get paid in 2 weeks" is an event; "I'll have it paid off in 30 days" is not.
+            "paid" | "settled" => {
+                if matches!(
+                    p1,
+                    "get"
+                        | "gets"
+                        | "getting"
+                        | "got"
+                        | "be"
+                        | "am"
+                        | "im"
+                        | "is"
+                        | "are"
+                        | "was"
+                        | "were"
+                        | "being"
+                ) {
+                    Cue::Event
+                } else {
+                    Cue::Propose
+                }
+            }
+            "comes" | "come" | "coming" | "arrives" | "arrive" | "arriving" | "start"
+            | "starts" | "starting" | "begin" | "begins" | "beginning" | "lands" | "land"
+            | "clears" | "hits" | "kicks" | "ends" | "finishes" | "expires" | "returns" | "due"
+            | "payday" | "born" | "leaving" | "moving" | "opens" | "renews" | "released"
+            | "discharged" | "hired" | "scheduled" => Cue::Event,
+            "within" | "by" | "until" | "till" | "another" | "extra" | "additional" => Cue::Weak,
+            _ => Cue::None,
+        }
+    }
+
+    /// Words that may stand beside a number in a clause that is just that number.
+    fn filler(&self, k: usize) -> bool {
+        let t = self.t;
+        match t.get(k) {
+            Some(Tok::Dash) => true,
+            Some(Tok::Word(..)) => matches!(
+                t.w(k),
+                "maybe"
+                    | "just"
+                    | "only"
+                    | "like"
+                    | "perhaps"
+                    | "even"
+                    | "ok"
+                    | "okay"
+                    | "fine"
+                    | "alright"
+                    | "well"
+                    | "then"
+                    | "please"
+                    | "yes"
+                    | "yeah"
+                    | "yep"
+                    | "sure"
+                    | "and"
+                    | "or"
+                    | "in"
+                    | "within"
+                    | "by"
+                    | "on"
+                    | "at"
+                    | "until"
+                    | "till"
+                    | "before"
+                    | "the"
+                    | "a"
+                    | "an"
+                    | "around"
+                    | "about"
+                    | "approximately"
+                    | "roughly"
+                    | "say"
+                    | "lets"
+                    | "another"
+                    | "more"
+                    | "extra"
+                    | "additional"
+                    | "full"
+                    | "whole"
+                    | "total"
+                    | "max"
+                    | "maximum"
+                    | "tops"
+                    | "most"
+                    | "least"
+                    | "no"
+                    | "not"
+                    | "than"
+                    | "less"
+                    | "fewer"
+                    | "earlier"
+                    | "sooner"
+                    | "later"
+                    | "um"
+                    | "uh"
+                    | "hmm"
+                    | "oh"
+                    | "deal"
+                    | "thanks"
+                    | "from"
+                    | "now"
+                    | "today"
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether the sentence going on at token `k` ends with a question mark (looks a few tokens
+    /// ahead).
+    fn ends_in_question(&self, k: usize) -> bool {
+        let t = self.t;
+        (k..(k + CLAUSE_WINDOW).min(t.len()))
+            .find_map(|j| match t.get(j) {
+                Some(Tok::Break(c @ (b'.' | b'!' | b'?' | b'\n'))) => Some(c == b'?'),
+                _ => None,
+            })
+            .unwrap_or(false)
+    }
+
+    /// Disbelief in the sentences around a clause `cs..ce` that ends in a question mark ("16
+    /// days? Are you kidding me?", "You mean 14 days?", "14 days, really?").
+    fn disbelief_near(&self, cs: usize, ce: usize) -> bool {
+        let t = self.t;
+        let n = t.len();
+        let before = cs.saturating_sub(CLAUSE_WINDOW)..cs;
+        let after = (ce + 1).min(n)..(ce + 1 + CLAUSE_WINDOW).min(n);
+        before.chain(after).any(|k| {
+            let w = t.w(k);
+            matches!(
+                w,
+                "kidding"
+                    | "joking"
+                    | "kid"
+                    | "serious"
+                    | "seriously"
+                    | "crazy"
+                    | "insane"
+                    | "nuts"
+                    | "ridiculous"
+                    | "joke"
+                    | "wtf"
+                    | "huh"
+                    | "absurd"
+                    | "outrageous"
+                    | "laughable"
+                    | "insulting"
+            ) || w == "really" && matches!(t.get(k + 1), None | Some(Tok::Break(_)))
+                || matches!(w, "mean" | "say" | "said" | "want" | "expect")
+                    && matches!(t.wb(k, 1), "you" | "u")
+        })
     }
 
     /// Whether the mention at tokens `start..end` is rejected by the speaker.
@@ -1527,7 +1978,9 @@ impl Reader<'_> {
                     comparator = true;
                 }
                 let no = w == "no" && (matches!(t.w(k + 1), "way" | "to") || k + 1 == start);
-                if (is_negator(w) || no) && !pre {
+                // "Why not 30 days?" proposes 30 days.
+                let why_not = w == "not" && t.wb(k, 1) == "why";
+                if (is_negator(w) && !why_not || no) && !pre {
                     pre = true;
                 }
             }
@@ -1622,30 +2075,38 @@ impl Reader<'_> {
         false
     }
 
-    fn clause_start(&self, i: usize) -> bool {
-        i == 0 || self.t.is_break(i - 1)
-    }
-
-    /// Whether "agree"/"accept" at `i` introduces a statement rather than taking an object:
-    /// "I agree this is unfair", "I accept that I owe money" (not "I agree", "I agree to 30 days",
-    /// "I accept that.", "I accept the offer").
-    fn opens_a_clause_after(&self, i: usize) -> bool {
+    /// A "no/nope/nah" that answers: at the start, after an opener ("yeah no", "ok no"), or at
+    /// the end of a clause ("ok, no."); not "no problem", "no worries", "I have no money".
+    fn bare_no(&self, i: usize) -> bool {
         let t = self.t;
-        let next = i + 1;
-        if next >= t.len() || t.is_break(next) || t.num(next).is_some() {
+        if !matches!(t.w(i), "no" | "nope" | "nah") {
             return false;
         }
-        match t.w(next) {
-            "to" | "with" | "on" | "it" | "your" | "the" | "yours" | "terms" | "deal" | "offer"
-            | "plan" | "days" | "fully" | "completely" | "totally" | "gladly" | "happily" => false,
-            "that" | "this" => {
-                // "I accept that." takes an object; "I accept that I owe" opens a clause.
-                !(next + 1 >= t.len()
-                    || t.is_break(next + 1)
-                    || matches!(t.w(next + 1), "offer" | "deal" | "plan" | "one"))
-            }
-            w => number_word(w).is_none(),
+        if matches!(
+            t.w(i + 1),
+            "problem"
+                | "problems"
+                | "worries"
+                | "worry"
+                | "doubt"
+                | "question"
+                | "more"
+                | "less"
+                | "later"
+                | "rush"
+                | "hurry"
+                | "pressure"
+                | "offense"
+                | "offence"
+                | "big"
+        ) {
+            return false;
         }
+        i == 0 || opener(t.wb(i, 1)) || matches!(t.get(i + 1), None | Some(Tok::Break(_)))
+    }
+
+    fn clause_start(&self, i: usize) -> bool {
+        i == 0 || self.t.is_break(i - 1)
     }
 
     /// Acceptance and rejection cues; the last one in the text wins.
@@ -1709,16 +2170,16 @@ impl Reader<'_> {
                     {
                         Some(if neg() { Cue::Reject } else { Cue::Accept })
                     } else if (self.clause_start(i)
-                        || (matches!(p1, "ok" | "okay" | "fine" | "alright" | "yes" | "sure")
-                            && self.clause_start(i - 1)))
+                        || opener(p1) && i >= 1 && self.clause_start(i - 1))
                         && !matches!(t.w(i + 1), "with" | "breaker" | "is" | "was" | "s")
                     {
+                        // "Deal.", "ok deal".
                         Some(Cue::Accept)
                     } else {
                         None
                     }
                 }
-                "agree" | "agreed" | "accept" | "accepted" if !self.opens_a_clause_after(i) => {
+                "agree" | "agreed" | "accept" | "accepted" => {
                     let p1 = t.wb(i, 1);
                     let subj = self.clause_start(i)
                         || matches!(
@@ -1737,7 +2198,37 @@ impl Reader<'_> {
                                 | "completely"
                         )
                         || is_negator(p1);
-                    subj.then_some(if neg() { Cue::Reject } else { Cue::Accept })
+                    // "I agree this is unfair", "I accept that I owe money": agreeing with a
+                    // statement, not accepting an offer ("I accept that.", "I accept the offer",
+                    // "I agree to 30 days" still accept).
+                    let statement = match t.w(i + 1) {
+                        "that" | "this" | "it" => {
+                            !matches!(t.get(i + 2), None | Some(Tok::Break(_) | Tok::Num(_)))
+                                && !offer_noun(t.w(i + 2))
+                                && !matches!(t.w(i + 2), "deal" | "one" | "date" | "number")
+                        }
+                        "the" => {
+                            t.num(i + 2).is_none()
+                                && !offer_noun(t.w(i + 2))
+                                && !matches!(
+                                    t.w(i + 2),
+                                    "deal"
+                                        | "date"
+                                        | "number"
+                                        | "arrangement"
+                                        | "schedule"
+                                        | "conditions"
+                                        | "payment"
+                                        | "days"
+                                )
+                        }
+                        "i" | "you" | "we" | "they" | "he" | "she" | "there" | "its" | "thats"
+                        | "theres" | "im" | "youre" | "my" | "your" | "our" | "his" | "her"
+                        | "their" | "everything" | "what" | "how" | "why" | "responsibility"
+                        | "blame" | "some" | "part" => true,
+                        _ => false,
+                    };
+                    (subj && !statement).then_some(if neg() { Cue::Reject } else { Cue::Accept })
                 }
                 "works" | "work" => {
                     // The subject, skipping negators and modals: "that doesn't work".
@@ -1855,16 +2346,7 @@ impl Reader<'_> {
                 "happy" if t.w(i + 1) == "with" => {
                     Some(if neg() { Cue::Reject } else { Cue::Accept })
                 }
-                "no" | "nope" | "nah" if i == 0 => {
-                    if matches!(
-                        t.w(1),
-                        "problem" | "worries" | "doubt" | "question" | "more" | "less" | "later"
-                    ) {
-                        None
-                    } else {
-                        Some(Cue::Reject)
-                    }
-                }
+                "no" | "nope" | "nah" if self.bare_no(i) => Some(Cue::Reject),
                 "no" if t.w(i + 1) == "way" => Some(Cue::Reject),
                 "forget" if t.w(i + 1) == "it" => Some(Cue::Reject),
                 "happening" if t.wb(i, 1) == "not" => Some(Cue::Reject),
@@ -1879,7 +2361,15 @@ impl Reader<'_> {
                 "absolutely" if t.w(i + 1) == "not" => Some(Cue::Reject),
                 _ => None,
             };
-            if let Some(c) = cue
+            // "Are you kidding me?", "You can't be serious": disbelief rejects, even as a question.
+            let disbelief = match w {
+                "kidding" | "joking" => matches!(t.wb(i, 1), "you" | "youre" | "be" | "are"),
+                "serious" => matches!(t.wb(i, 1), "be" | "you" | "youre"),
+                _ => false,
+            };
+            if disbelief {
+                last = Some(Cue::Reject);
+            } else if let Some(c) = cue
                 && !in_question
             {
                 last = Some(c);
@@ -1907,11 +2397,35 @@ impl Reader<'_> {
                     | "accepted"
             )
             && !question.first().copied().unwrap_or(false)
-            && !(0..n).any(|k| is_negator(t.w(k)))
+            && !(0..n).any(|k| is_negator(t.w(k)) || self.bare_no(k))
         {
-            // "Yeah no.", "ok no": the no is the answer.
-            let no = (1..n).any(|k| matches!(t.w(k), "no" | "nope" | "nah"));
-            last = Some(if no { Cue::Reject } else { Cue::Accept });
+            last = Some(Cue::Accept);
+        }
+        // An opener followed by a plain commitment to a proposed number accepts ("Ok, I can do 31
+        // days.", "Sure, we will pay in 20 days"); not with a contrast, a condition, a negation
+        // or a question ("Ok, but I need 60 days", "Ok, I need 90 days" is a counter-offer).
+        if last.is_none()
+            && opener(t.w(0))
+            && words <= 20
+            && mentions.iter().any(|m| m.proposal && !m.negated)
+            && !mentions.iter().any(|m| m.negated)
+            && !question.iter().any(|&q| q)
+            && (0..n).any(|k| {
+                matches!(t.w(k), "do" | "pay" | "manage" | "make" | "take")
+                    && (matches!(t.wb(k, 1), "ill" | "well")
+                        || matches!(t.wb(k, 1), "can" | "will" | "could")
+                            && matches!(t.wb(k, 2), "i" | "we"))
+            })
+            && !(0..n).any(|k| {
+                is_negator(t.w(k))
+                    || self.bare_no(k)
+                    || matches!(
+                        t.w(k),
+                        "but" | "however" | "though" | "although" | "except" | "unless" | "if"
+                    )
+            })
+        {
+            last = Some(Cue::Accept);
         }
         match last {
             Some(Cue::Accept) => (true, false),
@@ -1994,7 +2508,7 @@ mod tests {
     }
 
     #[test]
-    fn odd_numbers_are_not_days() {
+    fn odd_numbers_are_not_days_either() {
         for text in [
             "I can pay in 0 days",
             "in 0.0000001 months",
@@ -2295,6 +2809,193 @@ mod tests {
         }
     }
 
+    /// (text, offer_days): which number, if any, the speaker proposes.
+    const PROPOSALS: &[(&str, Option<u32>)] = &[
+        // Not the speaker's proposal.
+        ("You said 14 days but I can only manage 60.", Some(60)),
+        ("You said 14 days.", None),
+        ("Why 14 days?", None),
+        ("What happens if I can't pay in 14 days?", None),
+        ("Is 14 days the best you can do?", None),
+        ("Is 14 days your final offer?", None),
+        ("My paycheck comes in 12 days", None),
+        ("I start a new job in 3 weeks", None),
+        ("my salary arrives in 10 days", None),
+        ("I get paid on the 15th", None),
+        ("16 days? Are you kidding me?", None),
+        ("14 days, really?", None),
+        ("Last time you gave me 10 days", None),
+        ("If I had 18 days I still couldn't pay.", None),
+        ("I was told 14 days.", None),
+        ("Do you want me to pay in 14 days?", None),
+        ("I can't do your 14 days.", None),
+        ("Your offer of 14 days is a joke", None),
+        ("The 14 days you offered won't work, I need 40", Some(40)),
+        ("I offered 30 days last time", None),
+        ("I lost my job 3 weeks ago", None),
+        (
+            "My paycheck comes in 12 days, so I can pay in 14 days",
+            Some(14),
+        ),
+        ("Could we do 45 days? I get paid on the 15th.", Some(45)),
+        // Proposals.
+        ("I can pay in 17 days", Some(17)),
+        ("How about 18 days?", Some(18)),
+        ("Could I have 45 days?", Some(45)),
+        ("Could you give me 45 days?", Some(45)),
+        ("Give me 60 days", Some(60)),
+        ("60 days.", Some(60)),
+        ("60 days?", Some(60)),
+        ("ok, 15 days works", Some(15)),
+        ("Fine, 16 days, deal", Some(16)),
+        ("I need 90 days", Some(90)),
+        ("I want 100 days or my lawyer will sue you.", Some(100)),
+        ("I would like 100 days to pay this.", Some(100)),
+        ("Money is tight. 40 days is the best I can do.", Some(40)),
+        ("I'm angry about this. 40 days, not less.", Some(40)),
+        ("Stop pushing me. I said I need 40 days.", Some(40)),
+        ("I could manage 40 days if that helps.", Some(40)),
+        ("Let's say 40", Some(40)),
+        ("make it 50", Some(50)),
+        ("Can you do 30 days?", Some(30)),
+        ("Why not 30 days?", Some(30)),
+        ("If you give me 60 days I can pay.", Some(60)),
+        ("If I can't get 60 days I'm done", Some(60)),
+        ("I'll have the money in 30 days", Some(30)),
+        ("I'll pay within 30days", Some(30)),
+        ("within a month", Some(30)),
+        ("by the 15th", Some(5)),
+        ("I can't do 30 days, but 60 days works", Some(60)),
+        ("I need 10 days for my salary to arrive", Some(10)),
+        ("It will take me 30 days to pay", Some(30)),
+        ("not before 60 days", Some(60)),
+        ("I can't pay until next month", Some(31)),
+    ];
+
+    #[test]
+    fn proposals() {
+        let failures: Vec<String> = PROPOSALS
+            .iter()
+            .filter_map(|&(text, want)| {
+                let r = read_offer(text, today());
+                (r.offer_days() != want).then(|| format!("{text:?}: {:?} want {want:?}", r))
+            })
+            .collect();
+        assert!(
+            failures.is_empty(),
+            "{} failures:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
+    }
+
+    #[test]
+    fn quoted_numbers_are_still_mentions() {
+        // The guardrail and the record still see every number; only `proposal` differs.
+        let r = read_offer("You said 14 days but I can only manage 60.", today());
+        let got: Vec<(u32, bool)> = r.mentions.iter().map(|m| (m.days, m.proposal)).collect();
+        assert_eq!(got, vec![(14, false), (60, true)]);
+    }
+
+    #[test]
+    fn acceptance_edge_cases() {
+        // (text, accepts, rejects)
+        for &(text, accepts, rejects) in &[
+            ("Yeah no.", N, Y),
+            ("ok no", N, Y),
+            ("Ok, no.", N, Y),
+            ("I agree this whole thing is unfair.", N, N),
+            ("I accept that I owe money, but I can't pay.", N, N),
+            ("I agree the debt is mine", N, N),
+            ("I agree", Y, N),
+            ("I accept", Y, N),
+            ("I accept that.", Y, N),
+            ("I accept the offer", Y, N),
+            ("I agree to that", Y, N),
+            ("I accept 20 days", Y, N),
+            ("deal", Y, N),
+            ("sounds good", Y, N),
+            ("ok", Y, N),
+            ("that works", Y, N),
+            ("ok deal", Y, N),
+            ("deal? no deal. ok deal", Y, N),
+            ("ok deal. no deal", N, Y),
+            ("No problem, I agree", Y, N),
+            ("ok no problem", Y, N),
+            ("I have no money", N, N),
+            ("16 days? Are you kidding me?", N, Y),
+            ("You can't be serious.", N, Y),
+            ("Ok, I can do 31 days. Thank you.", Y, N),
+            ("Ok, I need 90 days.", N, N),
+            ("Ok, but I can only do 60 days", N, N),
+            ("Ok, I lost my job and I can pay in 60 days?", N, N),
+        ] {
+            let r = read_offer(text, today());
+            assert_eq!(
+                (r.accepts, r.rejects),
+                (accepts, rejects),
+                "{text:?}: {r:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn odd_numbers_are_not_days() {
+        for text in [
+            "0 days",
+            "in 0 days",
+            "in 0.0000001 months",
+            "half a day",
+            "-5 days",
+            "I can pay in -5 days",
+            "−30 days",
+            "by December 32nd",
+            "December 32",
+            "by the 32nd",
+            "1e9 months",
+            "1e308 days",
+            "2.5E-3 weeks",
+            "1e+9 days",
+        ] {
+            let r = read_offer(text, today());
+            assert!(r.mentions.is_empty(), "{text:?}: {r:?}");
+            assert!(r.amounts.is_empty(), "{text:?}: {r:?}");
+        }
+        // Dashes that are not minus signs keep working.
+        assert_eq!(read_offer("30-45 days", today()).offer_days(), Some(45));
+        assert_eq!(read_offer("Plan - 30 days", today()).mentions[0].days, 30);
+        assert_eq!(
+            read_offer("a 60-day extension", today()).offer_days(),
+            Some(60)
+        );
+        // A lower bound, not a refusal.
+        let r = read_offer("not before 60 days", today());
+        assert_eq!(
+            r.mentions,
+            vec![DayMention {
+                days: 60,
+                low: 60,
+                negated: false,
+                proposal: true
+            }]
+        );
+        assert_eq!(
+            read_offer("not earlier than 45 days", today()).offer_days(),
+            Some(45)
+        );
+        assert_eq!(
+            read_offer("not sooner than 45 days", today()).offer_days(),
+            Some(45)
+        );
+        // A Friday: the end of the week is today, which is not read.
+        let fri = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+        assert!(
+            read_offer("by the end of the week", fri)
+                .mentions
+                .is_empty()
+        );
+    }
+
     proptest! {
         #[test]
         fn never_panics(s in "\\PC*", y in 1900i32..2200, d in 0u32..366) {
@@ -2305,6 +3006,9 @@ mod tests {
             }
             prop_assert!(!(r.accepts && r.rejects));
             prop_assert!(r.amounts.iter().all(|a| a.is_finite()));
+            if let Some(d) = r.offer_days() {
+                prop_assert!((1..=MAX_DAYS).contains(&d));
+            }
         }
 
         #[test]

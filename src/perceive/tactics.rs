@@ -6,7 +6,8 @@
 //! does not count. Evidence is the matched phrase in that normalised form.
 //!
 //! What counts, and why:
-//! - Threat: legal action ("I'll sue", "my lawyer", "see you in court"), complaints ("report you to
+//! - Threat: legal action ("I'll sue", "talk to my lawyer", "my lawyer will contact you", "see you
+//!   in court"; a lawyer's advice to pay is not a threat), complaints ("report you to
 //!   the CFPB", "file a complaint", "post this online", "bad review"), violence ("you'll regret
 //!   this", "watch your back").
 //! - PlayingVictim: hardship used as leverage, not hardship itself. It fires on blame and guilt
@@ -17,15 +18,19 @@
 //!   lost my job, I'm struggling", "I'm scared I'll lose my house") is left to the emotion reader
 //!   (Sadness/Fear), which makes the agent concede faster, not slower. Talk of self-harm is never
 //!   read as a tactic: it is a safety matter, not leverage.
-//! - Cheating: (a) a claim that the debt was paid ("I already paid", "the check is in the mail"):
-//!   the debt is outstanding by construction, so the claim is unverified; (b) a claim that
+//! - Cheating: (a) a claim that the debt was paid ("I already paid", "I paid it", "I already
+//!   paid the balance", "the check is in the mail"): the debt is outstanding by construction, so
+//!   the claim is unverified; a payment to someone else ("I already paid the electricity
+//!   company", "my rent") is not such a claim; (b) a claim that
 //!   contradicts the debtor's own earlier one: no income then income ("I'm unemployed" ... "my
 //!   salary", "business is booming") or the reverse, and denying the debt ("I never received the
-//!   bill", "not my debt") after acknowledging it ("I owe", any offer of days); a first-time denial
+//!   bill", "not my debt") after acknowledging it ("I owe", any proposal of days); a first-time denial
 //!   is a dispute, which debtors may raise, and is not flagged; (c) reneging: asking for more than 5
 //!   days above the debtor's own lowest earlier offer ("earlier offered 30 days, now 60 days"), and
 //!   "I never said/agreed to that" after an earlier offer or acceptance. Each turn that still
 //!   reneges is reported again, since the debtor has not walked it back.
+//!   Only the debtor's own proposals count as offers ([`OfferReading::offer_days`]): a number
+//!   quoted back, negated or naming another event ("I start a new job in 3 weeks") is not one.
 //! - Stonewalling: refusal to engage ("no comment", "leave me alone", "stop calling", "I have
 //!   nothing to say", "I don't care", a clause that is just "whatever"), and utterances with no
 //!   words at all ("", "...") or only fillers ("hmm", "meh"). Reported on every such turn.
@@ -95,7 +100,13 @@ static THREAT: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?:ill|i will|im going to|im gonna|gonna|going to|i am going to|will) (?:sue|report you|call my lawyer|get a lawyer|call the police)",
         r"|sue (?:you|your|this|the|them)|suing|lawsuit|lawyer up",
-        r"|(?:my|a) (?:lawyer|attorney|solicitor|legal team)",
+        // A lawyer is a threat only when set on the creditor ("talk to my lawyer", "my lawyer
+        // will contact you"), not when the debtor reports advice ("my attorney advised me to set
+        // up a payment plan").
+        r"|(?:talk|talking|speak|speaking|talk directly|go|going) to my (?:lawyer|attorney|solicitor|legal team)",
+        r"|(?:hear|hearing) from my (?:lawyer|attorney|solicitor|legal team)",
+        r"|(?:call|calling|contact|contacting|get|getting|hire|hiring|involve|involving|bring in|bringing in|sic) (?:my|a) (?:lawyer|attorney|solicitor|legal team)",
+        r"|my (?:lawyer|attorney|solicitor|legal team)(?: (?:will|is going to|is gonna|would|can|shall))? (?:sue|contact you|call you|be in touch|be contacting|be calling|deal with you|handle this|hear about|take (?:you|this|it)|go after|come after|get you|destroy|bury|is looking into|is reviewing|says you|said you|thinks you)",
         r"|see you in court|take (?:you|this|it|your company|this company) to court",
         r"|legal action|press charges|class action",
         r"|report (?:you|your company|this company|this)",
@@ -141,35 +152,8 @@ static ABSOLUTE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// Payees other than this creditor: a payment to them is not a claim about this debt.
-const THIRD_PARTIES: &[&str] = &[
-    "company",
-    "electricity",
-    "electric",
-    "gas",
-    "water",
-    "phone",
-    "internet",
-    "landlord",
-    "rent",
-    "mortgage",
-    "doctor",
-    "hospital",
-    "school",
-    "insurance",
-    "car",
-    "bank",
-    "utility",
-    "utilities",
-    "taxes",
-    "tax",
-    "council",
-    "daycare",
-    "babysitter",
-    "vet",
-    "dentist",
-];
-
+/// Payment claims. A claim that ends in its verb ("already paid", "it's been paid") is about this
+/// debt only when what follows is (see [`claims_this_debt`]).
 static PAYMENT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?:already|just) (?:paid|sent|transferred|wired|mailed)",
@@ -255,6 +239,53 @@ fn is_negator(w: &str) -> bool {
     )
 }
 
+/// Whether the words after a payment verb (`rest`, normalised) make it a payment of this debt:
+/// nothing ("I already paid."), "it/this/that/you/everything/in full/off/last week/online/by
+/// card ...", "the bill/balance/debt/loan/money/full amount ...", "my debt/balance/loan/account
+/// ...", or anything of "your" ("your company"). A payment to someone else ("the electricity
+/// company", "my rent", "for groceries") is not.
+fn claims_this_debt(rest: &str) -> bool {
+    let mut words = rest.split(' ').filter(|w| !w.is_empty());
+    let (first, second) = (words.next(), words.next());
+    match first {
+        None | Some("|") => true,
+        Some(
+            "it" | "this" | "that" | "you" | "yall" | "everything" | "all" | "in" | "off" | "last"
+            | "yesterday" | "today" | "earlier" | "already" | "back" | "twice" | "online" | "via"
+            | "by" | "through" | "using" | "with" | "on" | "your" | "u",
+        ) => true,
+        Some("the") => matches!(
+            second,
+            Some(
+                "bill"
+                    | "balance"
+                    | "debt"
+                    | "loan"
+                    | "invoice"
+                    | "amount"
+                    | "full"
+                    | "money"
+                    | "whole"
+                    | "outstanding"
+                    | "total"
+                    | "account"
+                    | "fees"
+                    | "fee"
+                    | "payment"
+                    | "installment"
+                    | "funds"
+                    | "check"
+                    | "cheque"
+            )
+        ),
+        Some("my") => matches!(
+            second,
+            Some("debt" | "balance" | "loan" | "account" | "installment" | "payment" | "dues")
+        ),
+        _ => false,
+    }
+}
+
 /// Lower case, apostrophes dropped, clause punctuation as " | ", everything else a single space.
 fn normalize(text: &str) -> String {
     let mut end = text.len().min(MAX_INPUT);
@@ -303,16 +334,6 @@ fn negated_before(norm: &str, start: usize, extra: &[&str]) -> bool {
         .take(3)
         .take_while(|w| *w != "|")
         .any(|w| is_negator(w) || extra.contains(&w))
-}
-
-/// True when the words after a mention of a lawyer report advice rather than a threat.
-fn advice_follows(rest: &str) -> bool {
-    rest.split(' ').filter(|w| !w.is_empty()).take(3).any(|w| {
-        matches!(
-            w,
-            "advised" | "suggested" | "recommended" | "says" | "said" | "told" | "thinks"
-        )
-    })
 }
 
 /// The first few matches of `re` in `norm` not negated just before; at most `max`.
@@ -366,14 +387,7 @@ impl TacticDetector {
             return found;
         }
 
-        // "My attorney advised me to set up a payment plan" names a lawyer without threatening.
-        let threats: Vec<&str> = THREAT
-            .find_iter(&norm)
-            .filter(|m| !negated_before(&norm, m.start(), &[]))
-            .filter(|m| !advice_follows(&norm[m.end()..]))
-            .take(3)
-            .map(|m| m.as_str())
-            .collect();
+        let threats = hits(&THREAT, &norm, &[], 3);
         if !threats.is_empty() {
             found.push(Tactic {
                 kind: TacticKind::Threat,
@@ -500,23 +514,12 @@ impl TacticDetector {
             if negated_before(norm, m.start(), &[]) {
                 continue;
             }
-            // "I already paid my rent", "I paid the electricity company": some other bill or
-            // payee, not this debt.
-            let mut next = norm[m.end()..].split(' ').filter(|w| !w.is_empty());
-            if matches!(
-                next.next(),
-                Some(
-                    "my" | "rent" | "bills" | "other" | "for" | "someone" | "his" | "her" | "their"
-                )
-            ) {
-                continue;
-            }
-            let third_party = norm[m.end()..]
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .take(4)
-                .any(|w| THIRD_PARTIES.contains(&w));
-            if third_party {
+            // "I already paid my rent / the electricity company": a payment to someone else.
+            let claim = m.as_str();
+            let ends_in_verb = ["paid", "sent", "transferred", "wired", "mailed"]
+                .iter()
+                .any(|v| claim.ends_with(v));
+            if ends_in_verb && !claims_this_debt(&norm[m.end()..]) {
                 continue;
             }
             ev.push(m.as_str().to_string());
@@ -645,7 +648,6 @@ mod tests {
 
     #[test]
     fn negated_or_harmless_threat_words_do_not_fire() {
-        quiet("My attorney advised me to set up a payment plan.");
         quiet("I'm not going to sue you, I just want a fair plan.");
         quiet("I can't afford a lawyer.");
         quiet("I won't report you, I promise.");
@@ -699,7 +701,6 @@ mod tests {
         fires("I paid it in full", Cheating, "paid it in full");
         quiet("I haven't paid yet, sorry.");
         quiet("I already paid my rent, so I'm short this month.");
-        quiet("I already paid the electricity company, so money is tight.");
     }
 
     #[test]
@@ -758,10 +759,52 @@ mod tests {
         let mut d = TacticDetector::new();
         observe(&mut d, "I need 90 days.");
         assert!(observe(&mut d, "OK, 60 days.").is_empty());
-        // The date of an event is no offer to renege on.
+    }
+
+    #[test]
+    fn a_lawyers_advice_to_pay_is_not_a_threat() {
+        quiet("My attorney advised me to set up a payment plan");
+        quiet("My lawyer said I should ask for 60 days.");
+        use TacticKind::Threat;
+        fires("Talk to my lawyer.", Threat, "to my lawyer");
+        fires(
+            "My lawyer will contact you.",
+            Threat,
+            "my lawyer will contact you",
+        );
+        fires("I'm getting a lawyer.", Threat, "getting a lawyer");
+        fires(
+            "You'll hear from my attorney.",
+            Threat,
+            "hear from my attorney",
+        );
+    }
+
+    #[test]
+    fn paying_someone_else_is_not_a_payment_claim() {
+        quiet("I already paid the electricity company");
+        quiet("I just paid the landlord, so money is tight.");
+        quiet("I already sent money to my mother");
+        use TacticKind::Cheating;
+        fires("I already paid the balance.", Cheating, "already paid");
+        fires("I already paid you last week", Cheating, "already paid");
+        fires("I just paid it.", Cheating, "just paid");
+        fires("I already paid the bill", Cheating, "paid the bill");
+        fires("It's been paid.", Cheating, "paid");
+    }
+
+    #[test]
+    fn only_proposals_are_remembered_as_offers() {
         let mut d = TacticDetector::new();
-        observe(&mut d, "I start a new job in 3 weeks.");
+        assert!(observe(&mut d, "I start a new job in 3 weeks.").is_empty());
+        assert_eq!(d.lowest_offer(), None);
         assert!(observe(&mut d, "I need 60 days.").is_empty());
+        assert_eq!(d.lowest_offer(), Some(60));
+        // Quoting the creditor's number is not an offer either.
+        let mut d = TacticDetector::new();
+        observe(&mut d, "You said 14 days? My paycheck comes in 12 days.");
+        assert_eq!(d.lowest_offer(), None);
+        assert!(observe(&mut d, "I need 60 days").is_empty());
     }
 
     #[test]
