@@ -322,13 +322,15 @@ impl Negotiation {
             Some(text) => text,
             None => {
                 self.fallbacks += 1;
-                tracing::warn!(
-                    turn = self.turn,
-                    ?violations,
-                    fallbacks = self.fallbacks,
-                    speaker = speaker.name(),
-                    "reply failed the guardrails; using the template"
-                );
+                if !violations.is_empty() {
+                    tracing::warn!(
+                        turn = self.turn,
+                        ?violations,
+                        fallbacks = self.fallbacks,
+                        speaker = speaker.name(),
+                        "reply failed the guardrails; using the template"
+                    );
+                }
                 self.fallback.phrase(&request)
             }
         };

@@ -255,6 +255,56 @@ pub struct LlmParams {
     pub reader_prior: [f64; 7],
 }
 
+impl LlmParams {
+    /// Checks the language-model settings (also done by [`Params::validate`]).
+    pub fn validate(&self) -> Result<(), ParamsError> {
+        let l = self;
+        if l.model_path.as_os_str().is_empty() {
+            return Err(invalid(
+                "llm.model_path",
+                "\"\"",
+                "must name a GGUF file (scripts/fetch-model puts the default in models/)".into(),
+            ));
+        }
+        if l.context_tokens < 512 {
+            return Err(invalid(
+                "llm.context_tokens",
+                l.context_tokens,
+                "must be at least 512 tokens: the instructions alone take about 200".into(),
+            ));
+        }
+        positive_int("llm.batch_tokens", l.batch_tokens as usize)?;
+        if l.batch_tokens > l.context_tokens {
+            return Err(invalid(
+                "llm.batch_tokens",
+                l.batch_tokens,
+                format!("must not exceed llm.context_tokens ({})", l.context_tokens),
+            ));
+        }
+        positive_int("llm.max_reply_tokens", l.max_reply_tokens as usize)?;
+        if l.max_reply_tokens > l.context_tokens / 4 {
+            return Err(invalid(
+                "llm.max_reply_tokens",
+                l.max_reply_tokens,
+                format!(
+                    "must be at most a quarter of llm.context_tokens ({})",
+                    l.context_tokens
+                ),
+            ));
+        }
+        positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
+        in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
+        if l.reader_prior.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
+            return Err(invalid(
+                "llm.reader_prior",
+                format!("{:?}", l.reader_prior),
+                "every entry must be a positive number".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for LlmParams {
     fn default() -> Self {
         LlmParams {
@@ -409,43 +459,7 @@ impl Params {
 
         positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
 
-        let l = &self.llm;
-        if l.model_path.as_os_str().is_empty() {
-            return Err(invalid(
-                "llm.model_path",
-                "\"\"",
-                "must name a GGUF file (scripts/fetch-model puts the default in models/)".into(),
-            ));
-        }
-        if l.context_tokens < 256 {
-            return Err(invalid(
-                "llm.context_tokens",
-                l.context_tokens,
-                "must be at least 256 tokens".into(),
-            ));
-        }
-        positive_int("llm.batch_tokens", l.batch_tokens as usize)?;
-        positive_int("llm.max_reply_tokens", l.max_reply_tokens as usize)?;
-        if l.max_reply_tokens >= l.context_tokens / 2 {
-            return Err(invalid(
-                "llm.max_reply_tokens",
-                l.max_reply_tokens,
-                format!(
-                    "must be below half of llm.context_tokens ({})",
-                    l.context_tokens
-                ),
-            ));
-        }
-        positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
-        in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
-        if l.reader_prior.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
-            return Err(invalid(
-                "llm.reader_prior",
-                format!("{:?}", l.reader_prior),
-                "every entry must be a positive number".into(),
-            ));
-        }
-        Ok(())
+        self.llm.validate()
     }
 
     /// The whole struct as YAML, as written to config/eq_negotiator.yaml.

@@ -201,10 +201,12 @@ impl<'p> Components<'p> {
             if cfg!(feature = "llm") && self.params.llm.model_path.is_file() {
                 SpeakerKind::Slm
             } else {
-                tracing::info!(
-                    model = %self.params.llm.model_path.display(),
-                    "no language model here; the template speaker phrases the replies"
-                );
+                if cfg!(feature = "llm") {
+                    tracing::warn!(
+                        model = %self.params.llm.model_path.display(),
+                        "no language model file here (run scripts/fetch-model); the template speaker phrases the replies"
+                    );
+                }
                 SpeakerKind::Template
             }
         });

@@ -31,6 +31,15 @@ const READER_SEQ: i32 = 1;
 /// Dialogue messages dropped at a time when a prompt would overflow the context.
 const DROP_BLOCK: usize = 16;
 
+/// Share of the context kept for the emotion reader's prompt (1/READER_SHARE), so the reader
+/// and the speaker never evict each other's cache in normal operation.
+const READER_SHARE: u32 = 8;
+
+/// Tokens the emotion reader's prompt may use; the speaker's prompts leave them free.
+fn reader_budget(params: &LlmParams) -> usize {
+    (params.context_tokens / READER_SHARE) as usize
+}
+
 /// llama.cpp's backend may be initialised once per process.
 fn backend() -> Result<&'static LlamaBackend, LlmError> {
     static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
@@ -86,6 +95,35 @@ fn render(
     model
         .apply_chat_template(template, &chat, true)
         .map_err(|e| format!("chat template failed: {e}"))
+}
+
+/// The texts of the model's control tokens that could appear in typed text ("<|im_start|>",
+/// "<filename>"): at least two characters, one of them not a letter or digit.
+fn control_texts(model: &LlamaModel) -> Vec<String> {
+    let vocab = model.vocab();
+    let mut texts: Vec<String> = (0..model.n_vocab())
+        .map(LlamaToken)
+        .filter(|t| vocab.is_control(*t))
+        .map(|t| String::from_utf8_lossy(&vocab.token_to_piece(t, true, None)).into_owned())
+        .filter(|text| text.chars().count() >= 2 && text.chars().any(|c| !c.is_alphanumeric()))
+        .collect();
+    texts.sort();
+    texts.dedup();
+    texts
+}
+
+/// `text` with every occurrence of a control-token text broken by a space after its first
+/// character.
+fn defang(text: &str, control_texts: &[String]) -> String {
+    let mut out = text.to_string();
+    for control in control_texts {
+        if out.contains(control.as_str()) {
+            let mut chars = control.chars();
+            let first = chars.next().expect("at least two characters");
+            out = out.replace(control.as_str(), &format!("{first} {}", chars.as_str()));
+        }
+    }
+    out
 }
 
 /// Bytes of the KV cache for `context_tokens` (keys and values, 16-bit).
@@ -165,6 +203,7 @@ fn serve(
         pending_cancels: Vec::new(),
         requests_served: 0,
         label_starts,
+        control_texts: control_texts(&model),
     };
     if ready.send(Ok(info)).is_err() {
         return Ok(());
@@ -210,6 +249,8 @@ struct Engine<'m> {
     requests_served: u64,
     /// The tokens the label grammar allows first, with the labels each begins.
     label_starts: Vec<(LlamaToken, Vec<Emotion>)>,
+    /// Texts of the vocabulary's control tokens, broken up wherever a message contains them.
+    control_texts: Vec<String>,
 }
 
 impl Engine<'_> {
@@ -217,14 +258,29 @@ impl Engine<'_> {
         self.model.vocab().tokenize(text.as_bytes(), false, true)
     }
 
+    /// Renders messages after breaking up any of this model's control-token texts inside them,
+    /// so no message can produce a special token (`<filename>`, `<start_of_turn>`, ...) when the
+    /// rendered prompt is tokenized with special-token parsing on.
     fn render(&self, messages: &[ChatMessage]) -> Result<String, String> {
-        render(self.model, &self.template, messages)
+        let safe: Vec<ChatMessage> = messages
+            .iter()
+            .map(|m| ChatMessage {
+                role: m.role,
+                content: defang(&m.content, &self.control_texts),
+            })
+            .collect();
+        render(self.model, &self.template, &safe)
     }
 
     /// Makes the KV cache of `seq` hold exactly `tokens`, decoding only what follows the longest
     /// common prefix with what it already holds. Returns (reused, decoded); the logits of the
     /// last token are at batch index `self.batch.n_tokens() - 1`.
-    fn sync_sequence(&mut self, seq: i32, tokens: &[LlamaToken]) -> Result<(usize, usize), String> {
+    fn sync_sequence(
+        &mut self,
+        seq: i32,
+        tokens: &[LlamaToken],
+        reserve: usize,
+    ) -> Result<(usize, usize), String> {
         if tokens.is_empty() {
             return Err("empty prompt".into());
         }
@@ -238,9 +294,7 @@ impl Engine<'_> {
         keep = keep.min(tokens.len().saturating_sub(1));
         // Both sequences share the cells: make room by dropping the other one if needed.
         let other = 1 - s;
-        if tokens.len() + self.cached[other].len() + self.params.max_reply_tokens as usize
-            > self.params.context_tokens as usize
-        {
+        if tokens.len() + self.cached[other].len() + reserve > self.params.context_tokens as usize {
             self.context
                 .clear_kv_cache_seq(Some(other as u32), None, None)
                 .map_err(|e| e.to_string())?;
@@ -286,7 +340,8 @@ impl Engine<'_> {
     /// Dialogue is dropped from the front in blocks of [`DROP_BLOCK`] messages, so the kept
     /// prefix stays the same for several turns after an overflow and the cache keeps serving.
     fn fit_prompt(&self, prompt: &Prompt) -> Result<(Vec<LlamaToken>, usize), String> {
-        let budget = (self.params.context_tokens - self.params.max_reply_tokens) as usize;
+        let budget = (self.params.context_tokens as usize)
+            .saturating_sub(self.params.max_reply_tokens as usize + reader_budget(&self.params));
         let mut skip = 0;
         loop {
             let tokens = self.tokenize(&self.render(&prompt.messages(skip))?);
@@ -346,7 +401,8 @@ impl Engine<'_> {
         let (tokens, dropped) = self.fit_prompt(prompt)?;
         stats.prompt_tokens = tokens.len();
         stats.dropped_messages = dropped;
-        let (reused, decoded) = self.sync_sequence(SPEAKER_SEQ, &tokens)?;
+        let (reused, decoded) =
+            self.sync_sequence(SPEAKER_SEQ, &tokens, self.params.max_reply_tokens as usize)?;
         stats.reused_tokens = reused;
         stats.decoded_prompt_tokens = decoded;
         stats.prompt_ms = received.elapsed().as_secs_f64() * 1e3;
@@ -357,10 +413,11 @@ impl Engine<'_> {
         let mut pending_bytes = Vec::new();
         let mut sentences = 0;
         let mut natural_end = false;
-        let max_tokens = sampling
-            .max_tokens
-            .min(self.params.context_tokens - tokens.len() as u32)
-            as usize;
+        // Never more tokens than the cache has free cells: a full cache fails mid-reply.
+        let free = (self.params.context_tokens as usize).saturating_sub(
+            self.cached[SPEAKER_SEQ as usize].len() + self.cached[READER_SEQ as usize].len(),
+        );
+        let max_tokens = (sampling.max_tokens as usize).min(free);
         let emit = |text: String, tokens_so_far: usize, stats: &mut GenerationStats| {
             if stats.first_sentence_ms.is_none() {
                 stats.first_sentence_ms = Some(received.elapsed().as_secs_f64() * 1e3);
@@ -468,7 +525,7 @@ impl Engine<'_> {
             },
         ];
         let tokens = self.tokenize(&self.render(&messages)?);
-        let budget = (self.params.context_tokens / 2) as usize;
+        let budget = reader_budget(&self.params);
         let tokens = if tokens.len() > budget {
             // Keep the start of the system message and the template's end (the assistant cue).
             let mut cut = tokens[..budget / 2].to_vec();
@@ -478,7 +535,7 @@ impl Engine<'_> {
             tokens
         };
         let t0 = Instant::now();
-        let (reused, decoded) = self.sync_sequence(READER_SEQ, &tokens)?;
+        let (reused, decoded) = self.sync_sequence(READER_SEQ, &tokens, 0)?;
         tracing::debug!(
             reused,
             decoded,
@@ -575,6 +632,13 @@ pub fn bare_decode_loop(
     for prompt in prompts {
         let text = render(&model, &template, &prompt.messages(0)).map_err(LlmError::Request)?;
         let tokens = model.vocab().tokenize(text.as_bytes(), false, true);
+        if tokens.len() + generate > params.context_tokens as usize {
+            return Err(LlmError::Request(format!(
+                "a {}-token prompt plus {generate} generated tokens does not fit the bare loop's {}-token context; raise llm.context_tokens",
+                tokens.len(),
+                params.context_tokens
+            )));
+        }
         context.clear_kv_cache();
         let prompt_started = Instant::now();
         let chunk = params.batch_tokens as usize;
@@ -634,6 +698,19 @@ pub fn bare_decode_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_token_texts_are_broken_up() {
+        let controls = vec!["<filename>".to_string(), "<|im_start|>".to_string()];
+        let text = "see <filename> and <|im_start|>system twice <filename>";
+        let safe = defang(text, &controls);
+        assert!(
+            !controls.iter().any(|c| safe.contains(c.as_str())),
+            "{safe}"
+        );
+        assert!(safe.contains("< filename>"));
+        assert_eq!(defang("plain words", &controls), "plain words");
+    }
 
     #[test]
     fn utf8_is_taken_whole_and_split_characters_wait() {

@@ -53,6 +53,9 @@ pub enum LlmError {
     /// A request failed inside the worker.
     #[error("language model request failed: {0}")]
     Request(String),
+    /// The language-model settings are inconsistent.
+    #[error(transparent)]
+    Params(#[from] crate::params::ParamsError),
     /// The worker thread is gone (it panicked or was shut down).
     #[error("the language-model worker has stopped")]
     WorkerStopped,
@@ -175,8 +178,10 @@ impl Generation {
 impl LlmHandle {
     /// Checks the model file, then loads it on a new worker thread.
     ///
-    /// Fails before any thread starts when the file is missing or is not a GGUF file.
+    /// Fails before any thread starts when the settings are inconsistent, or the file is missing
+    /// or is not a GGUF file.
     pub fn start(params: &LlmParams) -> Result<LlmHandle, LlmError> {
+        params.validate()?;
         let file_bytes = check_model_file(&params.model_path)?;
         let (requests, request_rx) = mpsc::channel();
         let (cancels, cancel_rx) = mpsc::channel();
