@@ -2437,7 +2437,7 @@ impl Reader<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -2446,20 +2446,24 @@ mod tests {
         NaiveDate::from_ymd_opt(2025, 3, 10).unwrap()
     }
 
+    /// Numbers a debtor mentions without proposing them: quoted, questioned, hypothetical, or
+    /// the date of an event. Shared with the agreement tests.
+    pub(crate) const NOT_PROPOSALS: &[&str] = &[
+        "Why 14 days?",
+        "What happens if I can't pay in 14 days?",
+        "Is 14 days the best you can do?",
+        "My paycheck comes in 12 days",
+        "16 days? Are you kidding me?",
+        "Last time you gave me 10 days",
+        "If I had 18 days I still couldn't pay.",
+        "I start a new job in 3 weeks",
+        "Your 14 days is not realistic for me",
+        "my salary arrives in 10 days",
+    ];
+
     #[test]
     fn proposals_are_told_from_quotes_questions_hypotheticals_and_events() {
-        let not_offers = [
-            "Why 14 days?",
-            "What happens if I can't pay in 14 days?",
-            "Is 14 days the best you can do?",
-            "My paycheck comes in 12 days",
-            "16 days? Are you kidding me?",
-            "Last time you gave me 10 days",
-            "If I had 18 days I still couldn't pay.",
-            "I start a new job in 3 weeks",
-            "Your 14 days is not realistic for me",
-        ];
-        for text in not_offers {
+        for &text in NOT_PROPOSALS {
             let r = read_offer(text, today());
             assert_eq!(r.offer_days(), None, "{text:?}: {r:?}");
             assert!(r.mentions.iter().all(|m| !m.proposal), "{text:?}");
