@@ -187,6 +187,27 @@ fn cancel_stops_generation_at_the_next_token() {
 }
 
 #[test]
+fn a_dropped_generation_leaves_the_worker_serving() {
+    let llm = start(1024);
+    let story = Prompt {
+        system: "You are a storyteller.".into(),
+        dialogue: vec![message(
+            Role::User,
+            "Tell me a very long story about a lighthouse.",
+        )],
+    };
+    let dropped = llm.generate(story.clone(), greedy(200, 50)).unwrap();
+    assert!(matches!(
+        dropped.next_event(),
+        Some(GenerationEvent::Sentence { .. })
+    ));
+    drop(dropped);
+    let (sentences, stats) = collect(&llm, story, greedy(32, 1));
+    assert!(!stats.cancelled);
+    assert_eq!(sentences.len(), 1);
+}
+
+#[test]
 fn a_cancel_for_a_queued_generation_waits_for_it() {
     let llm = start(1024);
     let prompt = Prompt {

@@ -418,14 +418,18 @@ impl Engine<'_> {
             self.cached[SPEAKER_SEQ as usize].len() + self.cached[READER_SEQ as usize].len(),
         );
         let max_tokens = (sampling.max_tokens as usize).min(free);
+        // Hands a sentence on; false when nobody is listening any more (the generation was
+        // dropped), which stops the work like a cancel.
         let emit = |text: String, tokens_so_far: usize, stats: &mut GenerationStats| {
             if stats.first_sentence_ms.is_none() {
                 stats.first_sentence_ms = Some(received.elapsed().as_secs_f64() * 1e3);
             }
-            let _ = events.send(GenerationEvent::Sentence {
-                text,
-                tokens_so_far,
-            });
+            events
+                .send(GenerationEvent::Sentence {
+                    text,
+                    tokens_so_far,
+                })
+                .is_ok()
         };
         while stats.generated_tokens < max_tokens {
             if self.cancelled(id) {
@@ -445,9 +449,11 @@ impl Engine<'_> {
             let text = take_utf8(&mut pending_bytes);
             for sentence in splitter.push(&text) {
                 sentences += 1;
-                emit(sentence, stats.generated_tokens, &mut stats);
+                if !emit(sentence, stats.generated_tokens, &mut stats) {
+                    stats.cancelled = true;
+                }
             }
-            if sentences >= sampling.max_sentences {
+            if stats.cancelled || sentences >= sampling.max_sentences {
                 break;
             }
         }
