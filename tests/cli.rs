@@ -39,19 +39,20 @@ fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// Runs the binary, requires success, and parses its JSON lines.
-fn run_json(args: &[&str], stdin: &str) -> Vec<serde_json::Value> {
+/// Runs the binary with `stdin`, requires success, and returns its standard output.
+fn run_ok(args: &[&str], stdin: &str) -> Vec<u8> {
     let out = run_with_stdin(args, stdin);
     assert!(
         out.status.success(),
         "{args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    json_lines(&out)
+    out.stdout
 }
 
-fn json_lines(output: &Output) -> Vec<serde_json::Value> {
-    String::from_utf8(output.stdout.clone())
+/// Runs the binary, requires success, and parses its JSON lines.
+fn run_json(args: &[&str], stdin: &str) -> Vec<serde_json::Value> {
+    String::from_utf8(run_ok(args, stdin))
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
@@ -171,16 +172,7 @@ fn chat_text_mode_prints_the_conversation() {
 
 #[test]
 fn demo_reaches_an_agreement_within_the_reservation_limit() {
-    let out = binary()
-        .args(["demo", "--json", "--speaker", "template"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let turns = json_lines(&out);
+    let turns = run_json(&["demo", "--json", "--speaker", "template"], "");
     let last = turns.last().unwrap();
     assert_eq!(last["agreement"]["reached"], true);
     assert!(last["agreement"]["days"].as_u64().unwrap() <= 45);
@@ -234,20 +226,14 @@ fn bad_parameters_and_scenarios_fail_with_a_clear_message() {
 #[test]
 fn the_config_file_holds_exactly_the_defaults() {
     let config = project("config/eq_negotiator.yaml");
-    let from_file = binary()
-        .args(["--params", config.to_str().unwrap(), "params"])
-        .output()
-        .unwrap();
-    let defaults = binary().arg("params").output().unwrap();
-    assert!(from_file.status.success());
-    assert_eq!(from_file.stdout, defaults.stdout);
+    let from_file = run_ok(&["--params", config.to_str().unwrap(), "params"], "");
+    assert_eq!(from_file, run_ok(&["params"], ""));
 }
 
 #[test]
 fn every_parameter_is_documented_in_the_readme() {
     let readme = std::fs::read_to_string(project("README.md")).unwrap();
-    let defaults = binary().arg("params").output().unwrap();
-    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&defaults.stdout).unwrap();
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&run_ok(&["params"], "")).unwrap();
     for (group, keys) in yaml.as_mapping().unwrap() {
         for key in keys.as_mapping().unwrap().keys() {
             let dotted = format!("`{}.{}`", group.as_str().unwrap(), key.as_str().unwrap());
@@ -259,24 +245,19 @@ fn every_parameter_is_documented_in_the_readme() {
 #[test]
 fn eval_emotion_prints_the_report_for_the_test_split() {
     let test = shared_data("goemotions-ekman/test.tsv");
-    let out = binary()
-        .args(["eval-emotion", "--data", test.to_str().unwrap(), "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        &["eval-emotion", "--data", test.to_str().unwrap(), "--json"],
+        "",
     );
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out).unwrap();
     let macro_f1 = report["macro_f1"].as_f64().unwrap();
     assert!(macro_f1 >= 0.40, "lexicon macro-F1 {macro_f1}");
 
-    let text = binary()
-        .args(["eval-emotion", "--data", test.to_str().unwrap()])
-        .output()
-        .unwrap();
-    let text = String::from_utf8(text.stdout).unwrap();
+    let text = String::from_utf8(run_ok(
+        &["eval-emotion", "--data", test.to_str().unwrap()],
+        "",
+    ))
+    .unwrap();
     for label in [
         "joy", "sadness", "anger", "fear", "surprise", "disgust", "neutral",
     ] {
@@ -286,16 +267,7 @@ fn eval_emotion_prints_the_report_for_the_test_split() {
 
 #[test]
 fn bench_core_prints_its_table() {
-    let out = binary()
-        .args(["bench", "core", "--negotiations", "20"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = String::from_utf8(run_ok(&["bench", "core", "--negotiations", "20"], "")).unwrap();
     assert!(text.contains("median µs"), "{text}");
     assert!(text.contains("20 negotiations"), "{text}");
 }

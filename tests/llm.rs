@@ -39,6 +39,14 @@ fn start(context_tokens: u32) -> LlmHandle {
     LlmHandle::start(&llm_params(context_tokens)).expect("the default model loads")
 }
 
+/// A prompt of one system message and one user message.
+fn ask(system: &str, user: &str) -> Prompt {
+    Prompt {
+        system: system.to_string(),
+        dialogue: vec![message(Role::User, user)],
+    }
+}
+
 fn message(role: Role, content: &str) -> ChatMessage {
     ChatMessage {
         role,
@@ -130,13 +138,10 @@ fn replies_for_a_crad_scenario_state_the_offer_and_pass_the_guardrails() {
 #[test]
 fn the_first_sentence_arrives_before_generation_ends() {
     let llm = start(1024);
-    let prompt = Prompt {
-        system: "You are a helpful assistant.".into(),
-        dialogue: vec![message(
-            Role::User,
-            "Write four short sentences about the sea.",
-        )],
-    };
+    let prompt = ask(
+        "You are a helpful assistant.",
+        "Write four short sentences about the sea.",
+    );
     let (sentences, stats) = collect(&llm, prompt, greedy(96, 4));
     assert!(sentences.len() >= 2, "{sentences:?}");
     let (_, first_at) = sentences[0];
@@ -151,13 +156,10 @@ fn the_first_sentence_arrives_before_generation_ends() {
 #[test]
 fn cancel_stops_generation_at_the_next_token() {
     let llm = start(1024);
-    let prompt = Prompt {
-        system: "You are a storyteller.".into(),
-        dialogue: vec![message(
-            Role::User,
-            "Tell me a very long story about a lighthouse keeper.",
-        )],
-    };
+    let prompt = ask(
+        "You are a storyteller.",
+        "Tell me a very long story about a lighthouse keeper.",
+    );
     let generation = llm.generate(prompt, greedy(400, 100)).unwrap();
     let mut cancelled_at = None;
     let mut sentences_after_cancel = 0;
@@ -189,13 +191,10 @@ fn cancel_stops_generation_at_the_next_token() {
 #[test]
 fn a_dropped_generation_leaves_the_worker_serving() {
     let llm = start(1024);
-    let story = Prompt {
-        system: "You are a storyteller.".into(),
-        dialogue: vec![message(
-            Role::User,
-            "Tell me a very long story about a lighthouse.",
-        )],
-    };
+    let story = ask(
+        "You are a storyteller.",
+        "Tell me a very long story about a lighthouse.",
+    );
     let dropped = llm.generate(story.clone(), greedy(200, 50)).unwrap();
     assert!(matches!(
         dropped.next_event(),
@@ -210,10 +209,7 @@ fn a_dropped_generation_leaves_the_worker_serving() {
 #[test]
 fn a_cancel_for_a_queued_generation_waits_for_it() {
     let llm = start(1024);
-    let prompt = Prompt {
-        system: "You are a helpful assistant.".into(),
-        dialogue: vec![message(Role::User, "Name three colours.")],
-    };
+    let prompt = ask("You are a helpful assistant.", "Name three colours.");
     let first = llm.generate(prompt.clone(), greedy(32, 2)).unwrap();
     let second = llm.generate(prompt, greedy(32, 2)).unwrap();
     second.cancel();
