@@ -37,3 +37,27 @@ need_llm_build_deps() {
     apt-get update -q >/dev/null
     apt-get install -y -q --no-install-recommends "${missing[@]}" build-essential >/dev/null
 }
+
+# python3 with venv and pip: the ROS 2 wheels and rclpy install into a venv.
+need_python_venv() {
+    if python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+        return 0
+    fi
+    apt_install python3-venv python3-pip
+}
+
+need_cmake() {
+    command -v cmake >/dev/null 2>&1 || apt_install cmake build-essential
+}
+
+# Installs Debian packages as root, or says which to install.
+apt_install() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "error: missing $*; install them (apt-get install $*) and run again" >&2
+        exit 1
+    fi
+    echo "installing $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q --no-install-recommends "$@" >/dev/null
+}

@@ -34,6 +34,7 @@
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 
 #![warn(missing_docs)]
+pub mod agent;
 pub mod cli;
 pub mod decide;
 pub mod distribution;

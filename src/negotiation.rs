@@ -18,7 +18,8 @@ use crate::learned::LearnedParameters;
 use crate::params::Params;
 use crate::perceive::{EmotionDetector, Tactic, TacticDetector, read_offer};
 use crate::scenario::Scenario;
-use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, Speaker, TemplateSpeaker};
+use crate::speak::sentences::SentenceSplitter;
+use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
 use crate::track::{Belief, Disposition, DispositionTracker};
 
 /// Errors of the turn loop.
@@ -63,15 +64,19 @@ pub struct TurnReport {
     pub agreement: Agreement,
     /// True when this turn ended the negotiation (agreement or turn limit).
     pub finished: bool,
-    /// Who phrased the reply: the speaker's name, or "template" after a fallback.
+    /// Who phrased the reply: the speaker's name, or "template" when none of its sentences
+    /// were used.
     pub speaker: &'static str,
-    /// True when the speaker's reply failed the guardrails and the template was used instead.
+    /// True when the template replaced the speaker's reply, or completed it with the offer.
     pub fallback: bool,
-    /// The guardrail violations of the speaker's last reply, when it fell back (empty when the
-    /// speaker produced no reply at all).
+    /// The guardrail violations of the speaker's last rejected sentence, when it fell back
+    /// (empty when the speaker produced no reply at all or only left out the offer).
     pub violations: Vec<Violation>,
     /// Sampling temperature for this turn's reply.
     pub temperature: f64,
+    /// True when a newer utterance cut the reply short (barge-in): `reply` holds only the
+    /// sentences spoken before the cut.
+    pub interrupted: bool,
 }
 
 /// The decision of one turn before it is phrased.
@@ -195,6 +200,16 @@ impl Negotiation {
 
     /// The creditor's first message: the target offer, in the emotion the HMM forecast favours.
     pub fn open(&mut self, speaker: &mut dyn Speaker) -> TurnReport {
+        self.open_streaming(speaker, &mut |_| {})
+    }
+
+    /// [`Negotiation::open`], handing each sentence to `on_sentence` as soon as it passed the
+    /// guardrails (for text-to-speech).
+    pub fn open_streaming(
+        &mut self,
+        speaker: &mut dyn Speaker,
+        on_sentence: &mut dyn FnMut(&str),
+    ) -> TurnReport {
         let choice = self.policy.opening(&self.tracker);
         let plan = TurnPlan {
             kind: ReplyKind::Opening,
@@ -203,7 +218,7 @@ impl Negotiation {
             offer_days: self.curve.target(),
             agreement: Agreement::default(),
         };
-        self.speak(plan, None, None, Vec::new(), speaker)
+        self.speak(plan, None, None, Vec::new(), speaker, on_sentence)
     }
 
     /// One debtor utterance in, one reply out.
@@ -211,6 +226,17 @@ impl Negotiation {
         &mut self,
         utterance: &str,
         speaker: &mut dyn Speaker,
+    ) -> Result<TurnReport, NegotiationError> {
+        self.respond_streaming(utterance, speaker, &mut |_| {})
+    }
+
+    /// [`Negotiation::respond`], handing each sentence of the reply to `on_sentence` as soon as
+    /// it passed the guardrails (for text-to-speech).
+    pub fn respond_streaming(
+        &mut self,
+        utterance: &str,
+        speaker: &mut dyn Speaker,
+        on_sentence: &mut dyn FnMut(&str),
     ) -> Result<TurnReport, NegotiationError> {
         if self.finished {
             return Err(NegotiationError::Finished {
@@ -256,7 +282,14 @@ impl Negotiation {
             offer_days: agreement.days.unwrap_or(offer),
             agreement,
         };
-        Ok(self.speak(plan, Some(distribution), debtor_offer, tactics, speaker))
+        Ok(self.speak(
+            plan,
+            Some(distribution),
+            debtor_offer,
+            tactics,
+            speaker,
+            on_sentence,
+        ))
     }
 
     /// How fast to concede this turn: slower against manipulation, faster for genuine hardship.
@@ -271,7 +304,13 @@ impl Negotiation {
         }
     }
 
-    /// Phrases the plan, enforces the guardrails, and closes the turn's bookkeeping.
+    /// Phrases the plan sentence by sentence, enforces the guardrails on every sentence before
+    /// it is handed to `on_sentence`, and closes the turn's bookkeeping.
+    ///
+    /// A sentence that breaks the rules is never spoken. When the speaker's first sentence
+    /// already breaks them it gets another try; once some of its sentences are out, they stand
+    /// and the template completes the reply with the offer if it is still missing. A speaker that
+    /// produced nothing usable is replaced by the template as a whole.
     fn speak(
         &mut self,
         plan: TurnPlan,
@@ -279,6 +318,7 @@ impl Negotiation {
         debtor_offer_days: Option<u32>,
         tactics: Vec<Tactic>,
         speaker: &mut dyn Speaker,
+        on_sentence: &mut dyn FnMut(&str),
     ) -> TurnReport {
         let temperature = self.params.policy.temperature(self.turn);
         let request = ReplyRequest {
@@ -295,48 +335,114 @@ impl Negotiation {
             balance: self.scenario.balance,
             today: self.today,
         };
-        // The speaker gets a few tries; a reply that still breaks the rules is replaced by the
-        // template, which always passes them.
+        let mut spoken: Vec<String> = Vec::new();
         let mut violations = Vec::new();
-        let mut accepted = None;
+        let mut interrupted = false;
         for attempt in 0..=self.params.negotiation.regenerate_attempts {
-            match speaker.reply(&request, &mut |_| {}) {
-                Ok(text) => {
-                    violations = check_reply(&text, &facts);
-                    if violations.is_empty() {
-                        accepted = Some(text);
-                        break;
+            let mut rejected: Option<Vec<Violation>> = None;
+            let mut streamed = false;
+            let mut accept = |sentence: &str, spoken: &mut Vec<String>| {
+                if rejected.is_some() {
+                    return;
+                }
+                let found = sentence_violations(spoken, sentence, &facts);
+                if found.is_empty() {
+                    on_sentence(sentence);
+                    spoken.push(sentence.to_string());
+                } else {
+                    rejected = Some(found);
+                }
+            };
+            let mut result = speaker.reply(&request, &mut |sentence| {
+                streamed = true;
+                accept(sentence, &mut spoken);
+            });
+            // A speaker that returns its reply without streaming it is checked the same way.
+            if let Ok(text) = &mut result
+                && !streamed
+            {
+                for sentence in split_sentences(text) {
+                    accept(&sentence, &mut spoken);
+                }
+            }
+            match result {
+                Ok(_) => match rejected {
+                    None => break,
+                    Some(found) => {
+                        tracing::debug!(attempt, violations = ?found, "a sentence failed the guardrails");
+                        violations = found;
+                        if !spoken.is_empty() {
+                            break;
+                        }
                     }
-                    tracing::debug!(attempt, ?violations, reply = %text, "reply failed the guardrails");
+                },
+                Err(SpeakError::Cancelled { .. }) => {
+                    interrupted = true;
+                    break;
                 }
                 Err(e) => {
                     // Not a guardrail matter: the reply never came. Logged, and the template speaks.
                     tracing::warn!(error = %e, "speaker failed; using the template");
-                    violations.clear();
                     break;
                 }
             }
         }
-        let fallback = accepted.is_none();
-        let reply = match accepted {
-            Some(text) => text,
-            None => {
-                self.fallbacks += 1;
-                if !violations.is_empty() {
-                    tracing::warn!(
-                        turn = self.turn,
-                        ?violations,
-                        fallbacks = self.fallbacks,
-                        speaker = speaker.name(),
-                        "reply failed the guardrails; using the template"
-                    );
+        let from_speaker = !spoken.is_empty();
+        let mut fallback = false;
+        if !interrupted {
+            let missing_offer =
+                check_reply(&spoken.join(" "), &facts).contains(&Violation::MissingOffer);
+            if !from_speaker || missing_offer {
+                fallback = true;
+                // The whole template reply, or only its sentence that states the offer.
+                let template = split_sentences(&self.fallback.phrase(&request));
+                let completion: Vec<String> = if from_speaker {
+                    template
+                        .into_iter()
+                        .filter(|s| !check_reply(s, &facts).contains(&Violation::MissingOffer))
+                        .take(1)
+                        .collect()
+                } else {
+                    template
+                };
+                for sentence in completion {
+                    on_sentence(&sentence);
+                    spoken.push(sentence);
                 }
-                self.fallback.phrase(&request)
             }
-        };
-        self.dialogue.push(DialogueLine::creditor(reply.clone()));
+        }
+        if fallback {
+            self.fallbacks += 1;
+            tracing::warn!(
+                turn = self.turn,
+                ?violations,
+                fallbacks = self.fallbacks,
+                speaker = speaker.name(),
+                partial = from_speaker,
+                "the speaker's reply was not usable as it was; the template completed it"
+            );
+        }
+        let reply = spoken.join(" ");
+        if !interrupted {
+            let left = check_reply(&reply, &facts);
+            debug_assert!(
+                left.is_empty(),
+                "a spoken reply broke the guardrails: {left:?}"
+            );
+            if !left.is_empty() {
+                tracing::error!(?left, reply, "a spoken reply broke the guardrails");
+            }
+        }
+        let states_offer =
+            !reply.is_empty() && !check_reply(&reply, &facts).contains(&Violation::MissingOffer);
+        if !reply.is_empty() {
+            self.dialogue.push(DialogueLine::creditor(reply.clone()));
+        }
         self.last_emotion = plan.emotion;
-        self.stated_offer = plan.offer_days;
+        // A reply cut before the offer was heard leaves the earlier offer standing.
+        if states_offer || !interrupted {
+            self.stated_offer = plan.offer_days;
+        }
         self.agreement = plan.agreement;
         let finished = matches!(plan.kind, ReplyKind::Agreement | ReplyKind::Closing);
         if finished {
@@ -355,12 +461,38 @@ impl Negotiation {
             reply,
             agreement: plan.agreement,
             finished,
-            speaker: if fallback { "template" } else { speaker.name() },
+            speaker: if from_speaker {
+                speaker.name()
+            } else {
+                "template"
+            },
             fallback,
             violations: if fallback { violations } else { Vec::new() },
             temperature,
+            interrupted,
         }
     }
+}
+
+/// What breaks the rules if `sentence` is spoken after `spoken`: every guardrail but the
+/// stated offer, which may still come in a later sentence.
+fn sentence_violations(spoken: &[String], sentence: &str, facts: &ReplyFacts) -> Vec<Violation> {
+    let mut text = spoken.join(" ");
+    if !text.is_empty() {
+        text.push(' ');
+    }
+    text.push_str(sentence);
+    let mut found = check_reply(&text, facts);
+    found.retain(|v| *v != Violation::MissingOffer);
+    found
+}
+
+/// A whole text cut into sentences, as a speaker would stream it.
+fn split_sentences(text: &str) -> Vec<String> {
+    let mut splitter = SentenceSplitter::new();
+    let mut sentences = splitter.push(text);
+    sentences.extend(splitter.finish());
+    sentences
 }
 
 #[cfg(test)]
@@ -550,5 +682,101 @@ mod tests {
         let calm = offer_after_four_turns("I would like 100 days to pay this.");
         let threat = offer_after_four_turns("I want 100 days or my lawyer will sue you.");
         assert!(threat < calm, "threat {threat} vs calm {calm}");
+    }
+
+    /// A speaker that streams fixed sentences, then ends as told.
+    struct Scripted {
+        sentences: Vec<&'static str>,
+        cancelled: bool,
+    }
+    impl Speaker for Scripted {
+        fn name(&self) -> &'static str {
+            "scripted"
+        }
+        fn reply(
+            &mut self,
+            _: &ReplyRequest<'_>,
+            on_sentence: &mut dyn FnMut(&str),
+        ) -> Result<String, crate::speak::SpeakError> {
+            for s in &self.sentences {
+                on_sentence(s);
+            }
+            if self.cancelled {
+                Err(SpeakError::Cancelled {
+                    speaker: "scripted",
+                })
+            } else {
+                Ok(self.sentences.join(" "))
+            }
+        }
+    }
+
+    fn streamed_open(speaker: &mut dyn Speaker) -> (TurnReport, Vec<String>) {
+        let mut n = negotiation();
+        let mut out = Vec::new();
+        let report = n.open_streaming(speaker, &mut |s| out.push(s.to_string()));
+        (report, out)
+    }
+
+    #[test]
+    fn a_bad_sentence_is_never_spoken_and_the_template_adds_the_missing_offer() {
+        let mut speaker = Scripted {
+            sentences: vec!["Thanks for taking my call.", "Pay up or else, idiot."],
+            cancelled: false,
+        };
+        let (report, out) = streamed_open(&mut speaker);
+        assert_eq!(out[0], "Thanks for taking my call.");
+        assert!(out.iter().all(|s| !s.contains("idiot")), "{out:?}");
+        assert_eq!(out.join(" "), report.reply);
+        assert!(report.reply.contains("14 days"), "{}", report.reply);
+        assert!(report.fallback && !report.interrupted);
+        assert_eq!(report.speaker, "scripted", "its first sentence was used");
+        assert!(
+            check_reply(
+                &report.reply,
+                &ReplyFacts {
+                    offer_days: 14,
+                    balance: Scenario::builtin().balance,
+                    today: NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+                }
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_good_streamed_reply_is_spoken_as_it_came() {
+        let mut speaker = Scripted {
+            sentences: vec!["I hear you.", "We can agree on 14 days."],
+            cancelled: false,
+        };
+        let (report, out) = streamed_open(&mut speaker);
+        assert_eq!(out, vec!["I hear you.", "We can agree on 14 days."]);
+        assert_eq!(report.reply, "I hear you. We can agree on 14 days.");
+        assert!(!report.fallback && !report.interrupted);
+    }
+
+    #[test]
+    fn an_interrupted_reply_keeps_what_was_said_and_nothing_more() {
+        let mut n = negotiation();
+        let mut template = TemplateSpeaker::new(1);
+        n.open(&mut template);
+        let mut cut = Scripted {
+            sentences: vec!["I understand."],
+            cancelled: true,
+        };
+        let mut out = Vec::new();
+        let report = n
+            .respond_streaming("I need 90 days.", &mut cut, &mut |s| {
+                out.push(s.to_string())
+            })
+            .unwrap();
+        assert!(report.interrupted && !report.fallback);
+        assert_eq!(out, vec!["I understand."]);
+        assert_eq!(report.reply, "I understand.");
+        assert_eq!(n.dialogue().last().unwrap().text, "I understand.");
+        // The cut reply never stated the new offer, so "ok" now accepts the opening's 14 days.
+        let next = n.respond("Ok, deal.", &mut template).unwrap();
+        assert_eq!(next.agreement.days, Some(14));
     }
 }

@@ -43,7 +43,7 @@ pub enum ParamsError {
     /// A value that parsed but is out of range.
     #[error("invalid parameter {key} = {value}: {reason}")]
     Invalid {
-        /// Dotted key, e.g. `hmm.transition_prior[2]`.
+        /// Dotted key, e.g. `hmm.transition_prior.distressed`.
         key: String,
         /// The offending value, as text.
         value: String,
@@ -69,6 +69,93 @@ pub struct Params {
     pub negotiation: NegotiationParams,
     /// The local language model (llama.cpp): speaker and emotion reader.
     pub llm: LlmParams,
+    /// The debt the ROS node negotiates (the command line takes `--scenario` instead).
+    pub scenario: ScenarioParams,
+    /// The ROS 2 node: topic names, who speaks, input limits, diagnostics.
+    pub node: NodeParams,
+}
+
+/// Which scenario the node negotiates, and optional changes to its numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScenarioParams {
+    /// Scenario file: our YAML format or a CRAD scenarios.json; empty: the built-in scenarios
+    /// (scenarios/default.yaml).
+    pub file: PathBuf,
+    /// The scenario's id within the file; empty: the first one.
+    pub id: String,
+    /// Outstanding balance; 0: the scenario's.
+    pub balance: f64,
+    /// The creditor's target (first offer) in days; 0: the scenario's.
+    pub target_days: u32,
+    /// The most days the creditor accepts; 0: the scenario's, or target x
+    /// `offer.reservation_multiple` when it has none.
+    pub reservation_days: u32,
+}
+
+/// Who phrases the replies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerKind {
+    /// The language model when its file is present, else the template.
+    Auto,
+    /// Fixed phrasings per emotion: deterministic, always within the guardrails.
+    Template,
+    /// The local language model, checked by the guardrails, with the template as fallback.
+    Slm,
+}
+
+/// The emotion detectors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DetectorKind {
+    /// Keyword lists with negation and intensifiers: microseconds, deterministic.
+    Lexicon,
+    /// The local language model, constrained to the seven labels (needs the `llm` feature).
+    Slm,
+    /// The lexicon and the language model mixed by `llm.fused_lexicon_weight`.
+    Fused,
+}
+
+/// The ROS 2 node (`eq_negotiator node`, feature `ros`). Names are relative to the node's
+/// namespace unless they start with `/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NodeParams {
+    /// Subscribed: one final utterance of the debtor per std_msgs/String message.
+    pub transcript_topic: String,
+    /// Published: the reply, one std_msgs/String message per sentence.
+    pub say_topic: String,
+    /// Published: an eq_negotiator/msg/NegotiationState after every turn.
+    pub state_topic: String,
+    /// Service (std_srvs/Trigger): start a new negotiation, keeping what was learned.
+    pub reset_service: String,
+    /// Published: diagnostic_msgs/DiagnosticArray, every `diagnostics_period_s` seconds.
+    pub diagnostics_topic: String,
+    /// Seconds between diagnostics messages.
+    pub diagnostics_period_s: f64,
+    /// Who phrases the replies: auto (the model when its file exists), slm or template.
+    pub speaker: SpeakerKind,
+    /// The emotion detector: lexicon, slm or fused.
+    pub detector: DetectorKind,
+    /// Longer utterances are cut to this many characters (a transcript is speech, not a file).
+    pub max_utterance_chars: u32,
+}
+
+impl Default for NodeParams {
+    fn default() -> Self {
+        NodeParams {
+            transcript_topic: "speech/transcript".into(),
+            say_topic: "tts/say".into(),
+            state_topic: "negotiation/state".into(),
+            reset_service: "negotiation/reset".into(),
+            diagnostics_topic: "/diagnostics".into(),
+            diagnostics_period_s: 1.0,
+            speaker: SpeakerKind::Auto,
+            detector: DetectorKind::Lexicon,
+            max_utterance_chars: 2000,
+        }
+    }
 }
 
 /// Emotion policy: the k-of-n gate, win-stay/lose-shift, temperature, end-of-negotiation learning.
@@ -128,9 +215,14 @@ impl PolicyParams {
 pub struct HmmParams {
     /// Belief at the start of a negotiation (Cooperative, Confrontational, Distressed, Strategic).
     pub initial_belief: [f64; Disposition::COUNT],
-    /// Prior transition matrix P(S' | S), rows From, columns To; every row sums to 1.
+    /// Prior transition matrix P(S' | S), rows From, columns To; every row sums to 1. In YAML
+    /// and ROS each row is its own key named after its disposition
+    /// (`hmm.transition_prior.cooperative`), since ROS parameters cannot nest lists.
+    #[serde(with = "rows_by_disposition")]
     pub transition_prior: [[f64; Disposition::COUNT]; Disposition::COUNT],
-    /// Prior emission matrix P(emotion | S), rows dispositions, columns the seven emotions.
+    /// Prior emission matrix P(emotion | S), rows dispositions, columns the seven emotions;
+    /// keyed by disposition like `transition_prior`.
+    #[serde(with = "rows_by_disposition")]
     pub emission_prior: [[f64; 7]; Disposition::COUNT],
     /// Dirichlet pseudo-counts per row given to the priors: higher learns more slowly.
     pub prior_strength: f64,
@@ -348,6 +440,7 @@ impl Params {
         if value.is_null() {
             value = serde_yaml_ng::Value::Mapping(Default::default());
         }
+        value = unwrap_ros_parameters(value);
         for text in overrides {
             apply_override(&mut value, text)?;
         }
@@ -418,10 +511,12 @@ impl Params {
         let h = &self.hmm;
         distribution("hmm.initial_belief", &h.initial_belief)?;
         for (i, row) in h.transition_prior.iter().enumerate() {
-            distribution(&format!("hmm.transition_prior[{i}]"), row)?;
+            let name = Disposition::ALL[i].name();
+            distribution(&format!("hmm.transition_prior.{name}"), row)?;
         }
         for (i, row) in h.emission_prior.iter().enumerate() {
-            distribution(&format!("hmm.emission_prior[{i}]"), row)?;
+            let name = Disposition::ALL[i].name();
+            distribution(&format!("hmm.emission_prior.{name}"), row)?;
         }
         positive("hmm.prior_strength", h.prior_strength)?;
         if !(h.probability_floor > 0.0 && h.probability_floor <= 0.01) {
@@ -459,6 +554,40 @@ impl Params {
 
         positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
 
+        let n = &self.node;
+        for (key, name) in [
+            ("node.transcript_topic", &n.transcript_topic),
+            ("node.say_topic", &n.say_topic),
+            ("node.state_topic", &n.state_topic),
+            ("node.reset_service", &n.reset_service),
+            ("node.diagnostics_topic", &n.diagnostics_topic),
+        ] {
+            ros_name(key, name)?;
+        }
+        in_range(
+            "node.diagnostics_period_s",
+            n.diagnostics_period_s,
+            0.05,
+            3600.0,
+        )?;
+        positive_int("node.max_utterance_chars", n.max_utterance_chars as usize)?;
+        let sc = &self.scenario;
+        if sc.balance != 0.0 {
+            positive("scenario.balance", sc.balance)?;
+        }
+        for (key, days) in [
+            ("scenario.target_days", sc.target_days),
+            ("scenario.reservation_days", sc.reservation_days),
+        ] {
+            if days > crate::perceive::offer::MAX_DAYS {
+                return Err(invalid(
+                    key,
+                    days,
+                    format!("must be at most {}", crate::perceive::offer::MAX_DAYS),
+                ));
+            }
+        }
+
         self.llm.validate()
     }
 
@@ -466,6 +595,83 @@ impl Params {
     pub fn to_yaml(&self) -> String {
         serde_yaml_ng::to_string(self).expect("parameters always serialise")
     }
+}
+
+/// Matrices with one row per disposition, written as a mapping from the disposition's name to
+/// its row; every row must be present.
+mod rows_by_disposition {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::track::Disposition;
+
+    pub fn serialize<S: Serializer, const N: usize>(
+        rows: &[[f64; N]; Disposition::COUNT],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let map: Vec<(&str, &[f64])> = Disposition::ALL
+            .iter()
+            .map(|d| d.name())
+            .zip(rows.iter().map(|r| r.as_slice()))
+            .collect();
+        OrderedMap(map).serialize(serializer)
+    }
+
+    /// A mapping that keeps the dispositions in their table order when serialised.
+    struct OrderedMap<'a, V>(Vec<(&'a str, V)>);
+
+    impl<V: Serialize> Serialize for OrderedMap<'_, V> {
+        fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeMap;
+            let mut map = serializer.serialize_map(Some(self.0.len()))?;
+            for (k, v) in &self.0 {
+                map.serialize_entry(k, v)?;
+            }
+            map.end()
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>, const N: usize>(
+        deserializer: D,
+    ) -> Result<[[f64; N]; Disposition::COUNT], D::Error> {
+        let map = std::collections::BTreeMap::<String, Vec<f64>>::deserialize(deserializer)?;
+        let mut rows = [[0.0; N]; Disposition::COUNT];
+        for key in map.keys() {
+            if !Disposition::ALL.iter().any(|d| d.name() == key) {
+                return Err(D::Error::custom(format!(
+                    "unknown row {key:?}; the rows are cooperative, confrontational, distressed, strategic"
+                )));
+            }
+        }
+        for (row, d) in rows.iter_mut().zip(Disposition::ALL) {
+            let values = map
+                .get(d.name())
+                .ok_or_else(|| D::Error::custom(format!("row {:?} is missing", d.name())))?;
+            if values.len() != N {
+                return Err(D::Error::custom(format!(
+                    "row {:?} has {} numbers, expected {N}",
+                    d.name(),
+                    values.len()
+                )));
+            }
+            row.copy_from_slice(values);
+        }
+        Ok(rows)
+    }
+}
+
+/// A ROS 2 parameters file (`NODE: {ros__parameters: {...}}`, as `--params-file` takes) holds
+/// our parameters under one node name; this returns them, and any other YAML unchanged.
+fn unwrap_ros_parameters(value: serde_yaml_ng::Value) -> serde_yaml_ng::Value {
+    if let serde_yaml_ng::Value::Mapping(map) = &value
+        && map.len() == 1
+        && let Some((_, node)) = map.iter().next()
+        && let Some(inner) = node.get("ros__parameters")
+        && node.as_mapping().is_some_and(|m| m.len() == 1)
+    {
+        return inner.clone();
+    }
+    value
 }
 
 /// Applies one `group.key=value` override to a YAML tree; the value is parsed as YAML.
@@ -478,23 +684,25 @@ fn apply_override(root: &mut serde_yaml_ng::Value, text: &str) -> Result<(), Par
         .split_once('=')
         .ok_or_else(|| refuse("expected group.key=value, e.g. policy.gate_window=6"))?;
     let parts: Vec<&str> = key.trim().split('.').collect();
-    if parts.len() != 2 || parts.iter().any(|p| p.is_empty()) {
+    if parts.len() < 2 || parts.iter().any(|p| p.is_empty()) {
         return Err(refuse(
             "the key must be group.key, e.g. offer.agreement_gap_days",
         ));
     }
     let value: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(raw).map_err(|e| refuse(&format!("value is not YAML: {e}")))?;
-    let root_map = root
-        .as_mapping_mut()
-        .ok_or_else(|| refuse("the parameters file is not a mapping"))?;
-    let group = root_map
-        .entry(parts[0].into())
-        .or_insert_with(|| serde_yaml_ng::Value::Mapping(Default::default()));
-    let group = group
-        .as_mapping_mut()
-        .ok_or_else(|| refuse("that group is not a mapping in the file"))?;
-    group.insert(parts[1].into(), value);
+    let (last, path) = parts.split_last().expect("at least two parts");
+    let mut node = root;
+    for part in path {
+        node = node
+            .as_mapping_mut()
+            .ok_or_else(|| refuse(&format!("{part} is not a group in the file")))?
+            .entry((*part).into())
+            .or_insert_with(|| serde_yaml_ng::Value::Mapping(Default::default()));
+    }
+    node.as_mapping_mut()
+        .ok_or_else(|| refuse("that group is not a mapping in the file"))?
+        .insert((*last).into(), value);
     Ok(())
 }
 
@@ -527,6 +735,27 @@ fn positive(key: &str, v: f64) -> Result<(), ParamsError> {
         Ok(())
     } else {
         Err(invalid(key, v, "must be a positive number".into()))
+    }
+}
+
+/// A topic or service name ROS accepts: letters, digits, `_` and `/`, not starting with a digit,
+/// no `//`, not ending with `/`.
+fn ros_name(key: &str, name: &str) -> Result<(), ParamsError> {
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/')
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && !name.contains("//")
+        && (name.len() == 1 || !name.ends_with('/'));
+    if valid {
+        Ok(())
+    } else {
+        Err(invalid(
+            key,
+            format!("{name:?}"),
+            "must be a ROS name: letters, digits, _ and /, e.g. speech/transcript".into(),
+        ))
     }
 }
 
@@ -605,10 +834,13 @@ mod tests {
     #[test]
     fn row_that_does_not_sum_to_one_is_refused() {
         let (_g, path) = write(
-            "hmm:\n  transition_prior:\n    - [0.5, 0.15, 0.15, 0.2]\n    - [0.2, 0.4, 0.2, 0.3]\n    - [0.25, 0.15, 0.4, 0.2]\n    - [0.2, 0.2, 0.15, 0.45]\n",
+            "hmm:\n  transition_prior:\n    cooperative: [0.5, 0.15, 0.15, 0.2]\n    confrontational: [0.2, 0.4, 0.2, 0.3]\n    distressed: [0.25, 0.15, 0.4, 0.2]\n    strategic: [0.2, 0.2, 0.15, 0.45]\n",
         );
         let err = Params::load(Some(&path), &[]).unwrap_err().to_string();
-        assert!(err.contains("hmm.transition_prior[1]"), "{err}");
+        assert!(
+            err.contains("hmm.transition_prior.confrontational"),
+            "{err}"
+        );
         assert!(err.contains("sum to 1"), "{err}");
     }
 

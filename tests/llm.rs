@@ -60,7 +60,7 @@ fn collect(
     prompt: Prompt,
     sampling: Sampling,
 ) -> (Vec<(String, usize)>, GenerationStats) {
-    let generation = llm.generate(prompt, sampling).unwrap();
+    let generation = llm.generate(prompt, sampling, None).unwrap();
     let mut sentences = Vec::new();
     loop {
         match generation.next_event().expect("worker alive") {
@@ -160,7 +160,7 @@ fn cancel_stops_generation_at_the_next_token() {
         "You are a storyteller.",
         "Tell me a very long story about a lighthouse keeper.",
     );
-    let generation = llm.generate(prompt, greedy(400, 100)).unwrap();
+    let generation = llm.generate(prompt, greedy(400, 100), None).unwrap();
     let mut cancelled_at = None;
     let mut sentences_after_cancel = 0;
     let stats = loop {
@@ -195,7 +195,7 @@ fn a_dropped_generation_leaves_the_worker_serving() {
         "You are a storyteller.",
         "Tell me a very long story about a lighthouse.",
     );
-    let dropped = llm.generate(story.clone(), greedy(200, 50)).unwrap();
+    let dropped = llm.generate(story.clone(), greedy(200, 50), None).unwrap();
     assert!(matches!(
         dropped.next_event(),
         Some(GenerationEvent::Sentence { .. })
@@ -210,8 +210,8 @@ fn a_dropped_generation_leaves_the_worker_serving() {
 fn a_cancel_for_a_queued_generation_waits_for_it() {
     let llm = start(1024);
     let prompt = ask("You are a helpful assistant.", "Name three colours.");
-    let first = llm.generate(prompt.clone(), greedy(32, 2)).unwrap();
-    let second = llm.generate(prompt, greedy(32, 2)).unwrap();
+    let first = llm.generate(prompt.clone(), greedy(32, 2), None).unwrap();
+    let second = llm.generate(prompt, greedy(32, 2), None).unwrap();
     second.cancel();
     let first_stats = loop {
         if let Some(GenerationEvent::Done(stats)) = first.next_event() {

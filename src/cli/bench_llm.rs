@@ -107,7 +107,7 @@ fn run_pipeline(
     let mut turns = Vec::new();
     for prompt in prompts {
         let sent = Instant::now();
-        let generation = llm.generate(prompt.clone(), sampling)?;
+        let generation = llm.generate(prompt.clone(), sampling, None)?;
         let mut first_sentence_ms = None;
         let stats = loop {
             match generation.next_event() {

@@ -13,7 +13,7 @@ use std::io::{BufRead, Write};
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use crate::emotion::EmotionDistribution;
@@ -115,25 +115,7 @@ pub enum Command {
     Params,
 }
 
-/// The emotion detectors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DetectorKind {
-    /// Keyword lists with negation and intensifiers: microseconds, deterministic.
-    Lexicon,
-    /// The local language model, constrained to the seven labels (needs the `llm` feature).
-    Slm,
-    /// The lexicon and the language model mixed by `llm.fused_lexicon_weight`.
-    Fused,
-}
-
-/// Who phrases the replies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SpeakerKind {
-    /// Fixed phrasings per emotion: deterministic, always within the guardrails.
-    Template,
-    /// The local language model, checked by the guardrails, with the template as fallback.
-    Slm,
-}
+pub use crate::params::{DetectorKind, SpeakerKind};
 
 /// Builds detectors and speakers; the language model is started once, when first needed.
 pub(crate) struct Components<'p> {
@@ -197,7 +179,7 @@ impl<'p> Components<'p> {
                 self.params.negotiation.seed,
             ))
         };
-        let kind = kind.unwrap_or_else(|| {
+        let kind = kind.filter(|k| *k != SpeakerKind::Auto).unwrap_or_else(|| {
             if cfg!(feature = "llm") && self.params.llm.model_path.is_file() {
                 SpeakerKind::Slm
             } else {
@@ -211,7 +193,7 @@ impl<'p> Components<'p> {
             }
         });
         match kind {
-            SpeakerKind::Template => Ok(template()),
+            SpeakerKind::Template | SpeakerKind::Auto => Ok(template()),
             #[cfg(feature = "llm")]
             SpeakerKind::Slm => Ok(Box::new(crate::llm::SlmSpeaker::new(
                 self.llm()?,
@@ -290,23 +272,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-/// Learned parameters from `negotiation.learned_path`, or the prior when the path is empty.
 fn load_learned(params: &Params) -> Result<LearnedParameters, CliError> {
-    let path = &params.negotiation.learned_path;
-    if path.as_os_str().is_empty() {
-        Ok(LearnedParameters::from_prior(&params.hmm))
-    } else {
-        Ok(LearnedParameters::load_or_prior(path, &params.hmm)?)
-    }
+    Ok(crate::agent::load_learned(params)?)
 }
 
-/// Saves learned parameters when `negotiation.learned_path` is set.
 fn save_learned(params: &Params, learned: &LearnedParameters) -> Result<(), CliError> {
-    let path = &params.negotiation.learned_path;
-    if !path.as_os_str().is_empty() {
-        learned.save(path)?;
-    }
-    Ok(())
+    Ok(crate::agent::save_learned(params, learned)?)
 }
 
 /// One output line of `classify`.

@@ -22,6 +22,7 @@ use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 use super::{GenerationEvent, GenerationStats, LlmError, ModelInfo, Request, Sampling};
 use crate::emotion::{Emotion, EmotionDistribution};
 use crate::params::LlmParams;
+use crate::speak::Interrupt;
 use crate::speak::prompt::{ChatMessage, Prompt, Role, sanitize};
 use crate::speak::sentences::SentenceSplitter;
 
@@ -214,9 +215,10 @@ fn serve(
                 id,
                 prompt,
                 sampling,
+                interrupt,
                 events,
             } => {
-                let outcome = engine.generate(id, &prompt, sampling, &events);
+                let outcome = engine.generate(id, &prompt, sampling, interrupt.as_ref(), &events);
                 let _ = events.send(match outcome {
                     Ok(stats) => GenerationEvent::Done(stats),
                     Err(e) => GenerationEvent::Failed(e),
@@ -360,11 +362,12 @@ impl Engine<'_> {
         }
     }
 
-    /// True once a cancel for generation `id` has arrived. Cancels for later generations are
-    /// kept until those start; earlier ones are forgotten when a later generation starts.
-    fn cancelled(&mut self, id: u64) -> bool {
+    /// True once a cancel for generation `id` has arrived or its interrupt was triggered.
+    /// Cancels for later generations are kept until those start; earlier ones are forgotten
+    /// when a later generation starts.
+    fn cancelled(&mut self, id: u64, interrupt: Option<&Interrupt>) -> bool {
         self.pending_cancels.extend(self.cancels.try_iter());
-        self.pending_cancels.contains(&id)
+        self.pending_cancels.contains(&id) || interrupt.is_some_and(Interrupt::is_triggered)
     }
 
     fn sampler(&mut self, temperature: f32) -> LlamaSampler {
@@ -386,13 +389,14 @@ impl Engine<'_> {
         id: u64,
         prompt: &Prompt,
         sampling: Sampling,
+        interrupt: Option<&Interrupt>,
         events: &mpsc::Sender<GenerationEvent>,
     ) -> Result<GenerationStats, String> {
         let received = Instant::now();
         self.pending_cancels.retain(|c| *c >= id);
         // A cancel that arrived before the request started still counts.
         let mut stats = GenerationStats {
-            cancelled: self.cancelled(id),
+            cancelled: self.cancelled(id, interrupt),
             ..Default::default()
         };
         if stats.cancelled {
@@ -432,7 +436,7 @@ impl Engine<'_> {
                 .is_ok()
         };
         while stats.generated_tokens < max_tokens {
-            if self.cancelled(id) {
+            if self.cancelled(id, interrupt) {
                 stats.cancelled = true;
                 break;
             }

@@ -17,6 +17,7 @@ use std::sync::{Arc, mpsc};
 
 use crate::emotion::EmotionDistribution;
 use crate::params::LlmParams;
+use crate::speak::Interrupt;
 use crate::speak::prompt::Prompt;
 
 pub use detector::SlmDetector;
@@ -135,6 +136,7 @@ enum Request {
         id: u64,
         prompt: Prompt,
         sampling: Sampling,
+        interrupt: Option<Interrupt>,
         events: mpsc::Sender<GenerationEvent>,
     },
     Classify {
@@ -206,7 +208,15 @@ impl LlmHandle {
     }
 
     /// Starts generating a reply to `prompt`; sentences stream back as they complete.
-    pub fn generate(&self, prompt: Prompt, sampling: Sampling) -> Result<Generation, LlmError> {
+    ///
+    /// `interrupt`, when given and triggered, stops the generation at its next token like
+    /// [`Generation::cancel`] (barge-in from another thread).
+    pub fn generate(
+        &self,
+        prompt: Prompt,
+        sampling: Sampling,
+        interrupt: Option<Interrupt>,
+    ) -> Result<Generation, LlmError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (events, events_rx) = mpsc::channel();
         self.requests
@@ -214,6 +224,7 @@ impl LlmHandle {
                 id,
                 prompt,
                 sampling,
+                interrupt,
                 events,
             })
             .map_err(|_| LlmError::WorkerStopped)?;

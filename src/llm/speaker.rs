@@ -3,7 +3,7 @@
 use super::{GenerationEvent, GenerationStats, LlmHandle, Sampling};
 use crate::params::LlmParams;
 use crate::speak::prompt::build_prompt;
-use crate::speak::{ReplyRequest, SpeakError, Speaker};
+use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker};
 
 /// A [`Speaker`] backed by the llama.cpp worker.
 pub struct SlmSpeaker {
@@ -11,6 +11,7 @@ pub struct SlmSpeaker {
     max_tokens: u32,
     max_sentences: u32,
     last_stats: Option<GenerationStats>,
+    interrupt: Option<Interrupt>,
 }
 
 impl SlmSpeaker {
@@ -21,7 +22,15 @@ impl SlmSpeaker {
             max_tokens: params.max_reply_tokens,
             max_sentences: params.max_reply_sentences,
             last_stats: None,
+            interrupt: None,
         }
+    }
+
+    /// Lets `interrupt` stop a reply in progress at its next token (barge-in); the reply then
+    /// returns [`SpeakError::Cancelled`] after the sentences already streamed.
+    pub fn with_interrupt(mut self, interrupt: Interrupt) -> Self {
+        self.interrupt = Some(interrupt);
+        self
     }
 
     /// Figures of the last generation (tokens reused and decoded, timings).
@@ -51,7 +60,7 @@ impl Speaker for SlmSpeaker {
         };
         let generation = self
             .llm
-            .generate(build_prompt(request), sampling)
+            .generate(build_prompt(request), sampling, self.interrupt.clone())
             .map_err(|e| failed(e.to_string()))?;
         let mut sentences: Vec<String> = Vec::new();
         loop {

@@ -9,6 +9,9 @@ pub mod prompt;
 pub mod sentences;
 pub mod template;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use serde::{Deserialize, Serialize};
 
 use crate::emotion::Emotion;
@@ -103,6 +106,34 @@ pub enum SpeakError {
         /// Which speaker.
         speaker: &'static str,
     },
+}
+
+/// A barge-in signal shared between whoever hears the debtor and the speaker: once triggered,
+/// the reply in progress stops at its next token and the speaker returns
+/// [`SpeakError::Cancelled`]. Clones share one flag.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt(Arc<AtomicBool>);
+
+impl Interrupt {
+    /// A flag that is not set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Asks the reply in progress to stop.
+    pub fn trigger(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// True once triggered and not cleared since.
+    pub fn is_triggered(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Clears the flag before the next reply.
+    pub fn clear(&self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
 }
 
 /// Phrases replies.

@@ -1,0 +1,533 @@
+//! The long-running agent behind the ROS node: one negotiation after another.
+//!
+//! [`Agent`] owns the speaker, what was learned so far and the current [`Negotiation`]. It cleans
+//! each utterance as it arrives (control characters, length, blank input), starts a new session
+//! on request, and saves what it learned whenever a negotiation ends. [`Inbox`] is the hand-over
+//! between whoever hears the debtor and the agent's thread, with the burst policy: the newest
+//! utterance wins, older waiting ones are dropped and counted, and a new utterance interrupts the
+//! reply being spoken (barge-in).
+
+use std::sync::{Condvar, Mutex};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::learned::{LearnedError, LearnedParameters};
+use crate::negotiation::{Negotiation, TurnReport};
+use crate::params::Params;
+use crate::perceive::EmotionDetector;
+use crate::scenario::Scenario;
+use crate::speak::{Interrupt, Speaker};
+
+/// Makes the emotion detector of each new negotiation.
+pub type DetectorFactory = Box<dyn FnMut() -> Box<dyn EmotionDetector>>;
+
+/// Why an utterance made no turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ignored {
+    /// Nothing but whitespace or control characters.
+    Blank,
+    /// The negotiation already ended; a reset starts the next one.
+    Finished,
+}
+
+/// What became of one utterance.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Heard {
+    /// It made a turn.
+    Turn(Box<TurnReport>),
+    /// It was ignored, and why.
+    Ignored(Ignored),
+}
+
+/// Counters of the agent's life, for diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct AgentStats {
+    /// Sessions started (each reset starts one).
+    pub sessions: u64,
+    /// Debtor turns answered, over all sessions.
+    pub turns: u64,
+    /// Replies the template replaced or completed, over all sessions.
+    pub fallbacks: u64,
+    /// Utterances ignored (blank, or after the end of a negotiation).
+    pub ignored: u64,
+    /// Utterances cut to `node.max_utterance_chars`.
+    pub truncated: u64,
+    /// Replies cut short by a newer utterance.
+    pub interrupted: u64,
+    /// Times saving the learned parameters failed (the agent goes on; see the log).
+    pub save_failures: u64,
+}
+
+/// One negotiation after another with the same speaker and a growing memory.
+pub struct Agent {
+    params: Params,
+    scenario: Scenario,
+    new_detector: DetectorFactory,
+    speaker: Box<dyn Speaker>,
+    negotiation: Negotiation,
+    session_id: String,
+    stats: AgentStats,
+}
+
+impl Agent {
+    /// An agent for `scenario`, starting from `learned`; call [`Agent::start_session`] to open.
+    pub fn new(
+        params: &Params,
+        scenario: Scenario,
+        mut new_detector: DetectorFactory,
+        speaker: Box<dyn Speaker>,
+        learned: &LearnedParameters,
+    ) -> Agent {
+        let negotiation =
+            Negotiation::new(params, scenario.clone(), learned, new_detector(), today());
+        Agent {
+            params: params.clone(),
+            scenario,
+            new_detector,
+            speaker,
+            negotiation,
+            session_id: String::new(),
+            stats: AgentStats::default(),
+        }
+    }
+
+    /// The current session's id (empty before the first session).
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> AgentStats {
+        self.stats
+    }
+
+    /// The speaker's name ("slm", "template").
+    pub fn speaker_name(&self) -> &'static str {
+        self.speaker.name()
+    }
+
+    /// The current negotiation.
+    pub fn negotiation(&self) -> &Negotiation {
+        &self.negotiation
+    }
+
+    /// Ends the current negotiation (an unfinished one counts as failed for learning), saves
+    /// what was learned, and opens a new one; its opening goes to `on_sentence`.
+    pub fn start_session(&mut self, on_sentence: &mut dyn FnMut(&str)) -> TurnReport {
+        if !self.session_id.is_empty() && !self.negotiation.is_finished() {
+            self.negotiation.abandon();
+            self.save_learned();
+        }
+        let learned = self.negotiation.learned();
+        self.negotiation = Negotiation::new(
+            &self.params,
+            self.scenario.clone(),
+            &learned,
+            (self.new_detector)(),
+            today(),
+        );
+        self.stats.sessions += 1;
+        self.session_id = format!(
+            "{}-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
+            self.stats.sessions
+        );
+        let report = self
+            .negotiation
+            .open_streaming(self.speaker.as_mut(), on_sentence);
+        self.count(&report);
+        report
+    }
+
+    /// One utterance of the debtor, as transcribed: cleaned, then answered sentence by sentence
+    /// through `on_sentence`, or ignored.
+    pub fn hear(&mut self, raw: &str, on_sentence: &mut dyn FnMut(&str)) -> Heard {
+        let max = self.params.node.max_utterance_chars as usize;
+        let Some(utterance) = clean_utterance(raw, max) else {
+            self.stats.ignored += 1;
+            return Heard::Ignored(Ignored::Blank);
+        };
+        if utterance.truncated {
+            self.stats.truncated += 1;
+            tracing::warn!(
+                chars = raw.chars().count(),
+                max,
+                "utterance cut to node.max_utterance_chars"
+            );
+        }
+        let Ok(report) =
+            self.negotiation
+                .respond_streaming(&utterance.text, self.speaker.as_mut(), on_sentence)
+        else {
+            self.stats.ignored += 1;
+            return Heard::Ignored(Ignored::Finished);
+        };
+        self.count(&report);
+        if report.finished {
+            self.save_learned();
+        }
+        Heard::Turn(Box::new(report))
+    }
+
+    fn count(&mut self, report: &TurnReport) {
+        if report.turn > 0 {
+            self.stats.turns += 1;
+        }
+        self.stats.fallbacks += u64::from(report.fallback);
+        self.stats.interrupted += u64::from(report.interrupted);
+    }
+
+    /// Saves the learned parameters when `negotiation.learned_path` is set; a failure is logged
+    /// and counted, never fatal: the negotiation itself is unaffected.
+    fn save_learned(&mut self) {
+        if let Err(e) = save_learned(&self.params, &self.negotiation.learned()) {
+            self.stats.save_failures += 1;
+            tracing::error!(error = %e, "cannot save the learned parameters");
+        }
+    }
+}
+
+/// Saves learned parameters when `negotiation.learned_path` is set.
+pub fn save_learned(params: &Params, learned: &LearnedParameters) -> Result<(), LearnedError> {
+    let path = &params.negotiation.learned_path;
+    if path.as_os_str().is_empty() {
+        return Ok(());
+    }
+    learned.save(path)
+}
+
+/// Loads learned parameters from `negotiation.learned_path`, or starts from the priors.
+pub fn load_learned(params: &Params) -> Result<LearnedParameters, LearnedError> {
+    let path = &params.negotiation.learned_path;
+    if path.as_os_str().is_empty() {
+        Ok(LearnedParameters::from_prior(&params.hmm))
+    } else {
+        LearnedParameters::load_or_prior(path, &params.hmm)
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// An utterance ready for the negotiation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CleanUtterance {
+    /// The text: control characters replaced by spaces, whitespace runs collapsed, trimmed.
+    pub text: String,
+    /// True when it was cut to the length limit.
+    pub truncated: bool,
+}
+
+/// Cleans a transcribed utterance; `None` when nothing is left to answer.
+pub fn clean_utterance(raw: &str, max_chars: usize) -> Option<CleanUtterance> {
+    let mut text = String::new();
+    let mut chars = 0;
+    let mut truncated = false;
+    for word in raw
+        .split(|c: char| c.is_whitespace() || c.is_control())
+        .filter(|w| !w.is_empty())
+    {
+        let extra = usize::from(!text.is_empty()) + word.chars().count();
+        if chars + extra > max_chars {
+            truncated = true;
+            if text.is_empty() {
+                // One enormous "word": keep its first characters.
+                text.extend(word.chars().take(max_chars));
+            }
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(word);
+        chars += extra;
+    }
+    (!text.is_empty()).then_some(CleanUtterance { text, truncated })
+}
+
+/// A debtor utterance waiting for the agent, stamped when it arrived.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// The utterance as received.
+    pub text: String,
+    /// When it arrived, for latency figures.
+    pub at: Instant,
+}
+
+/// The next thing for the agent to do.
+#[derive(Debug)]
+pub enum Work<R> {
+    /// Start a new session; `R` answers the requester.
+    Reset(R),
+    /// Answer an utterance.
+    Utterance(Arrival),
+    /// Stop the agent's thread.
+    Stop,
+}
+
+/// Counters of the inbox.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InboxStats {
+    /// Utterances received.
+    pub received: u64,
+    /// Utterances dropped because a newer one arrived before the agent got to them, or a reset
+    /// came first.
+    pub dropped: u64,
+    /// Barge-ins: utterances that arrived while a reply was being spoken.
+    pub barge_ins: u64,
+}
+
+struct InboxState<R> {
+    utterance: Option<Arrival>,
+    resets: Vec<R>,
+    stop: bool,
+    busy: bool,
+    stats: InboxStats,
+}
+
+/// The hand-over from the listener to the agent's thread. At most one utterance waits: the
+/// newest wins and older ones are dropped and counted. An utterance arriving while the agent is
+/// answering triggers the [`Interrupt`], so the reply in progress stops (barge-in). Resets come
+/// before utterances and drop the utterance waiting, which belonged to the old session.
+pub struct Inbox<R> {
+    state: Mutex<InboxState<R>>,
+    ready: Condvar,
+    interrupt: Interrupt,
+}
+
+impl<R> Inbox<R> {
+    /// An empty inbox that triggers `interrupt` on barge-in.
+    pub fn new(interrupt: Interrupt) -> Self {
+        Inbox {
+            state: Mutex::new(InboxState {
+                utterance: None,
+                resets: Vec::new(),
+                stop: false,
+                busy: false,
+                stats: InboxStats::default(),
+            }),
+            ready: Condvar::new(),
+            interrupt,
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, InboxState<R>> {
+        // A panic elsewhere while holding the lock leaves plain data behind; keep going.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Hands over an utterance; returns the one it replaced, if any.
+    pub fn push_utterance(&self, arrival: Arrival) -> Option<Arrival> {
+        let mut state = self.state();
+        state.stats.received += 1;
+        if state.busy {
+            state.stats.barge_ins += 1;
+            self.interrupt.trigger();
+        }
+        let replaced = state.utterance.replace(arrival);
+        state.stats.dropped += u64::from(replaced.is_some());
+        self.ready.notify_one();
+        replaced
+    }
+
+    /// Asks for a new session; interrupts the reply in progress.
+    pub fn push_reset(&self, requester: R) {
+        let mut state = self.state();
+        if state.busy {
+            self.interrupt.trigger();
+        }
+        state.resets.push(requester);
+        self.ready.notify_one();
+    }
+
+    /// Asks the agent's thread to stop.
+    pub fn stop(&self) {
+        let mut state = self.state();
+        state.stop = true;
+        self.interrupt.trigger();
+        self.ready.notify_one();
+    }
+
+    /// The counters so far.
+    pub fn stats(&self) -> InboxStats {
+        self.state().stats
+    }
+
+    /// Waits for the next work and marks the agent busy with it; clears the interrupt, so only
+    /// arrivals after this point cut the coming reply.
+    pub fn next(&self) -> Work<R> {
+        let mut state = self.state();
+        state.busy = false;
+        loop {
+            if state.stop {
+                return Work::Stop;
+            }
+            if !state.resets.is_empty() {
+                let requester = state.resets.remove(0);
+                if state.utterance.take().is_some() {
+                    state.stats.dropped += 1;
+                }
+                state.busy = true;
+                self.interrupt.clear();
+                return Work::Reset(requester);
+            }
+            if let Some(arrival) = state.utterance.take() {
+                state.busy = true;
+                self.interrupt.clear();
+                return Work::Utterance(arrival);
+            }
+            state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Marks the agent idle (its work is done and nothing new was taken).
+    pub fn done(&self) {
+        self.state().busy = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::perceive::LexiconDetector;
+    use crate::speak::TemplateSpeaker;
+
+    fn agent() -> Agent {
+        let params = Params::default();
+        Agent::new(
+            &params,
+            Scenario::builtin(),
+            Box::new(|| Box::new(LexiconDetector::new()) as Box<dyn EmotionDetector>),
+            Box::new(TemplateSpeaker::new(1)),
+            &LearnedParameters::from_prior(&params.hmm),
+        )
+    }
+
+    fn arrival(text: &str) -> Arrival {
+        Arrival {
+            text: text.into(),
+            at: Instant::now(),
+        }
+    }
+
+    #[test]
+    fn utterances_are_cleaned_and_blank_ones_refused() {
+        assert_eq!(clean_utterance(" \t\n\u{0}\u{7} ", 100), None);
+        let c = clean_utterance("I can\u{1b}[31m pay\r\nin  60 days\u{0}", 100).unwrap();
+        assert_eq!(c.text, "I can [31m pay in 60 days");
+        assert!(!c.truncated);
+        let long = "word ".repeat(30_000);
+        let c = clean_utterance(&long, 2000).unwrap();
+        assert!(c.truncated && c.text.chars().count() <= 2000 && c.text.ends_with("word"));
+        let blob = "x".repeat(100_000);
+        let c = clean_utterance(&blob, 50).unwrap();
+        assert_eq!(c.text.len(), 50);
+        assert!(c.truncated);
+    }
+
+    #[test]
+    fn sessions_negotiate_stream_and_restart_keeping_what_was_learned() {
+        let mut agent = agent();
+        let mut said = Vec::new();
+        let open = agent.start_session(&mut |s| said.push(s.to_string()));
+        let first_session = agent.session_id().to_string();
+        assert_eq!(open.turn, 0);
+        assert_eq!(said.join(" "), open.reply, "the opening is streamed whole");
+
+        said.clear();
+        assert_eq!(
+            agent.hear("   ", &mut |s| said.push(s.into())),
+            Heard::Ignored(Ignored::Blank)
+        );
+        let Heard::Turn(t1) = agent.hear("I need 90 days.", &mut |s| said.push(s.into())) else {
+            panic!("a turn")
+        };
+        assert_eq!(said.join(" "), t1.reply);
+        let Heard::Turn(t2) = agent.hear("Ok, deal.", &mut |_| {}) else {
+            panic!("a turn")
+        };
+        assert!(t2.finished && t2.agreement.reached);
+        assert_eq!(
+            agent.hear("hello?", &mut |_| {}),
+            Heard::Ignored(Ignored::Finished)
+        );
+        let learned = agent.negotiation().learned().negotiations;
+        assert_eq!(learned, 1);
+
+        agent.start_session(&mut |_| {});
+        assert_ne!(agent.session_id(), first_session);
+        assert_eq!(agent.negotiation().turn(), 0);
+        assert_eq!(agent.negotiation().learned().negotiations, 1);
+        let stats = agent.stats();
+        assert_eq!((stats.sessions, stats.turns, stats.ignored), (2, 2, 2));
+    }
+
+    #[test]
+    fn an_unfinished_session_is_learned_as_a_failure_on_reset() {
+        let mut agent = agent();
+        agent.start_session(&mut |_| {});
+        agent.hear("I need 90 days.", &mut |_| {});
+        agent.start_session(&mut |_| {});
+        assert_eq!(agent.negotiation().learned().negotiations, 1);
+    }
+
+    #[test]
+    fn the_newest_utterance_wins_and_a_busy_agent_is_interrupted() {
+        let interrupt = Interrupt::new();
+        let inbox: Inbox<()> = Inbox::new(interrupt.clone());
+        assert!(inbox.push_utterance(arrival("one")).is_none());
+        let Work::Utterance(a) = inbox.next() else {
+            panic!("an utterance")
+        };
+        assert_eq!(a.text, "one");
+        assert!(!interrupt.is_triggered());
+        // While busy with "one", a burst arrives.
+        for i in 0..1000 {
+            inbox.push_utterance(arrival(&format!("burst {i}")));
+        }
+        assert!(interrupt.is_triggered(), "barge-in");
+        let Work::Utterance(b) = inbox.next() else {
+            panic!("an utterance")
+        };
+        assert_eq!(b.text, "burst 999");
+        assert!(!interrupt.is_triggered(), "cleared for the new reply");
+        let stats = inbox.stats();
+        assert_eq!(
+            stats,
+            InboxStats {
+                received: 1001,
+                dropped: 999,
+                barge_ins: 1000
+            }
+        );
+    }
+
+    #[test]
+    fn resets_come_first_and_drop_the_old_sessions_utterance() {
+        let inbox: Inbox<u8> = Inbox::new(Interrupt::new());
+        inbox.push_utterance(arrival("old"));
+        inbox.push_reset(7);
+        assert!(matches!(inbox.next(), Work::Reset(7)));
+        inbox.done();
+        inbox.stop();
+        assert!(matches!(inbox.next(), Work::Stop));
+        assert_eq!(inbox.stats().dropped, 1);
+    }
+
+    #[test]
+    fn the_agent_thread_wakes_for_work_from_another_thread() {
+        let inbox = std::sync::Arc::new(Inbox::<()>::new(Interrupt::new()));
+        let sender = inbox.clone();
+        let listener = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            sender.push_utterance(arrival("late"));
+        });
+        let Work::Utterance(a) = inbox.next() else {
+            panic!("an utterance")
+        };
+        assert_eq!(a.text, "late");
+        listener.join().unwrap();
+    }
+}
