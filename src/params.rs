@@ -1,7 +1,7 @@
 //! The one parameters struct: defaults, YAML loading, overrides and validation.
 //!
 //! Every tunable number of the agent lives here, grouped as in the YAML file
-//! (`policy`, `hmm`, `offer`, `negotiation`). The CLI reads the same struct from `--params FILE`
+//! (`policy`, `hmm`, `offer`, `negotiation`, `record`, `llm`). The CLI reads the same struct from `--params FILE`
 //! plus `--set group.key=value` overrides; the ROS node maps each dotted key to a ROS parameter.
 //! Unknown keys are errors, so a typo never silently falls back to a default.
 
@@ -67,6 +67,8 @@ pub struct Params {
     pub offer: OfferParams,
     /// Turn limits and bookkeeping of one negotiation.
     pub negotiation: NegotiationParams,
+    /// The negotiation record: where every turn is appended.
+    pub record: RecordParams,
     /// The local language model (llama.cpp): speaker and emotion reader.
     pub llm: LlmParams,
 }
@@ -222,6 +224,24 @@ impl Default for NegotiationParams {
             seed: 7,
             regenerate_attempts: 2,
             learned_path: PathBuf::new(),
+        }
+    }
+}
+
+/// The negotiation record (see [`crate::record`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordParams {
+    /// Directory of the records: one JSON-lines file per negotiation, `<session id>.jsonl`,
+    /// created owner-only (files 0600, a directory created here 0700). Relative paths are from
+    /// the working directory. Empty: nothing is recorded (and nothing can be resumed).
+    pub directory: PathBuf,
+}
+
+impl Default for RecordParams {
+    fn default() -> Self {
+        RecordParams {
+            directory: PathBuf::from("records"),
         }
     }
 }
