@@ -15,7 +15,9 @@ use crate::track::Disposition;
 #[derive(Debug, thiserror::Error)]
 pub enum ParamsError {
     /// The parameters file could not be read.
-    #[error("cannot read parameters file {path}: {source}")]
+    #[error(
+        "cannot read parameters file {path}: {source} (check the path given to --params; config/eq_negotiator.yaml holds every key)"
+    )]
     Read {
         /// The file.
         path: PathBuf,
@@ -39,6 +41,14 @@ pub enum ParamsError {
         text: String,
         /// Why it was refused.
         reason: String,
+    },
+    /// A rule broken by a value from a file or the overrides: the rule, with where it came from.
+    #[error("invalid parameters in {origin}: {source}")]
+    Rejected {
+        /// The file ("defaults" when none), with "with --set overrides" when there were some.
+        origin: String,
+        /// The broken rule ([`ParamsError::Invalid`]).
+        source: Box<ParamsError>,
     },
     /// A value that parsed but is out of range.
     #[error("invalid parameter {key} = {value}: {reason}")]
@@ -378,10 +388,13 @@ impl Params {
         };
         let params: Params =
             serde_path_to_error::deserialize(value).map_err(|e| ParamsError::Parse {
-                origin,
+                origin: origin.clone(),
                 message: format!("at {}: {}", e.path(), e.inner()),
             })?;
-        params.validate()?;
+        params.validate().map_err(|source| ParamsError::Rejected {
+            origin,
+            source: Box::new(source),
+        })?;
         Ok(params)
     }
 
