@@ -117,7 +117,7 @@ pub enum Command {
     },
     /// Print the effective parameters as YAML (defaults, file and overrides applied).
     Params,
-    /// Read a negotiation record (`record.directory`/<session>.jsonl).
+    /// Read a negotiation record (`<record.directory>/<session>.jsonl`).
     #[command(subcommand)]
     Record(record::RecordCommand),
 }
