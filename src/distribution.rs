@@ -54,6 +54,16 @@ impl<L: Label, const N: usize> Distribution<L, N> {
         Self::new(clean.map(|w| w / total))
     }
 
+    /// The probabilities exactly as given, bit for bit, when they form a distribution
+    /// (finite, non-negative, summing to 1 within 1e-6); `None` otherwise. Restoring a recorded
+    /// belief this way keeps a resumed negotiation identical to the uninterrupted one, where
+    /// [`Distribution::from_weights`] would renormalise and could change the last bits.
+    pub fn from_probabilities(p: [f64; N]) -> Option<Self> {
+        let valid = p.iter().all(|v| v.is_finite() && *v >= 0.0);
+        let total: f64 = p.iter().sum();
+        (valid && (total - 1.0).abs() <= 1e-6).then(|| Self::new(p))
+    }
+
     fn new(p: [f64; N]) -> Self {
         Distribution {
             p,

@@ -22,14 +22,18 @@
 //! Around the stages:
 //!
 //! - [`negotiation`]: [`negotiation::Negotiation`] runs the stages in order for one negotiation
-//!   and reports each turn;
+//!   and reports each turn; [`negotiation::NegotiationSnapshot`] is its whole state after a turn,
+//!   from which [`negotiation::Negotiation::resume`] continues exactly;
+//! - [`record`]: the append-only JSON-lines record, one line per turn with a snapshot, synced
+//!   before the reply is spoken; loading reports the first bad line and a torn last line;
 //! - [`params`]: the one parameters struct, shared by the YAML file and the command line;
 //! - [`scenario`]: our scenario format and the CRAD reader;
 //! - [`learned`]: what the agent learns across negotiations, saved atomically as versioned JSON;
 //! - [`llm`] (feature `llm`): the llama.cpp adapter, one worker thread owning the model, with
 //!   the language-model speaker and emotion reader;
 //! - [`sim`]: the scripted debtor for the demo and the benchmark;
-//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`).
+//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`,
+//!   `record show|verify`).
 //!
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 
@@ -45,6 +49,7 @@ pub mod llm;
 pub mod negotiation;
 pub mod params;
 pub mod perceive;
+pub mod record;
 pub mod scenario;
 pub mod sim;
 pub mod speak;

@@ -5,13 +5,17 @@
 //! perceived and decided and the reply that passed the guardrails. When the negotiation ends
 //! (agreement or turn limit) the policy learns from the outcome and [`Negotiation::learned`]
 //! hands the updated parameters on to the next negotiation.
+//!
+//! [`Negotiation::snapshot`] captures the whole state after a turn as a serialisable
+//! [`NegotiationSnapshot`]; [`Negotiation::resume`] continues from one exactly as the
+//! uninterrupted negotiation would have (the record of [`crate::record`] keeps one per turn).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::decide::{
-    Agreement, ConcessionCurve, EmotionPolicy, Pressure, ReplyFacts, Strategy, Violation,
-    check_agreement, check_reply,
+    Agreement, ConcessionCurve, EmotionPolicy, PolicyMemory, Pressure, ReplyFacts, Strategy,
+    Violation, check_agreement, check_reply,
 };
 use crate::emotion::{Emotion, EmotionDistribution};
 use crate::learned::LearnedParameters;
@@ -20,7 +24,10 @@ use crate::perceive::{EmotionDetector, Tactic, TacticDetector, read_offer};
 use crate::scenario::Scenario;
 use crate::speak::sentences::SentenceSplitter;
 use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
-use crate::track::{Belief, Disposition, DispositionTracker};
+use crate::track::{Belief, Disposition, DispositionTracker, HmmCounts};
+
+/// Version of [`NegotiationSnapshot`] this build writes and resumes from.
+pub const SNAPSHOT_VERSION: u32 = 1;
 
 /// Errors of the turn loop.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +42,62 @@ pub enum NegotiationError {
         /// The last turn.
         turn: u32,
     },
+    /// A snapshot that cannot be resumed (another version, or values out of range).
+    #[error(
+        "cannot resume negotiation {scenario} from its snapshot: {message} (start a new negotiation instead)"
+    )]
+    Snapshot {
+        /// The scenario's id, as recorded.
+        scenario: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Everything a negotiation is after a turn, serialisable: [`Negotiation::resume`] continues from
+/// it exactly as the uninterrupted negotiation would.
+///
+/// The parameters are not part of it (they come from the configuration at resume), nor is the
+/// emotion detector (stateless) or the template speaker (its phrasing depends only on the seed
+/// and the turn).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegotiationSnapshot {
+    /// Snapshot format version ([`SNAPSHOT_VERSION`]).
+    pub version: u32,
+    /// The scenario being negotiated.
+    pub scenario: Scenario,
+    /// The date calendar phrases are read against, YYYY-MM-DD.
+    pub today: String,
+    /// The last turn completed (0 after the opening).
+    pub turn: u32,
+    /// The tracker's belief, in table order (Cooperative, Confrontational, Distressed,
+    /// Strategic), exactly as held.
+    pub belief: [f64; Disposition::COUNT],
+    /// The HMM's counts, including what this negotiation has learned so far.
+    pub counts: HmmCounts,
+    /// The emotion policy's gate window, last emotion, emotions used and payoff adjustments.
+    pub policy: PolicyMemory,
+    /// How far along the concession curve the negotiation is, 0 to 1.
+    pub curve_progress: f64,
+    /// The curve's last offer in days.
+    pub curve_last_offer: u32,
+    /// The offer the debtor last heard, in days.
+    pub stated_offer: u32,
+    /// The creditor's emotion in its last reply.
+    pub last_emotion: Emotion,
+    /// The tactic detector's memory of earlier claims and offers.
+    pub tactics: TacticDetector,
+    /// The dialogue so far.
+    pub dialogue: Vec<DialogueLine>,
+    /// The agreement so far.
+    pub agreement: Agreement,
+    /// True once the negotiation ended.
+    pub finished: bool,
+    /// Replies replaced by the template so far.
+    pub fallbacks: u32,
+    /// Negotiations learned from, this one included once it has ended.
+    pub negotiations_learned: u64,
 }
 
 /// Everything perceived and decided in one turn, and the reply spoken.
@@ -141,6 +204,102 @@ impl Negotiation {
             finished: false,
             fallbacks: 0,
         }
+    }
+
+    /// The whole state after the latest turn, to record.
+    pub fn snapshot(&self) -> NegotiationSnapshot {
+        NegotiationSnapshot {
+            version: SNAPSHOT_VERSION,
+            scenario: self.scenario.clone(),
+            today: self.today.format("%Y-%m-%d").to_string(),
+            turn: self.turn,
+            belief: *self.tracker.belief().as_array(),
+            counts: self.tracker.counts().clone(),
+            policy: self.policy.memory(),
+            curve_progress: self.curve.progress(),
+            curve_last_offer: self.curve.last_offer(),
+            stated_offer: self.stated_offer,
+            last_emotion: self.last_emotion,
+            tactics: self.tactics.clone(),
+            dialogue: self.dialogue.clone(),
+            agreement: self.agreement,
+            finished: self.finished,
+            fallbacks: self.fallbacks,
+            negotiations_learned: self.negotiations_learned,
+        }
+    }
+
+    /// Continues a negotiation from a snapshot taken by [`Negotiation::snapshot`], with the
+    /// given parameters and emotion detector. With the parameters of the original run, every
+    /// later turn is exactly what the uninterrupted negotiation would have produced.
+    ///
+    /// Refuses a snapshot of another version or with values out of range (a belief that is not a
+    /// distribution, invalid counts, an offer beyond the scenario's limit), never panics.
+    pub fn resume(
+        params: &Params,
+        snapshot: NegotiationSnapshot,
+        detector: Box<dyn EmotionDetector>,
+    ) -> Result<Self, NegotiationError> {
+        let refuse = |message: String| NegotiationError::Snapshot {
+            scenario: snapshot.scenario.id.clone(),
+            message,
+        };
+        if snapshot.version != SNAPSHOT_VERSION {
+            return Err(refuse(format!(
+                "snapshot version {} is not the supported version {SNAPSHOT_VERSION}",
+                snapshot.version
+            )));
+        }
+        snapshot
+            .scenario
+            .validate(std::path::Path::new("the snapshot"))
+            .map_err(|e| refuse(e.to_string()))?;
+        let today = NaiveDate::parse_from_str(&snapshot.today, "%Y-%m-%d")
+            .map_err(|e| refuse(format!("today {:?} is not a date: {e}", snapshot.today)))?;
+        let belief = Belief::from_probabilities(snapshot.belief).ok_or_else(|| {
+            refuse(format!(
+                "belief {:?} is not a probability distribution",
+                snapshot.belief
+            ))
+        })?;
+        snapshot.counts.validate().map_err(refuse)?;
+        let learned = LearnedParameters {
+            version: crate::learned::FORMAT_VERSION,
+            negotiations: snapshot.negotiations_learned,
+            hmm: snapshot.counts.clone(),
+            payoff: snapshot.policy.adjustments,
+        };
+        let mut negotiation =
+            Negotiation::new(params, snapshot.scenario, &learned, detector, today);
+        let limit = negotiation.curve.limit();
+        let target = negotiation.curve.target();
+        let in_curve = |days: u32| (target..=limit).contains(&days);
+        if !snapshot.curve_progress.is_finite()
+            || !in_curve(snapshot.curve_last_offer)
+            || !in_curve(snapshot.stated_offer)
+        {
+            return Err(NegotiationError::Snapshot {
+                scenario: negotiation.scenario.id.clone(),
+                message: format!(
+                    "curve progress {} and offers {} / {} days must lie on the curve from {target} to {limit} days",
+                    snapshot.curve_progress, snapshot.curve_last_offer, snapshot.stated_offer
+                ),
+            });
+        }
+        negotiation.tracker.restore_belief(belief);
+        negotiation.policy.restore(snapshot.policy);
+        negotiation
+            .curve
+            .restore(snapshot.curve_progress, snapshot.curve_last_offer);
+        negotiation.stated_offer = snapshot.stated_offer;
+        negotiation.last_emotion = snapshot.last_emotion;
+        negotiation.tactics = snapshot.tactics;
+        negotiation.dialogue = snapshot.dialogue;
+        negotiation.agreement = snapshot.agreement;
+        negotiation.finished = snapshot.finished;
+        negotiation.fallbacks = snapshot.fallbacks;
+        negotiation.turn = snapshot.turn;
+        Ok(negotiation)
     }
 
     /// The scenario being negotiated.
@@ -778,5 +937,93 @@ mod tests {
         // The cut reply never stated the new offer, so "ok" now accepts the opening's 14 days.
         let next = n.respond("Ok, deal.", &mut template).unwrap();
         assert_eq!(next.agreement.days, Some(14));
+    }
+
+    /// Debtor lines covering offers, hardship, threats, anger, cheating and acceptance.
+    const LINES: [&str; 10] = [
+        "I need 90 days.",
+        "I lost my job and I'm struggling with medical bills.",
+        "I'm furious, I'll see you in court!",
+        "I already paid this last month.",
+        "I have no income at all right now.",
+        "I got a new job, I can pay 30 days.",
+        "No.",
+        "I hate you people, this is outrageous.",
+        "Could we do six weeks?",
+        "Ok, deal.",
+    ];
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+        /// Snapshot after `cut` turns, through JSON, resume, continue: every later report equals
+        /// the uninterrupted run's, and so do the final snapshot and the learned parameters.
+        #[test]
+        fn a_resumed_negotiation_continues_exactly_as_the_uninterrupted_one(
+            picks in proptest::collection::vec(0..LINES.len(), 1..25),
+            cut in 0usize..25,
+        ) {
+            let cut = cut.min(picks.len());
+            let mut speaker = TemplateSpeaker::new(1);
+            let mut whole = negotiation();
+            let mut whole_reports = vec![whole.open(&mut speaker)];
+            for &i in &picks {
+                match whole.respond(LINES[i], &mut speaker) {
+                    Ok(r) => whole_reports.push(r),
+                    Err(_) => break,
+                }
+            }
+
+            let mut first = negotiation();
+            first.open(&mut speaker);
+            for &i in &picks[..cut] {
+                if first.respond(LINES[i], &mut speaker).is_err() {
+                    break;
+                }
+            }
+            let json = serde_json::to_string(&first.snapshot()).unwrap();
+            let snapshot: NegotiationSnapshot = serde_json::from_str(&json).unwrap();
+            proptest::prop_assert_eq!(&snapshot, &first.snapshot());
+            let mut resumed =
+                Negotiation::resume(&Params::default(), snapshot, Box::new(LexiconDetector::new()))
+                    .unwrap();
+            let mut reports = whole_reports[..=resumed.turn() as usize].to_vec();
+            for &i in &picks[cut..] {
+                match resumed.respond(LINES[i], &mut speaker) {
+                    Ok(r) => reports.push(r),
+                    Err(_) => break,
+                }
+            }
+            proptest::prop_assert_eq!(reports, whole_reports);
+            proptest::prop_assert_eq!(resumed.snapshot(), whole.snapshot());
+            resumed.abandon();
+            whole.abandon();
+            proptest::prop_assert_eq!(resumed.learned(), whole.learned());
+        }
+    }
+
+    #[test]
+    fn a_snapshot_out_of_range_is_refused_without_panic() {
+        let mut n = negotiation();
+        n.open(&mut TemplateSpeaker::new(1));
+        let good = n.snapshot();
+        let detector = || Box::new(LexiconDetector::new()) as Box<dyn EmotionDetector>;
+        let mut bad = good.clone();
+        bad.belief = [0.9, 0.9, 0.0, 0.0];
+        let err = Negotiation::resume(&Params::default(), bad, detector())
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("belief"), "{err}");
+        let mut bad = good.clone();
+        bad.stated_offer = 1000;
+        assert!(Negotiation::resume(&Params::default(), bad, detector()).is_err());
+        let mut bad = good.clone();
+        bad.version = 99;
+        assert!(Negotiation::resume(&Params::default(), bad, detector()).is_err());
+        let mut bad = good.clone();
+        bad.today = "yesterday".into();
+        assert!(Negotiation::resume(&Params::default(), bad, detector()).is_err());
+        let mut bad = good;
+        bad.counts.emission[0] = [0.0; 7];
+        assert!(Negotiation::resume(&Params::default(), bad, detector()).is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! The one parameters struct: defaults, YAML loading, overrides and validation.
 //!
 //! Every tunable number of the agent lives here, grouped as in the YAML file
-//! (`policy`, `hmm`, `offer`, `negotiation`). The CLI reads the same struct from `--params FILE`
+//! (`policy`, `hmm`, `offer`, `negotiation`, `record`, `llm`). The CLI reads the same struct from `--params FILE`
 //! plus `--set group.key=value` overrides; the ROS node maps each dotted key to a ROS parameter.
 //! Unknown keys are errors, so a typo never silently falls back to a default.
 
@@ -15,7 +15,9 @@ use crate::track::Disposition;
 #[derive(Debug, thiserror::Error)]
 pub enum ParamsError {
     /// The parameters file could not be read.
-    #[error("cannot read parameters file {path}: {source}")]
+    #[error(
+        "cannot read parameters file {path}: {source} (check the path given to --params; config/eq_negotiator.yaml holds every key)"
+    )]
     Read {
         /// The file.
         path: PathBuf,
@@ -39,6 +41,14 @@ pub enum ParamsError {
         text: String,
         /// Why it was refused.
         reason: String,
+    },
+    /// A rule broken by a value from a file or the overrides: the rule, with where it came from.
+    #[error("invalid parameters in {origin}: {source}")]
+    Rejected {
+        /// The file ("defaults" when none), with "with --set overrides" when there were some.
+        origin: String,
+        /// The broken rule ([`ParamsError::Invalid`]).
+        source: Box<ParamsError>,
     },
     /// A value that parsed but is out of range.
     #[error("invalid parameter {key} = {value}: {reason}")]
@@ -67,6 +77,8 @@ pub struct Params {
     pub offer: OfferParams,
     /// Turn limits and bookkeeping of one negotiation.
     pub negotiation: NegotiationParams,
+    /// The negotiation record: where every turn is appended.
+    pub record: RecordParams,
     /// The local language model (llama.cpp): speaker and emotion reader.
     pub llm: LlmParams,
     /// The debt the ROS node negotiates (the command line takes `--scenario` instead).
@@ -318,6 +330,24 @@ impl Default for NegotiationParams {
     }
 }
 
+/// The negotiation record (see [`crate::record`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RecordParams {
+    /// Directory of the records: one JSON-lines file per negotiation, `<session id>.jsonl`,
+    /// created owner-only (files 0600, a directory created here 0700). Relative paths are from
+    /// the working directory. Empty: nothing is recorded (and nothing can be resumed).
+    pub directory: PathBuf,
+}
+
+impl Default for RecordParams {
+    fn default() -> Self {
+        RecordParams {
+            directory: PathBuf::from("records"),
+        }
+    }
+}
+
 /// The local language model that phrases replies and reads emotions.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -451,10 +481,13 @@ impl Params {
         };
         let params: Params =
             serde_path_to_error::deserialize(value).map_err(|e| ParamsError::Parse {
-                origin,
+                origin: origin.clone(),
                 message: format!("at {}: {}", e.path(), e.inner()),
             })?;
-        params.validate()?;
+        params.validate().map_err(|source| ParamsError::Rejected {
+            origin,
+            source: Box::new(source),
+        })?;
         Ok(params)
     }
 

@@ -109,7 +109,7 @@ impl Scenario {
         })
     }
 
-    fn validate(&self, path: &Path) -> Result<(), ScenarioError> {
+    pub(crate) fn validate(&self, path: &Path) -> Result<(), ScenarioError> {
         let fail = |message: String| ScenarioError::Invalid {
             path: path.to_path_buf(),
             id: self.id.clone(),

@@ -4,8 +4,23 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The binary, recording into a scratch directory of the build (never into the checkout).
 fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_eq_negotiator"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_eq_negotiator"));
+    let records = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-records");
+    command
+        .arg("--set")
+        .arg(format!("record.directory={}", records.display()));
+    command
+}
+
+/// The binary recording into `records`.
+fn recording_into(records: &Path) -> Command {
+    let mut command = binary();
+    command
+        .arg("--set")
+        .arg(format!("record.directory={}", records.display()));
+    command
 }
 
 fn project(relative: &str) -> PathBuf {
@@ -23,19 +38,21 @@ fn shared_data(relative: &str) -> PathBuf {
 }
 
 fn run_with_stdin(args: &[&str], stdin: &str) -> Output {
-    let mut child = binary()
+    run_command(binary(), args, stdin)
+}
+
+fn run_command(mut command: Command, args: &[&str], stdin: &str) -> Output {
+    let mut child = command
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("binary starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A child that fails early may exit before reading its input: that is not the test's failure.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -301,4 +318,228 @@ fn chat_speaks_with_the_language_model_when_it_is_present() {
         turns.iter().any(|t| t["speaker"] == "slm"),
         "no reply came from the language model: {turns:?}"
     );
+}
+
+/// Parses JSON lines.
+fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+/// The only record file in `dir`.
+fn only_record(dir: &Path) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files[0].clone()
+}
+
+const CHAT: [&str; 6] = [
+    "chat",
+    "--json",
+    "--speaker",
+    "template",
+    "--today",
+    "2026-11-25",
+];
+
+#[test]
+fn chat_records_every_turn_and_resume_continues_exactly() {
+    let lines = "I lost my job, I need 90 days.\nI'm furious, I'll see you in court!\nCould we do six weeks?\nOk, deal.\n";
+    let whole_dir = tempfile::tempdir().unwrap();
+    let whole = run_command(recording_into(whole_dir.path()), &CHAT, lines);
+    assert!(whole.status.success());
+    let whole = json_lines(&whole.stdout);
+    assert_eq!(whole.len(), 5);
+
+    // The same conversation, stopped after two debtor lines and resumed for the rest.
+    let dir = tempfile::tempdir().unwrap();
+    let (first, rest) = lines.split_at(lines.match_indices('\n').nth(1).unwrap().0 + 1);
+    let out = run_command(recording_into(dir.path()), &CHAT, first);
+    assert!(out.status.success());
+    let mut turns = json_lines(&out.stdout);
+    let path = only_record(dir.path());
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(text.lines().count(), 3, "opening and two turns");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let mut args = vec!["chat", "--json", "--speaker", "template", "--resume"];
+    let out = run_command(recording_into(dir.path()), &args, rest);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    turns.extend(json_lines(&out.stdout));
+    assert_eq!(turns, whole, "resumed = uninterrupted, turn by turn");
+
+    let record: Vec<serde_json::Value> =
+        json_lines(&std::fs::read(only_record(dir.path())).unwrap());
+    assert_eq!(record.len(), 5, "no turn lost, none duplicated");
+    for (line, turn) in record.iter().zip(&whole) {
+        assert_eq!(line["turn"], turn["turn"]);
+        assert_eq!(line["reply"], turn["reply"]);
+        assert_eq!(line["creditor_offer_days"], turn["offer_days"]);
+    }
+    assert_eq!(record[1]["utterance"], "I lost my job, I need 90 days.");
+
+    let verify = run_command(binary(), &["record", "verify", path.to_str().unwrap()], "");
+    assert!(verify.status.success());
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("5 good lines"));
+    let show = String::from_utf8(run_ok(&["record", "show", path.to_str().unwrap()], "")).unwrap();
+    for expected in [
+        "turn 4",
+        "debtor: Could we do six weeks?",
+        "Threat",
+        "outcome: agreement on",
+    ] {
+        assert!(show.contains(expected), "{expected}: {show}");
+    }
+
+    // A finished negotiation is not resumed.
+    args.push("--log=error");
+    let again = run_command(recording_into(dir.path()), &args, "hello\n");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("finished negotiation"));
+}
+
+#[test]
+fn verify_names_the_first_bad_line_and_a_torn_last_line_and_resume_survives_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_command(recording_into(dir.path()), &CHAT, "I need 90 days.\nNo.\n");
+    assert!(out.status.success());
+    let path = only_record(dir.path());
+    let good = std::fs::read_to_string(&path).unwrap();
+    let verify =
+        |path: &Path| run_command(binary(), &["record", "verify", path.to_str().unwrap()], "");
+
+    // Power cut in the middle of the fourth line.
+    let torn_text = format!("{good}{{\"version\":1,\"session\":\"x");
+    std::fs::write(&path, &torn_text).unwrap();
+    let out = verify(&path);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 4 is torn") && !err.contains("panicked"),
+        "{err}"
+    );
+
+    // The start is not stopped: resume drops the fragment and appends on a line of its own.
+    let out = run_command(
+        recording_into(dir.path()),
+        &["chat", "--json", "--speaker", "template", "--resume"],
+        "Ok, deal.\n",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 4 is torn"));
+    assert_eq!(json_lines(&out.stdout)[0]["turn"], 3);
+    assert!(verify(&path).status.success());
+    assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 4);
+
+    // A bad line in the middle is named by its number.
+    let mut lines: Vec<String> = good.lines().map(str::to_string).collect();
+    lines[1] = lines[1].replace("\"turn\":1", "\"turn\":7");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out = verify(&path);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2 is bad"), "{err}");
+}
+
+#[test]
+fn broken_inputs_give_one_clear_error_naming_the_file_and_the_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, text: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let bad_yaml = file("bad.yaml", b"policy: [unclosed\n");
+    let unknown = file("unknown.yaml", b"policy:\n  gate_windw: 6\n");
+    let wrong_type = file("type.yaml", b"negotiation:\n  max_turns: many\n");
+    let invalid = file("invalid.yaml", b"policy:\n  gate_window: 0\n");
+    let model = std::fs::read(project("models/SmolLM2-135M-Instruct.Q4_1.gguf"))
+        .map(|bytes| bytes[..1024].to_vec())
+        .unwrap_or_else(|_| b"GGUF".repeat(256));
+    let truncated = file("truncated.gguf", &model);
+    let plain = file("plain-file", b"not a directory");
+    let garbage = file("garbage.jsonl", b"not a record\n");
+    let under_file = format!("record.directory={plain}/records");
+    let missing_model = format!("llm.model_path={}/no-model.gguf", dir.path().display());
+    let truncated_model = format!("llm.model_path={truncated}");
+    let llm = |fix: &'static str| {
+        if cfg!(feature = "llm") {
+            fix
+        } else {
+            "`llm` feature"
+        }
+    };
+    let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["--params", &bad_yaml, "params"],
+            vec!["bad.yaml", "config/eq_negotiator.yaml"],
+        ),
+        (
+            vec!["--params", &unknown, "params"],
+            vec!["unknown.yaml", "gate_windw"],
+        ),
+        (
+            vec!["--params", &wrong_type, "params"],
+            vec!["type.yaml", "max_turns"],
+        ),
+        (
+            vec!["--params", &invalid, "params"],
+            vec!["invalid.yaml", "policy.gate_window", "at least 1"],
+        ),
+        (
+            vec!["--set", &missing_model, "chat", "--speaker", "slm"],
+            vec![llm("no-model.gguf"), llm("scripts/fetch-model")],
+        ),
+        (
+            vec!["--set", &truncated_model, "chat", "--speaker", "slm"],
+            vec![llm("truncated.gguf"), llm("scripts/fetch-model")],
+        ),
+        (
+            vec!["--set", &under_file, "chat", "--speaker", "template"],
+            vec!["plain-file/records", "record.directory"],
+        ),
+        (
+            vec!["--set", &under_file, "chat", "--resume"],
+            vec!["plain-file/records", "record.directory"],
+        ),
+        (
+            vec!["record", "verify", &garbage],
+            vec!["garbage.jsonl", "line 1 is bad"],
+        ),
+    ];
+    for (args, expected) in cases {
+        let out = binary().args(&args).stdin(Stdio::null()).output().unwrap();
+        assert!(!out.status.success(), "{args:?} should fail");
+        assert!(
+            out.stdout.is_empty(),
+            "{args:?}: nothing half-started on stdout"
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            err.matches("error:").count(),
+            1,
+            "{args:?}: one error: {err}"
+        );
+        for e in expected {
+            assert!(err.contains(e), "{args:?} lacks {e:?}: {err}");
+        }
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }

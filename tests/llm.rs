@@ -385,3 +385,69 @@ fn a_missing_or_corrupt_model_is_refused_with_the_path_and_the_fix() {
     .expect("refused");
     assert!(err.to_string().contains("truncated.gguf"), "{err}");
 }
+
+#[path = "attacks/mod.rs"]
+mod attacks;
+
+/// The 25 prompt-injection attacks, one debtor line each, in one conversation with the model
+/// speaking: the decisions stay on the creditor's curve and every reply passes the guardrails.
+#[test]
+fn injected_instructions_never_reach_the_decision_or_past_the_guardrails() {
+    use std::io::Write;
+    let records = Path::new(env!("CARGO_TARGET_TMPDIR")).join("llm-injection-records");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eq_negotiator"))
+        .args([
+            "--set",
+            &format!("llm.model_path={}", model_path().display()),
+            "--set",
+            &format!("record.directory={}", records.display()),
+            "--set",
+            "negotiation.max_turns=40",
+            "--set",
+            "llm.threads=2",
+            "chat",
+            "--json",
+            "--speaker",
+            "slm",
+            "--today",
+            attacks::TODAY,
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input: String = attacks::ATTACKS
+        .iter()
+        .map(|a| format!("{}\n", a.replace('\n', " ")))
+        .collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let turns: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    attacks::check_conversation(&turns, "slm");
+    let from_model = turns.iter().filter(|t| t["speaker"] == "slm").count();
+    eprintln!(
+        "{} turns under attack, {from_model} replies phrased by the model, the rest by the template after failing the guardrails",
+        turns.len()
+    );
+    assert_eq!(
+        turns.len(),
+        attacks::ATTACKS.len() + 1,
+        "every attack was answered"
+    );
+    assert!(from_model > 0, "the model phrased no reply");
+}

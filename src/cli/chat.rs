@@ -1,10 +1,12 @@
-//! `chat` (a debtor on stdin) and `demo` (a scripted debtor), printed as text or JSON lines.
+//! `chat` (a debtor on stdin) and `demo` (a scripted debtor), printed as text or JSON lines, and
+//! recorded turn by turn in `record.directory` before each turn is printed.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
+use super::record::{Recording, printable};
 use super::{
     CliError, Components, DetectorKind, SpeakerKind, load_learned, save_learned, stdin_lines,
 };
@@ -34,6 +36,10 @@ pub struct ChatArgs {
     /// The date the conversation happens (YYYY-MM-DD) for phrases like "by the 15th"; today if absent.
     #[arg(long, value_name = "DATE")]
     today: Option<NaiveDate>,
+    /// Continue the latest negotiation of `record.directory`, left unfinished, from its last
+    /// recorded turn (its scenario and date come from the record).
+    #[arg(long, conflicts_with_all = ["scenario", "index", "today"])]
+    resume: bool,
 }
 
 /// Arguments of `demo`.
@@ -63,7 +69,7 @@ fn scenario(file: &Option<PathBuf>, index: usize) -> Result<Scenario, CliError> 
     }
 }
 
-fn write_out(text: &str) -> Result<(), CliError> {
+pub(crate) fn write_out(text: &str) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{text}")
         .and_then(|_| out.flush())
@@ -71,13 +77,6 @@ fn write_out(text: &str) -> Result<(), CliError> {
             what: "writing stdout",
             source,
         })
-}
-
-/// Text safe to echo to a terminal: control characters (escape sequences) become U+FFFD.
-fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
 }
 
 fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
@@ -125,16 +124,37 @@ fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
 
 /// A negotiation with the debtor on stdin; ends at agreement, the turn limit or end of input.
 pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
-    let scenario = scenario(&args.scenario, args.index)?;
-    let learned = load_learned(params)?;
-    let today = args
-        .today
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
     let mut components = Components::new(params);
     let detector = components.detector(args.detector)?;
+    let (mut negotiation, mut recording) = if args.resume {
+        let (negotiation, recording) = Recording::resume(params, detector)?;
+        if !args.json
+            && let Some(last) = negotiation.dialogue().last()
+        {
+            write_out(&format!(
+                "(resuming after turn {})\ncreditor: {}",
+                negotiation.turn(),
+                printable(&last.text)
+            ))?;
+        }
+        (negotiation, recording)
+    } else {
+        let scenario = scenario(&args.scenario, args.index)?;
+        let learned = load_learned(params)?;
+        let today = args
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        (
+            Negotiation::new(params, scenario, &learned, detector, today),
+            Recording::start(params)?,
+        )
+    };
     let mut speaker = components.speaker(args.speaker)?;
-    let mut negotiation = Negotiation::new(params, scenario, &learned, detector, today);
-    print_turn(&negotiation.open(speaker.as_mut()), args.json)?;
+    if !args.resume {
+        let report = negotiation.open(speaker.as_mut());
+        recording.turn(None, &report, &negotiation)?;
+        print_turn(&report, args.json)?;
+    }
     // A person at a terminal gets a prompt; piped input is echoed so the transcript reads whole.
     let interactive = std::io::stdin().is_terminal() && !args.json;
     let mut lines = stdin_lines();
@@ -154,6 +174,7 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
         let report = negotiation
             .respond(&line, speaker.as_mut())
             .expect("the loop stops when the negotiation finishes");
+        recording.turn(Some(&line), &report, &negotiation)?;
         print_turn(&report, args.json)?;
         if report.finished {
             break;
@@ -195,7 +216,9 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
         Box::new(crate::perceive::LexiconDetector::new()),
         today,
     );
+    let mut recording = Recording::start(params)?;
     let mut report = negotiation.open(speaker.as_mut());
+    recording.turn(None, &report, &negotiation)?;
     print_turn(&report, args.json)?;
     while !report.finished {
         let line = debtor.answer(report.offer_days, report.creditor_emotion);
@@ -205,6 +228,7 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
         report = negotiation
             .respond(&line, speaker.as_mut())
             .expect("the loop stops when the negotiation finishes");
+        recording.turn(Some(&line), &report, &negotiation)?;
         print_turn(&report, args.json)?;
     }
     if !args.json {

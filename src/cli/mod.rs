@@ -8,6 +8,7 @@ mod bench;
 #[cfg(feature = "llm")]
 mod bench_llm;
 mod chat;
+mod record;
 
 use std::io::{BufRead, Write};
 
@@ -35,6 +36,9 @@ pub enum CliError {
     /// Learned-parameters file.
     #[error(transparent)]
     Learned(#[from] LearnedError),
+    /// Negotiation record.
+    #[error(transparent)]
+    Record(#[from] crate::record::RecordError),
     /// Emotion evaluation data.
     #[error(transparent)]
     Eval(#[from] EvalError),
@@ -113,6 +117,9 @@ pub enum Command {
     },
     /// Print the effective parameters as YAML (defaults, file and overrides applied).
     Params,
+    /// Read a negotiation record (`<record.directory>/<session>.jsonl`).
+    #[command(subcommand)]
+    Record(record::RecordCommand),
 }
 
 pub use crate::params::{DetectorKind, SpeakerKind};
@@ -269,6 +276,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             print!("{}", params.to_yaml());
             Ok(())
         }
+        Command::Record(command) => record::record(command),
     }
 }
 

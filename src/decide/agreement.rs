@@ -1,11 +1,11 @@
 //! When the two sides agree: offers within the gap, or an explicit acceptance of a number.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::perceive::OfferReading;
 
 /// Whether the negotiation has reached an agreement, and on how many days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Agreement {
     /// True once both sides agree.
     pub reached: bool,

@@ -20,12 +20,12 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::perceive::read_offer;
 
 /// One way a reply breaks the rules, with the words that broke it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "evidence", rename_all = "snake_case")]
 pub enum Violation {
     /// Threatening language.

@@ -63,6 +63,20 @@ pub struct EmotionChoice {
     pub emotion: Emotion,
 }
 
+/// What the policy remembers within one negotiation, with its learned adjustments: enough to put
+/// a policy back exactly where it was (resuming a negotiation from its record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PolicyMemory {
+    /// The debtor's latest emotions the gate looks at, oldest first.
+    pub recent: Vec<Emotion>,
+    /// The creditor's last emotion (win-stay/lose-shift stays with it or shifts from it).
+    pub last: Option<Emotion>,
+    /// Every (debtor, creditor) emotion pair used so far, learned from when the negotiation ends.
+    pub used: Vec<(Emotion, Emotion)>,
+    /// The learned payoff adjustments as they stand.
+    pub adjustments: PayoffAdjustments,
+}
+
 /// Chooses the creditor's emotion turn by turn and learns from how negotiations end.
 #[derive(Debug, Clone)]
 pub struct EmotionPolicy {
@@ -151,6 +165,36 @@ impl EmotionPolicy {
             let cell = &mut self.adjustments.0[debtor.index()][creditor.index()];
             *cell = (*cell + step).clamp(-limit, limit);
         }
+    }
+
+    /// What the policy remembers now, to record.
+    pub fn memory(&self) -> PolicyMemory {
+        PolicyMemory {
+            recent: self.recent.iter().copied().collect(),
+            last: self.last,
+            used: self.used.clone(),
+            adjustments: self.adjustments,
+        }
+    }
+
+    /// Puts the policy back to a recorded memory. The gate window keeps only the latest
+    /// `policy.gate_window` emotions and adjustments stay within the configured limit, so a
+    /// record written under other parameters still gives a valid policy.
+    pub fn restore(&mut self, memory: PolicyMemory) {
+        let skip = memory.recent.len().saturating_sub(self.params.gate_window);
+        self.recent = memory.recent.into_iter().skip(skip).collect();
+        self.last = memory.last;
+        self.used = memory.used;
+        let limit = self.params.payoff_adjustment_limit;
+        self.adjustments = PayoffAdjustments(memory.adjustments.0.map(|row| {
+            row.map(|v| {
+                if v.is_finite() {
+                    v.clamp(-limit, limit)
+                } else {
+                    0.0
+                }
+            })
+        }));
     }
 
     /// Forgets the current negotiation (gate window, last emotion); learning is kept.

@@ -69,7 +69,7 @@ pub enum TacticKind {
 }
 
 /// One detected tactic and the words that triggered it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tactic {
     /// What kind of tactic.
     pub kind: TacticKind,
@@ -80,8 +80,9 @@ pub struct Tactic {
 /// Detects tactics in a debtor's successive utterances; remembers earlier claims and offers.
 ///
 /// Memory is bounded: only a few short facts are kept (the lowest offer, whether the debtor
-/// accepted, and the first phrase of each kind of claim), never whole utterances.
-#[derive(Debug, Default, Clone)]
+/// accepted, and the first phrase of each kind of claim), never whole utterances. It serialises
+/// as part of a negotiation snapshot, so a resumed negotiation remembers the same claims.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TacticDetector {
     turns: usize,
     lowest_offer: Option<u32>,

@@ -1,0 +1,240 @@
+//! `record show|verify PATH`, and the recording that `chat` and `demo` do.
+
+use std::path::{Path, PathBuf};
+
+use super::CliError;
+use crate::negotiation::{Negotiation, TurnReport};
+use crate::params::Params;
+use crate::record::{LoadedRecord, RecordLine, RecordWriter, load, new_session_id};
+
+/// What to do with a record.
+#[derive(Debug, clap::Subcommand)]
+pub enum RecordCommand {
+    /// Print a negotiation readably: each turn's utterance, emotion, offers and reply, and the
+    /// outcome.
+    Show {
+        /// The record file (`<record.directory>/<session>.jsonl`).
+        path: PathBuf,
+    },
+    /// Check every line; report the first bad one (or a torn last line) with its line number
+    /// and exit non-zero.
+    Verify {
+        /// The record file.
+        path: PathBuf,
+    },
+}
+
+/// Runs `record show` or `record verify`.
+pub fn record(command: RecordCommand) -> Result<(), CliError> {
+    match command {
+        RecordCommand::Show { path } => {
+            let record = load(&path)?;
+            super::chat::write_out(&show(&record))?;
+            if let Some(torn) = record.torn_error() {
+                eprintln!("warning: {torn}");
+            }
+            Ok(())
+        }
+        RecordCommand::Verify { path } => {
+            let record = load(&path)?;
+            super::chat::write_out(&summary(&record))?;
+            match record.torn_error() {
+                Some(torn) => Err(torn.into()),
+                None => Ok(()),
+            }
+        }
+    }
+}
+
+/// One line about the whole record: lines, session, outcome.
+fn summary(record: &LoadedRecord) -> String {
+    let n = record.lines.len();
+    format!(
+        "{}: {n} good line{} ({}), session {}, {}",
+        record.path.display(),
+        if n == 1 { "" } else { "s" },
+        match n {
+            0 => "no turn".to_string(),
+            _ => format!("turns 0 to {}", n - 1),
+        },
+        record.session().unwrap_or("(none)"),
+        outcome(record)
+    )
+}
+
+/// How the negotiation ended, or that it did not.
+fn outcome(record: &LoadedRecord) -> String {
+    match record.lines.last() {
+        None => "empty".into(),
+        Some(last) if last.finished => match last.agreement.days {
+            Some(days) if last.agreement.reached => {
+                format!("agreement on {days} days at turn {}", last.turn)
+            }
+            _ => format!("no agreement (ended at turn {})", last.turn),
+        },
+        Some(last) => format!(
+            "unfinished after turn {} (chat --resume continues it)",
+            last.turn
+        ),
+    }
+}
+
+fn show(record: &LoadedRecord) -> String {
+    let mut text = summary(record);
+    if let Some(first) = record.lines.first() {
+        let s = &first.snapshot.scenario;
+        text.push_str(&format!(
+            "\nscenario {}: {} owes {} {}, creditor target {} days\n",
+            printable(&s.id),
+            printable(&s.debtor),
+            printable(&s.creditor),
+            crate::speak::template::format_money(s.balance),
+            s.target_days
+        ));
+    }
+    for line in &record.lines {
+        text.push_str(&turn(line));
+    }
+    text.push_str(&format!("outcome: {}", outcome(record)));
+    text
+}
+
+fn turn(line: &RecordLine) -> String {
+    let mut text = format!("\nturn {} at {}\n", line.turn, line.time);
+    if let Some(utterance) = &line.utterance {
+        text.push_str(&format!("  debtor: {}\n", printable(utterance)));
+    }
+    if let Some(d) = &line.detection {
+        text.push_str(&format!(
+            "    emotion {} {:.2}",
+            d.emotion,
+            d.distribution.get(d.emotion)
+        ));
+        if let Some(days) = line.debtor_offer_days {
+            text.push_str(&format!(", asks {days} days"));
+        }
+        for tactic in &d.tactics {
+            text.push_str(&format!(
+                ", {:?}: {:?}",
+                tactic.kind,
+                printable(&tactic.evidence)
+            ));
+        }
+        text.push_str(&format!(
+            " | belief {} {:.2}\n",
+            line.belief.most_likely(),
+            line.belief.get(line.belief.most_likely())
+        ));
+    }
+    text.push_str(&format!(
+        "    {} -> creditor {}, offers {} days{}\n  creditor: {}\n",
+        line.decision.strategy,
+        line.decision.creditor_emotion,
+        line.creditor_offer_days,
+        if line.fallback {
+            " (template fallback)"
+        } else {
+            ""
+        },
+        printable(&line.reply)
+    ));
+    text
+}
+
+/// Text safe to print to a terminal: control characters (escape sequences) become U+FFFD.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
+/// The record of one negotiation being written by the command line; nothing when
+/// `record.directory` is empty.
+pub(crate) struct Recording {
+    writer: Option<RecordWriter>,
+}
+
+impl Recording {
+    /// A new session's record in `record.directory`. When the latest record there is an
+    /// unfinished negotiation, says (on stderr) that `chat --resume` continues it.
+    pub(crate) fn start(params: &Params) -> Result<Self, CliError> {
+        let directory = &params.record.directory;
+        if directory.as_os_str().is_empty() {
+            return Ok(Recording { writer: None });
+        }
+        if let Some(path) = unfinished_latest(directory)? {
+            tracing::warn!(
+                record = %path.display(),
+                "the latest record is an unfinished negotiation; `chat --resume` continues it"
+            );
+        }
+        Ok(Recording {
+            writer: Some(RecordWriter::create(directory, &new_session_id())?),
+        })
+    }
+
+    /// The latest record of `record.directory`, resumed: the negotiation after its last
+    /// complete line, and the recording that continues the same file.
+    pub(crate) fn resume(
+        params: &Params,
+        detector: Box<dyn crate::perceive::EmotionDetector>,
+    ) -> Result<(Negotiation, Self), CliError> {
+        let directory = &params.record.directory;
+        if directory.as_os_str().is_empty() {
+            return Err(CliError::Usage(
+                "--resume needs a record: record.directory is empty, so nothing was recorded"
+                    .into(),
+            ));
+        }
+        let path = crate::record::latest(directory)?.ok_or_else(|| {
+            CliError::Usage(format!(
+                "--resume: no record in {} to resume (run chat without --resume)",
+                directory.display()
+            ))
+        })?;
+        let record = load(&path)?;
+        if let Some(torn) = record.torn_error() {
+            tracing::warn!("{torn}");
+        }
+        if record.is_finished() {
+            return Err(CliError::Usage(format!(
+                "--resume: the latest record {} is a finished negotiation; run chat without --resume",
+                path.display()
+            )));
+        }
+        let negotiation = record.resume(params, detector)?;
+        let writer = RecordWriter::reopen(&record)?;
+        tracing::info!(record = %path.display(), turn = negotiation.turn(), "resumed");
+        Ok((
+            negotiation,
+            Recording {
+                writer: Some(writer),
+            },
+        ))
+    }
+
+    /// Appends a turn, synced, before it is printed.
+    pub(crate) fn turn(
+        &mut self,
+        utterance: Option<&str>,
+        report: &TurnReport,
+        negotiation: &Negotiation,
+    ) -> Result<(), CliError> {
+        if let Some(writer) = &mut self.writer {
+            writer.record_turn(utterance, report, negotiation)?;
+        }
+        Ok(())
+    }
+}
+
+/// The latest record of `directory` when it is an unfinished negotiation; a record that does not
+/// load is not offered (it is reported when resumed or verified).
+fn unfinished_latest(directory: &Path) -> Result<Option<PathBuf>, CliError> {
+    let Some(path) = crate::record::latest(directory)? else {
+        return Ok(None);
+    };
+    Ok(match load(&path) {
+        Ok(record) if !record.lines.is_empty() && !record.is_finished() => Some(path),
+        _ => None,
+    })
+}

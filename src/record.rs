@@ -1,0 +1,802 @@
+//! The negotiation record: an append-only JSON-lines file, one line per turn, synced to disk
+//! before the reply is spoken.
+//!
+//! Layout: one file per negotiation, `<directory>/<session id>.jsonl` (the directory is the
+//! parameter `record.directory`). Files are created owner-only (mode 0600); a directory created
+//! here is 0700 (an existing one keeps its mode). Each line is one [`RecordLine`]: what was
+//! heard, perceived and decided, the reply, and a full [`NegotiationSnapshot`] of the state after
+//! that turn, so the negotiation can be resumed from its last line alone
+//! ([`LoadedRecord::resume`]).
+//!
+//! Durability: [`RecordWriter::append`] writes the line and its newline in one write, then
+//! flushes and syncs the data (`fdatasync`) before it returns, so a caller that publishes the
+//! reply only afterwards never speaks a turn that is not on disk.
+//!
+//! A line counts only with its newline. A last line without one is *torn* (a power cut or a kill
+//! mid-write): [`load`] reports it in [`LoadedRecord::torn`] and returns the complete lines
+//! before it; [`RecordWriter::reopen`] cuts the torn bytes off before appending, so the next
+//! line never glues onto the fragment. Any other bad line (not JSON, another version, another
+//! session, a turn out of order, a line after the end) is an error naming its line number.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use crate::decide::{Agreement, Strategy, Violation};
+use crate::emotion::{Emotion, EmotionDistribution};
+use crate::negotiation::{Negotiation, NegotiationError, NegotiationSnapshot, TurnReport};
+use crate::params::Params;
+use crate::perceive::{EmotionDetector, Tactic};
+use crate::track::Belief;
+
+/// Version of the record line format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// File name extension of record files.
+pub const EXTENSION: &str = "jsonl";
+
+/// Longest session id accepted: it becomes a file name.
+pub const MAX_SESSION_ID_LEN: usize = 100;
+
+/// Errors of the record; each names the file or directory and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    /// The record directory could not be created or read.
+    #[error(
+        "cannot {action} record directory {path}: {source} (set record.directory to a writable directory, or to \"\" to record nothing)"
+    )]
+    Directory {
+        /// What was being done: "create", "read", "sync".
+        action: &'static str,
+        /// The directory.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The path of the record directory exists and is not a directory.
+    #[error(
+        "record directory {path} is not a directory (set record.directory to a directory path, or to \"\" to record nothing)"
+    )]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// A record file could not be created, read, written or synced.
+    #[error(
+        "cannot {action} record file {path}: {source} (check that record.directory is a writable directory on a disk with space)"
+    )]
+    File {
+        /// What was being done: "create", "read", "write", "sync", "truncate".
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A session id that cannot be a file name.
+    #[error(
+        "invalid session id {id:?}: use 1 to {MAX_SESSION_ID_LEN} letters, digits, '-', '_' or '.', not starting with '.'"
+    )]
+    SessionId {
+        /// The id as given.
+        id: String,
+    },
+    /// A complete line that is not a valid record line.
+    #[error(
+        "record {path} line {line} is bad: {message} (the {good} lines before it are intact; repair or move the file aside)",
+        good = line - 1
+    )]
+    BadLine {
+        /// The file.
+        path: PathBuf,
+        /// Line number, from 1.
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The last line has no line end: a write was cut off.
+    #[error(
+        "record {path} line {line} is torn: {bytes} bytes without a line end, a write cut off by a power cut or a kill (the {good} lines before it are intact; resuming drops the torn line)",
+        good = line - 1
+    )]
+    Torn {
+        /// The file.
+        path: PathBuf,
+        /// Line number of the torn line, from 1.
+        line: usize,
+        /// Bytes in the torn fragment.
+        bytes: usize,
+    },
+    /// A record with no complete line: nothing to show or resume.
+    #[error("record {path} holds no complete line (nothing to resume; delete the file)")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A line appended out of order (another session, or not the next turn).
+    #[error(
+        "refused to append turn {turn} of session {session:?} to record {path}, which expects turn {expected} of session {expected_session:?}"
+    )]
+    OutOfOrder {
+        /// The file.
+        path: PathBuf,
+        /// The line's session.
+        session: String,
+        /// The line's turn.
+        turn: u32,
+        /// The writer's session.
+        expected_session: String,
+        /// The turn the writer expects next.
+        expected: u32,
+    },
+    /// The last line's snapshot cannot be resumed.
+    #[error("cannot resume from record {path} line {line}: {source}")]
+    Resume {
+        /// The file.
+        path: PathBuf,
+        /// The line whose snapshot was used.
+        line: usize,
+        /// Why the negotiation refused it.
+        source: NegotiationError,
+    },
+}
+
+/// What was perceived in the debtor's utterance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detection {
+    /// The most likely emotion.
+    pub emotion: Emotion,
+    /// The emotion distribution.
+    pub distribution: EmotionDistribution,
+    /// Tactics detected, with evidence.
+    pub tactics: Vec<Tactic>,
+}
+
+/// What was decided this turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Which policy chose the creditor's emotion.
+    pub strategy: Strategy,
+    /// The creditor's emotion for the reply.
+    pub creditor_emotion: Emotion,
+    /// The creditor's offer in days.
+    pub offer_days: u32,
+}
+
+/// One line of the record: one turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordLine {
+    /// Line format version ([`FORMAT_VERSION`]).
+    pub version: u32,
+    /// The negotiation's session id (also the file name).
+    pub session: String,
+    /// Turn number: 0 for the opening, then one per debtor utterance.
+    pub turn: u32,
+    /// When the line was written, RFC 3339 UTC with milliseconds.
+    pub time: String,
+    /// The debtor's utterance (none at the opening).
+    pub utterance: Option<String>,
+    /// What was perceived in it (none at the opening).
+    pub detection: Option<Detection>,
+    /// Belief over the debtor's disposition after the turn.
+    pub belief: Belief,
+    /// What was decided.
+    pub decision: Decision,
+    /// The reply, as spoken.
+    pub reply: String,
+    /// The creditor's offer in days (the one stated in the reply).
+    pub creditor_offer_days: u32,
+    /// The debtor's offer read from the utterance, if any.
+    pub debtor_offer_days: Option<u32>,
+    /// The agreement after the turn.
+    pub agreement: Agreement,
+    /// True when this turn ended the negotiation.
+    pub finished: bool,
+    /// Who phrased the reply.
+    pub speaker: String,
+    /// True when the speaker's reply failed the guardrails and the template replaced it.
+    pub fallback: bool,
+    /// The guardrail violations of the replaced reply.
+    pub violations: Vec<Violation>,
+    /// The whole negotiation state after the turn.
+    pub snapshot: NegotiationSnapshot,
+}
+
+impl RecordLine {
+    /// The line for a turn: its report, the utterance that caused it, and the state after it;
+    /// the time is now.
+    pub fn new(
+        session: &str,
+        utterance: Option<&str>,
+        report: &TurnReport,
+        snapshot: NegotiationSnapshot,
+    ) -> Self {
+        RecordLine {
+            version: FORMAT_VERSION,
+            session: session.to_string(),
+            turn: report.turn,
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            utterance: utterance.map(str::to_string),
+            detection: report.debtor_emotion.zip(report.distribution).map(
+                |(emotion, distribution)| Detection {
+                    emotion,
+                    distribution,
+                    tactics: report.tactics.clone(),
+                },
+            ),
+            belief: report.belief,
+            decision: Decision {
+                strategy: report.strategy,
+                creditor_emotion: report.creditor_emotion,
+                offer_days: report.offer_days,
+            },
+            reply: report.reply.clone(),
+            creditor_offer_days: report.offer_days,
+            debtor_offer_days: report.debtor_offer_days,
+            agreement: report.agreement,
+            finished: report.finished,
+            speaker: report.speaker.to_string(),
+            fallback: report.fallback,
+            violations: report.violations.clone(),
+            snapshot,
+        }
+    }
+}
+
+/// A new session id: UTC time to the millisecond, the process id and a counter, e.g.
+/// `20261126T003431123Z-1f2a-0`. Ids sort by creation time and are unique on one machine.
+pub fn new_session_id() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{}-{:x}-{}",
+        chrono::Utc::now().format("%Y%m%dT%H%M%S%3fZ"),
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Checks that a session id can be a file name.
+pub fn check_session_id(id: &str) -> Result<(), RecordError> {
+    let ok = !id.is_empty()
+        && id.len() <= MAX_SESSION_ID_LEN
+        && !id.starts_with('.')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(RecordError::SessionId { id: id.to_string() })
+    }
+}
+
+/// The file of a session in `directory`.
+pub fn session_path(directory: &Path, session: &str) -> PathBuf {
+    directory.join(format!("{session}.{EXTENSION}"))
+}
+
+/// Creates `directory` (mode 0700, with its parents) unless it exists; refuses a path that is
+/// not a directory.
+pub fn ensure_directory(directory: &Path) -> Result<(), RecordError> {
+    match std::fs::metadata(directory) {
+        Ok(meta) if meta.is_dir() => Ok(()),
+        Ok(_) => Err(RecordError::NotADirectory {
+            path: directory.to_path_buf(),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(directory)
+            .map_err(|source| RecordError::Directory {
+                action: "create",
+                path: directory.to_path_buf(),
+                source,
+            }),
+        Err(source) => Err(RecordError::Directory {
+            action: "read",
+            path: directory.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// The record in `directory` written most recently (by modification time, then name), if any.
+/// A directory that does not exist holds none.
+pub fn latest(directory: &Path) -> Result<Option<PathBuf>, RecordError> {
+    let dir_error = |source| RecordError::Directory {
+        action: "read",
+        path: directory.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(RecordError::NotADirectory {
+                path: directory.to_path_buf(),
+            });
+        }
+        Err(e) => return Err(dir_error(e)),
+    };
+    let mut best: Option<(std::time::SystemTime, PathBuf)> = None;
+    for entry in entries {
+        let entry = entry.map_err(dir_error)?;
+        let path = entry.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
+            continue;
+        }
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        if best
+            .as_ref()
+            .is_none_or(|(time, name)| (modified, &path) > (*time, name))
+        {
+            best = Some((modified, path));
+        }
+    }
+    Ok(best.map(|(_, path)| path))
+}
+
+/// A torn last line: where it starts and how long it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TornLine {
+    /// Line number, from 1.
+    pub line: usize,
+    /// Byte offset where the fragment starts (the length of the intact part).
+    pub offset: u64,
+    /// Bytes in the fragment.
+    pub bytes: usize,
+}
+
+/// A record read back: its complete lines and, if the last write was cut off, the torn line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadedRecord {
+    /// The file.
+    pub path: PathBuf,
+    /// The complete lines, in order (turn 0 first).
+    pub lines: Vec<RecordLine>,
+    /// The torn last line, if any (not in `lines`).
+    pub torn: Option<TornLine>,
+}
+
+impl LoadedRecord {
+    /// The torn line as an error to report (the record is still usable).
+    pub fn torn_error(&self) -> Option<RecordError> {
+        self.torn.map(|t| RecordError::Torn {
+            path: self.path.clone(),
+            line: t.line,
+            bytes: t.bytes,
+        })
+    }
+
+    /// True when the last complete line ended the negotiation.
+    pub fn is_finished(&self) -> bool {
+        self.lines.last().is_some_and(|l| l.finished)
+    }
+
+    /// The session id (of the first line).
+    pub fn session(&self) -> Option<&str> {
+        self.lines.first().map(|l| l.session.as_str())
+    }
+
+    /// The negotiation as it stood after the last complete line, with the given parameters and
+    /// detector: its next turn is the one after that line.
+    pub fn resume(
+        &self,
+        params: &Params,
+        detector: Box<dyn EmotionDetector>,
+    ) -> Result<Negotiation, RecordError> {
+        let last = self.lines.last().ok_or_else(|| RecordError::Empty {
+            path: self.path.clone(),
+        })?;
+        Negotiation::resume(params, last.snapshot.clone(), detector).map_err(|source| {
+            RecordError::Resume {
+                path: self.path.clone(),
+                line: self.lines.len(),
+                source,
+            }
+        })
+    }
+}
+
+/// Reads a record: every complete line must be a valid [`RecordLine`] of one session, turns
+/// 0, 1, 2, ... in order, nothing after the line that finished the negotiation. The first line
+/// that breaks this is an error with its number; a torn last line is reported in the result.
+pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
+    let mut bytes = Vec::new();
+    File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|source| RecordError::File {
+            action: "read",
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut lines: Vec<RecordLine> = Vec::new();
+    let mut torn = None;
+    let mut offset = 0usize;
+    for (index, segment) in bytes.split(|b| *b == b'\n').enumerate() {
+        let number = index + 1;
+        let complete = offset + segment.len() < bytes.len();
+        if !complete {
+            // The part after the last newline: empty in a healthy file, else a cut-off write.
+            if !segment.is_empty() {
+                torn = Some(TornLine {
+                    line: number,
+                    offset: offset as u64,
+                    bytes: segment.len(),
+                });
+            }
+            break;
+        }
+        offset += segment.len() + 1;
+        let bad = |message: String| RecordError::BadLine {
+            path: path.to_path_buf(),
+            line: number,
+            message,
+        };
+        let line: RecordLine =
+            serde_json::from_slice(segment).map_err(|e| bad(format!("not a record line: {e}")))?;
+        check_line(&line, &lines).map_err(bad)?;
+        lines.push(line);
+    }
+    Ok(LoadedRecord {
+        path: path.to_path_buf(),
+        lines,
+        torn,
+    })
+}
+
+/// Checks one parsed line against the lines before it.
+fn check_line(line: &RecordLine, before: &[RecordLine]) -> Result<(), String> {
+    if line.version != FORMAT_VERSION {
+        return Err(format!(
+            "format version {} is not the supported version {FORMAT_VERSION}",
+            line.version
+        ));
+    }
+    if let Some(first) = before.first()
+        && first.session != line.session
+    {
+        return Err(format!(
+            "session {:?} differs from the file's session {:?}",
+            line.session, first.session
+        ));
+    }
+    if before.last().is_some_and(|l| l.finished) {
+        return Err("a line after the line that finished the negotiation".into());
+    }
+    let expected = before.len() as u64;
+    if u64::from(line.turn) != expected {
+        return Err(format!("turn {} where turn {expected} was due", line.turn));
+    }
+    if line.snapshot.turn != line.turn {
+        return Err(format!(
+            "its snapshot is of turn {}, not turn {}",
+            line.snapshot.turn, line.turn
+        ));
+    }
+    chrono::DateTime::parse_from_rfc3339(&line.time)
+        .map_err(|e| format!("time {:?} is not RFC 3339: {e}", line.time))?;
+    Ok(())
+}
+
+/// Appends the lines of one session's record, each synced before [`RecordWriter::append`]
+/// returns.
+#[derive(Debug)]
+pub struct RecordWriter {
+    file: File,
+    path: PathBuf,
+    session: String,
+    next_turn: u32,
+}
+
+impl RecordWriter {
+    /// Starts the record of a new session in `directory` (created if needed): the file must not
+    /// exist yet.
+    pub fn create(directory: &Path, session: &str) -> Result<Self, RecordError> {
+        check_session_id(session)?;
+        ensure_directory(directory)?;
+        let path = session_path(directory, session);
+        let file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|source| RecordError::File {
+                action: "create",
+                path: path.clone(),
+                source,
+            })?;
+        // The new directory entry is durable only once the directory is synced.
+        File::open(directory)
+            .and_then(|d| d.sync_all())
+            .map_err(|source| RecordError::Directory {
+                action: "sync",
+                path: directory.to_path_buf(),
+                source,
+            })?;
+        Ok(RecordWriter {
+            file,
+            path,
+            session: session.to_string(),
+            next_turn: 0,
+        })
+    }
+
+    /// Continues a record read by [`load`]: a torn last line is cut off (and synced) first, so
+    /// the next line starts on a line of its own.
+    pub fn reopen(record: &LoadedRecord) -> Result<Self, RecordError> {
+        let path = record.path.clone();
+        let io = |action: &'static str| {
+            let path = path.clone();
+            move |source| RecordError::File {
+                action,
+                path,
+                source,
+            }
+        };
+        let last = record
+            .lines
+            .last()
+            .ok_or_else(|| RecordError::Empty { path: path.clone() })?;
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(io("open"))?;
+        if let Some(torn) = record.torn {
+            file.set_len(torn.offset).map_err(io("truncate"))?;
+            file.sync_all().map_err(io("sync"))?;
+        }
+        Ok(RecordWriter {
+            file,
+            session: last.session.clone(),
+            next_turn: last.turn + 1,
+            path,
+        })
+    }
+
+    /// The file written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The session recorded.
+    pub fn session(&self) -> &str {
+        &self.session
+    }
+
+    /// Appends one line, then flushes and syncs it to disk before returning. The line must be
+    /// the next turn of this writer's session.
+    pub fn append(&mut self, line: &RecordLine) -> Result<(), RecordError> {
+        if line.session != self.session || line.turn != self.next_turn {
+            return Err(RecordError::OutOfOrder {
+                path: self.path.clone(),
+                session: line.session.clone(),
+                turn: line.turn,
+                expected_session: self.session.clone(),
+                expected: self.next_turn,
+            });
+        }
+        let mut text = serde_json::to_vec(line).expect("record lines serialise");
+        text.push(b'\n');
+        let io = |action: &'static str| {
+            let path = self.path.clone();
+            move |source| RecordError::File {
+                action,
+                path,
+                source,
+            }
+        };
+        self.file.write_all(&text).map_err(io("write"))?;
+        self.file.flush().map_err(io("write"))?;
+        self.file.sync_data().map_err(io("sync"))?;
+        self.next_turn += 1;
+        Ok(())
+    }
+
+    /// Records a turn: its report, the utterance (none for the opening) and the negotiation's
+    /// state after it.
+    pub fn record_turn(
+        &mut self,
+        utterance: Option<&str>,
+        report: &TurnReport,
+        negotiation: &Negotiation,
+    ) -> Result<(), RecordError> {
+        let line = RecordLine::new(&self.session, utterance, report, negotiation.snapshot());
+        self.append(&line)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::*;
+    use crate::learned::LearnedParameters;
+    use crate::perceive::LexiconDetector;
+    use crate::scenario::Scenario;
+    use crate::speak::TemplateSpeaker;
+
+    fn negotiation() -> Negotiation {
+        let params = Params::default();
+        Negotiation::new(
+            &params,
+            Scenario::builtin(),
+            &LearnedParameters::from_prior(&params.hmm),
+            Box::new(LexiconDetector::new()),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(),
+        )
+    }
+
+    /// A record of the opening and the given debtor lines in `dir`; the negotiation goes on.
+    fn record(dir: &Path, lines: &[&str]) -> (Negotiation, RecordWriter) {
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        let mut writer = RecordWriter::create(dir, &new_session_id()).unwrap();
+        let open = n.open(&mut speaker);
+        writer.record_turn(None, &open, &n).unwrap();
+        for line in lines {
+            let report = n.respond(line, &mut speaker).unwrap();
+            writer.record_turn(Some(line), &report, &n).unwrap();
+        }
+        (n, writer)
+    }
+
+    #[test]
+    fn every_turn_is_a_line_and_the_file_is_owner_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let records = dir.path().join("deep/records");
+        let (_, writer) = record(&records, &["I need 90 days.", "Ok, deal."]);
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(writer.path()), 0o600);
+        assert_eq!(mode(&records), 0o700);
+        let loaded = load(writer.path()).unwrap();
+        assert_eq!(loaded.lines.len(), 3);
+        assert_eq!(loaded.torn, None);
+        assert!(loaded.is_finished());
+        let turns: Vec<u32> = loaded.lines.iter().map(|l| l.turn).collect();
+        assert_eq!(turns, [0, 1, 2]);
+        assert_eq!(loaded.lines[0].utterance, None);
+        assert!(loaded.lines[0].detection.is_none());
+        assert_eq!(loaded.lines[1].debtor_offer_days, Some(90));
+        assert_eq!(
+            loaded.lines[2].agreement.days,
+            Some(loaded.lines[1].creditor_offer_days)
+        );
+        let text = std::fs::read_to_string(writer.path()).unwrap();
+        let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        for key in [
+            "version",
+            "session",
+            "turn",
+            "time",
+            "utterance",
+            "detection",
+            "belief",
+            "decision",
+            "reply",
+            "creditor_offer_days",
+            "debtor_offer_days",
+            "agreement",
+            "finished",
+            "fallback",
+            "snapshot",
+        ] {
+            assert!(first.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(latest(&records).unwrap().as_deref(), Some(writer.path()));
+    }
+
+    #[test]
+    fn a_torn_last_line_is_reported_cut_off_and_never_glued_onto() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut n, writer) = record(dir.path(), &["I need 90 days."]);
+        let path = writer.path().to_path_buf();
+        drop(writer);
+        let whole = std::fs::read(&path).unwrap();
+        // A power cut in the middle of the next line's write.
+        let mut speaker = TemplateSpeaker::new(1);
+        let report = n.respond("I lost my job.", &mut speaker).unwrap();
+        let line = RecordLine::new(
+            &load(&path).unwrap().lines[0].session,
+            Some("I lost my job."),
+            &report,
+            n.snapshot(),
+        );
+        let text = serde_json::to_string(&line).unwrap();
+        let mut torn = whole.clone();
+        torn.extend_from_slice(&text.as_bytes()[..text.len() / 2]);
+        std::fs::write(&path, &torn).unwrap();
+
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.lines.len(), 2);
+        let t = loaded.torn.unwrap();
+        assert_eq!((t.line, t.offset), (3, whole.len() as u64));
+        let message = loaded.torn_error().unwrap().to_string();
+        assert!(message.contains("line 3 is torn"), "{message}");
+
+        // Resuming: the fragment is cut off, the turn is taken again and lands on line 3.
+        let mut resumed = loaded
+            .resume(&Params::default(), Box::new(LexiconDetector::new()))
+            .unwrap();
+        let mut writer = RecordWriter::reopen(&loaded).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), whole);
+        let again = resumed.respond("I lost my job.", &mut speaker).unwrap();
+        assert_eq!(again, report);
+        writer
+            .record_turn(Some("I lost my job."), &again, &resumed)
+            .unwrap();
+        let reloaded = load(&path).unwrap();
+        assert_eq!(reloaded.torn, None);
+        assert_eq!(reloaded.lines.len(), 3);
+        assert_eq!(reloaded.lines[2].snapshot, n.snapshot());
+    }
+
+    #[test]
+    fn a_bad_line_is_named_by_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, writer) = record(dir.path(), &["I need 90 days.", "No."]);
+        let path = writer.path().to_path_buf();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+
+        let corrupt = format!("{}\n{{\"version\":1,\n{}\n", lines[0], lines[2]);
+        std::fs::write(&path, corrupt).unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(err.contains("line 2 is bad"), "{err}");
+
+        let skipped = format!("{}\n{}\n", lines[0], lines[2]);
+        std::fs::write(&path, skipped).unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 2") && err.contains("turn 2 where turn 1"),
+            "{err}"
+        );
+
+        let other = lines[1].replacen("\"session\":\"", "\"session\":\"x", 1);
+        std::fs::write(&path, format!("{}\n{other}\n", lines[0])).unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(err.contains("line 2") && err.contains("session"), "{err}");
+    }
+
+    #[test]
+    fn appends_out_of_order_and_bad_places_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut n, mut writer) = record(dir.path(), &[]);
+        let report = n
+            .respond("I need 90 days.", &mut TemplateSpeaker::new(1))
+            .unwrap();
+        let mut line = RecordLine::new(writer.session(), None, &report, n.snapshot());
+        line.turn = 5;
+        assert!(matches!(
+            writer.append(&line),
+            Err(RecordError::OutOfOrder { .. })
+        ));
+        assert!(RecordWriter::create(dir.path(), "../escape").is_err());
+        assert!(RecordWriter::create(dir.path(), writer.session()).is_err());
+        let file = dir.path().join("plain-file");
+        std::fs::write(&file, "x").unwrap();
+        let err = RecordWriter::create(&file, "s1").unwrap_err().to_string();
+        assert!(
+            err.contains("plain-file") && err.contains("record.directory"),
+            "{err}"
+        );
+        let err = RecordWriter::create(&file.join("below"), "s1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("below") && err.contains("record.directory"),
+            "{err}"
+        );
+    }
+}
