@@ -16,6 +16,7 @@ use crate::learned::{LearnedError, LearnedParameters};
 use crate::negotiation::{Negotiation, TurnReport};
 use crate::params::Params;
 use crate::perceive::EmotionDetector;
+use crate::record::{RecordError, RecordWriter};
 use crate::scenario::Scenario;
 use crate::speak::{Interrupt, Speaker};
 
@@ -57,6 +58,8 @@ pub struct AgentStats {
     pub interrupted: u64,
     /// Times saving the learned parameters failed (the agent goes on; see the log).
     pub save_failures: u64,
+    /// Turns that could not be written to the record (the agent goes on; see the log).
+    pub record_failures: u64,
 }
 
 /// One negotiation after another with the same speaker and a growing memory.
@@ -67,6 +70,7 @@ pub struct Agent {
     speaker: Box<dyn Speaker>,
     negotiation: Negotiation,
     session_id: String,
+    record: Option<RecordWriter>,
     stats: AgentStats,
 }
 
@@ -88,8 +92,35 @@ impl Agent {
             speaker,
             negotiation,
             session_id: String::new(),
+            record: None,
             stats: AgentStats::default(),
         }
+    }
+
+    /// Continues the latest negotiation of `record.directory` when it was left unfinished
+    /// (a crash, a power cut): the same session, turn, belief and dialogue. Returns its session
+    /// id, or `None` when there is nothing to resume. A torn last line is reported and left out.
+    pub fn resume_latest(&mut self) -> Result<Option<String>, RecordError> {
+        let directory = &self.params.record.directory;
+        if directory.as_os_str().is_empty() {
+            return Ok(None);
+        }
+        let Some(path) = crate::record::latest(directory)? else {
+            return Ok(None);
+        };
+        let loaded = crate::record::load(&path)?;
+        if let Some(torn) = loaded.torn_error() {
+            tracing::warn!(error = %torn, "the record's last line was torn; resuming from the line before");
+        }
+        if loaded.is_finished() || loaded.lines.is_empty() {
+            return Ok(None);
+        }
+        self.negotiation = loaded.resume(&self.params, (self.new_detector)())?;
+        self.record = Some(RecordWriter::reopen(&loaded)?);
+        self.session_id = loaded.session().unwrap_or_default().to_string();
+        self.stats.sessions += 1;
+        tracing::info!(session = %self.session_id, turn = self.negotiation.turn(), "resumed an unfinished negotiation");
+        Ok(Some(self.session_id.clone()))
     }
 
     /// The current session's id (empty before the first session).
@@ -105,6 +136,11 @@ impl Agent {
     /// The speaker's name ("slm", "template").
     pub fn speaker_name(&self) -> &'static str {
         self.speaker.name()
+    }
+
+    /// Decode speed of the speaker's last reply, for speakers that decode tokens.
+    pub fn speaker_tokens_per_second(&self) -> Option<f64> {
+        self.speaker.last_tokens_per_second()
     }
 
     /// The current negotiation.
@@ -128,15 +164,24 @@ impl Agent {
             today(),
         );
         self.stats.sessions += 1;
-        self.session_id = format!(
-            "{}-{}",
-            chrono::Utc::now().format("%Y%m%dT%H%M%S%.3fZ"),
-            self.stats.sessions
-        );
+        self.session_id = crate::record::new_session_id();
+        let directory = &self.params.record.directory;
+        self.record = if directory.as_os_str().is_empty() {
+            None
+        } else {
+            match RecordWriter::create(directory, &self.session_id) {
+                Ok(writer) => Some(writer),
+                Err(e) => {
+                    self.stats.record_failures += 1;
+                    tracing::error!(error = %e, "cannot start the record of this negotiation");
+                    None
+                }
+            }
+        };
         let report = self
             .negotiation
             .open_streaming(self.speaker.as_mut(), on_sentence);
-        self.count(&report);
+        self.finish_turn(None, &report);
         report
     }
 
@@ -163,19 +208,27 @@ impl Agent {
             self.stats.ignored += 1;
             return Heard::Ignored(Ignored::Finished);
         };
-        self.count(&report);
+        self.finish_turn(Some(&utterance.text), &report);
         if report.finished {
             self.save_learned();
         }
         Heard::Turn(Box::new(report))
     }
 
-    fn count(&mut self, report: &TurnReport) {
+    /// Counts the turn and appends it to the record (synced before this returns, so before
+    /// the caller publishes the turn's state).
+    fn finish_turn(&mut self, utterance: Option<&str>, report: &TurnReport) {
         if report.turn > 0 {
             self.stats.turns += 1;
         }
         self.stats.fallbacks += u64::from(report.fallback);
         self.stats.interrupted += u64::from(report.interrupted);
+        if let Some(record) = &mut self.record
+            && let Err(e) = record.record_turn(utterance, report, &self.negotiation)
+        {
+            self.stats.record_failures += 1;
+            tracing::error!(error = %e, "cannot record this turn");
+        }
     }
 
     /// Saves the learned parameters when `negotiation.learned_path` is set; a failure is logged
@@ -395,7 +448,8 @@ mod tests {
     use crate::speak::TemplateSpeaker;
 
     fn agent() -> Agent {
-        let params = Params::default();
+        let mut params = Params::default();
+        params.record.directory = Default::default();
         Agent::new(
             &params,
             Scenario::builtin(),
@@ -529,5 +583,49 @@ mod tests {
         };
         assert_eq!(a.text, "late");
         listener.join().unwrap();
+    }
+
+    #[test]
+    fn a_restarted_agent_resumes_the_unfinished_negotiation_from_its_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let make = || {
+            let mut params = Params::default();
+            params.record.directory = dir.path().to_path_buf();
+            Agent::new(
+                &params,
+                Scenario::builtin(),
+                Box::new(|| Box::new(LexiconDetector::new()) as Box<dyn EmotionDetector>),
+                Box::new(TemplateSpeaker::new(1)),
+                &LearnedParameters::from_prior(&params.hmm),
+            )
+        };
+        let mut first = make();
+        assert_eq!(
+            first.resume_latest().unwrap(),
+            None,
+            "nothing to resume yet"
+        );
+        first.start_session(&mut |_| {});
+        let Heard::Turn(t1) = first.hear("I'm furious, I need 90 days.", &mut |_| {}) else {
+            panic!("a turn")
+        };
+        let session = first.session_id().to_string();
+        drop(first); // as if killed: nothing else is written
+
+        let mut second = make();
+        assert_eq!(second.resume_latest().unwrap(), Some(session.clone()));
+        assert_eq!(second.negotiation().turn(), 1);
+        assert_eq!(
+            &second.negotiation().snapshot().belief,
+            t1.belief.as_array()
+        );
+        let Heard::Turn(t2) = second.hear("Ok, deal.", &mut |_| {}) else {
+            panic!("a turn")
+        };
+        assert_eq!(t2.turn, 2);
+        let record =
+            crate::record::load(&crate::record::session_path(dir.path(), &session)).unwrap();
+        assert_eq!(record.lines.len(), 3, "opening and two turns, none twice");
+        assert!(record.is_finished());
     }
 }

@@ -50,6 +50,8 @@ pub mod negotiation;
 pub mod params;
 pub mod perceive;
 pub mod record;
+#[cfg(feature = "ros")]
+pub mod ros;
 pub mod scenario;
 pub mod sim;
 pub mod speak;

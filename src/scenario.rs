@@ -41,6 +41,14 @@ pub enum ScenarioError {
         /// The broken rule.
         message: String,
     },
+    /// `scenario.id` names no scenario of the file.
+    #[error("scenario {id:?} is not in {path} (set scenario.id to one of its ids, or empty for the first)")]
+    UnknownId {
+        /// The file.
+        path: PathBuf,
+        /// The id asked for.
+        id: String,
+    },
     /// `--index` beyond the end of the file.
     #[error("scenario index {index} is out of range: {path} holds {count} scenarios (0 to {last})", last = count.saturating_sub(1))]
     Index {
@@ -147,6 +155,40 @@ impl Scenario {
 }
 
 /// The project's scenario file, compiled in for [`Scenario::builtin`].
+impl crate::params::ScenarioParams {
+    /// The scenario these parameters choose: from `file` (or the built-in scenarios), by `id`
+    /// (or the first), with the non-zero numbers replacing the scenario's.
+    pub fn resolve(&self) -> Result<Scenario, ScenarioError> {
+        let (all, path) = if self.file.as_os_str().is_empty() {
+            let file: ScenarioFile = serde_yaml_ng::from_str(BUILTIN_SCENARIOS)
+                .expect("scenarios/default.yaml is checked by the tests");
+            (file.scenarios, PathBuf::from("scenarios/default.yaml (built in)"))
+        } else {
+            (load_scenarios(&self.file)?, self.file.clone())
+        };
+        let mut scenario = if self.id.is_empty() {
+            all.into_iter().next()
+        } else {
+            all.into_iter().find(|s| s.id == self.id)
+        }
+        .ok_or_else(|| ScenarioError::UnknownId {
+            path: path.clone(),
+            id: self.id.clone(),
+        })?;
+        if self.balance != 0.0 {
+            scenario.balance = self.balance;
+        }
+        if self.target_days != 0 {
+            scenario.target_days = self.target_days;
+        }
+        if self.reservation_days != 0 {
+            scenario.reservation_days = Some(self.reservation_days);
+        }
+        scenario.validate(&path)?;
+        Ok(scenario)
+    }
+}
+
 const BUILTIN_SCENARIOS: &str = include_str!("../scenarios/default.yaml");
 
 #[derive(Deserialize)]

@@ -42,6 +42,10 @@ pub enum CliError {
     /// Emotion evaluation data.
     #[error(transparent)]
     Eval(#[from] EvalError),
+    /// The ROS 2 node.
+    #[cfg(feature = "ros")]
+    #[error(transparent)]
+    Node(#[from] crate::ros::NodeError),
     /// The language model.
     #[cfg(feature = "llm")]
     #[error(transparent)]
@@ -120,6 +124,14 @@ pub enum Command {
     /// Read a negotiation record (`<record.directory>/<session>.jsonl`).
     #[command(subcommand)]
     Record(record::RecordCommand),
+    /// Run the ROS 2 node (feature `ros`): transcripts in, replies sentence by sentence out.
+    /// Every parameter is also a ROS parameter: `node --ros-args -p node.speaker:=template
+    /// --params-file config/eq_negotiator.yaml`.
+    Node {
+        /// ROS arguments, from `--ros-args` on; ROS itself reads them.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ROS_ARGS")]
+        ros_args: Vec<String>,
+    },
 }
 
 pub use crate::params::{DetectorKind, SpeakerKind};
@@ -181,6 +193,37 @@ impl<'p> Components<'p> {
         &mut self,
         kind: Option<SpeakerKind>,
     ) -> Result<Box<dyn crate::speak::Speaker>, CliError> {
+        self.interruptible_speaker(kind, crate::speak::Interrupt::new())
+    }
+
+    /// Makes the detector of each new negotiation; the model, if one is needed, is started now.
+    #[cfg_attr(not(feature = "ros"), allow(dead_code))]
+    pub(crate) fn detector_factory(
+        &mut self,
+        kind: DetectorKind,
+    ) -> Result<crate::agent::DetectorFactory, CliError> {
+        self.detector(kind)?;
+        let params = self.params.clone();
+        #[cfg(feature = "llm")]
+        let llm = self.llm.clone();
+        Ok(Box::new(move || {
+            let mut components = Components {
+                params: &params,
+                #[cfg(feature = "llm")]
+                llm: llm.clone(),
+            };
+            components
+                .detector(kind)
+                .expect("the detector was built once already")
+        }))
+    }
+
+    /// [`Components::speaker`] whose replies `interrupt` can cut short (barge-in).
+    pub(crate) fn interruptible_speaker(
+        &mut self,
+        kind: Option<SpeakerKind>,
+        #[cfg_attr(not(feature = "llm"), allow(unused_variables))] interrupt: crate::speak::Interrupt,
+    ) -> Result<Box<dyn crate::speak::Speaker>, CliError> {
         let template = || {
             Box::new(crate::speak::TemplateSpeaker::new(
                 self.params.negotiation.seed,
@@ -202,14 +245,41 @@ impl<'p> Components<'p> {
         match kind {
             SpeakerKind::Template | SpeakerKind::Auto => Ok(template()),
             #[cfg(feature = "llm")]
-            SpeakerKind::Slm => Ok(Box::new(crate::llm::SlmSpeaker::new(
-                self.llm()?,
-                &self.params.llm,
-            ))),
+            SpeakerKind::Slm => Ok(Box::new(
+                crate::llm::SlmSpeaker::new(self.llm()?, &self.params.llm)
+                    .with_interrupt(interrupt),
+            )),
             #[cfg(not(feature = "llm"))]
             SpeakerKind::Slm => Err(without_llm("--speaker slm")),
         }
     }
+}
+
+/// `eq_negotiator node`: the ROS 2 node, until the process is stopped.
+#[cfg(feature = "ros")]
+fn node(cli: &Cli) -> Result<(), CliError> {
+    let components: crate::ros::ComponentsFactory = Box::new(|params, interrupt| {
+        let mut components = Components::new(params);
+        let detectors = components
+            .detector_factory(params.node.detector)
+            .map_err(|e| e.to_string())?;
+        let speaker = components
+            .interruptible_speaker(Some(params.node.speaker), interrupt)
+            .map_err(|e| e.to_string())?;
+        Ok((detectors, speaker))
+    });
+    Ok(crate::ros::run(
+        cli.params.as_deref(),
+        &cli.overrides,
+        components,
+    )?)
+}
+
+#[cfg(not(feature = "ros"))]
+fn node(_: &Cli) -> Result<(), CliError> {
+    Err(CliError::Usage(
+        "this build has no ROS 2 node: run scripts/setup-ros, `source scripts/ros-env`, and build with `--features ros`".into(),
+    ))
 }
 
 #[cfg(not(feature = "llm"))]
@@ -243,8 +313,12 @@ fn init_logging(filter: &str) {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<(), CliError> {
+    if let Command::Node { .. } = cli.command {
+        return node(&cli);
+    }
     let params = Params::load(cli.params.as_deref(), &cli.overrides)?;
     match cli.command {
+        Command::Node { .. } => unreachable!("handled above"),
         Command::Chat(args) => chat::chat(&params, args),
         Command::Demo(args) => chat::demo(&params, args),
         Command::Classify { detector, today } => classify(

@@ -44,6 +44,11 @@ impl Speaker for SlmSpeaker {
         "slm"
     }
 
+    fn last_tokens_per_second(&self) -> Option<f64> {
+        let stats = self.last_stats?;
+        (stats.generate_ms > 0.0).then(|| stats.generated_tokens as f64 * 1e3 / stats.generate_ms)
+    }
+
     fn reply(
         &mut self,
         request: &ReplyRequest<'_>,

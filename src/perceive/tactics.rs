@@ -68,6 +68,18 @@ pub enum TacticKind {
     Stonewalling,
 }
 
+impl TacticKind {
+    /// The tactic's name as serialised: threat, playing_victim, cheating, stonewalling.
+    pub fn name(self) -> &'static str {
+        match self {
+            TacticKind::Threat => "threat",
+            TacticKind::PlayingVictim => "playing_victim",
+            TacticKind::Cheating => "cheating",
+            TacticKind::Stonewalling => "stonewalling",
+        }
+    }
+}
+
 /// One detected tactic and the words that triggered it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tactic {

@@ -148,4 +148,9 @@ pub trait Speaker {
         request: &ReplyRequest<'_>,
         on_sentence: &mut dyn FnMut(&str),
     ) -> Result<String, SpeakError>;
+
+    /// Decode speed of the last reply in tokens per second, for speakers that decode tokens.
+    fn last_tokens_per_second(&self) -> Option<f64> {
+        None
+    }
 }
