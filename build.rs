@@ -14,7 +14,9 @@ fn main() {
         return;
     }
     let Some(prefixes) = env::var_os("AMENT_PREFIX_PATH") else {
-        panic!("the `ros` feature needs the ROS 2 environment: run scripts/setup-ros, then `source scripts/ros-env`");
+        panic!(
+            "the `ros` feature needs the ROS 2 environment: run scripts/setup-ros, then `source scripts/ros-env`"
+        );
     };
     println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags");
     link_libpython();
@@ -22,7 +24,8 @@ fn main() {
         let lib = prefix.join("lib");
         rpath(&lib);
         for python in read_dir(&lib).filter(|p| name_starts(p, "python3")) {
-            for bundled in read_dir(&python.join("site-packages")).filter(|p| name_ends(p, ".libs")) {
+            for bundled in read_dir(&python.join("site-packages")).filter(|p| name_ends(p, ".libs"))
+            {
                 rpath(&bundled);
             }
         }
@@ -64,9 +67,13 @@ fn read_dir(dir: &Path) -> impl Iterator<Item = std::path::PathBuf> {
 }
 
 fn name_starts(path: &Path, prefix: &str) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(prefix))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with(prefix))
 }
 
 fn name_ends(path: &Path, suffix: &str) -> bool {
-    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(suffix))
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.ends_with(suffix))
 }

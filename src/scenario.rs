@@ -42,7 +42,9 @@ pub enum ScenarioError {
         message: String,
     },
     /// `scenario.id` names no scenario of the file.
-    #[error("scenario {id:?} is not in {path} (set scenario.id to one of its ids, or empty for the first)")]
+    #[error(
+        "scenario {id:?} is not in {path} (set scenario.id to one of its ids, or empty for the first)"
+    )]
     UnknownId {
         /// The file.
         path: PathBuf,
@@ -162,7 +164,10 @@ impl crate::params::ScenarioParams {
         let (all, path) = if self.file.as_os_str().is_empty() {
             let file: ScenarioFile = serde_yaml_ng::from_str(BUILTIN_SCENARIOS)
                 .expect("scenarios/default.yaml is checked by the tests");
-            (file.scenarios, PathBuf::from("scenarios/default.yaml (built in)"))
+            (
+                file.scenarios,
+                PathBuf::from("scenarios/default.yaml (built in)"),
+            )
         } else {
             (load_scenarios(&self.file)?, self.file.clone())
         };

@@ -129,7 +129,11 @@ pub enum Command {
     /// --params-file config/eq_negotiator.yaml`.
     Node {
         /// ROS arguments, from `--ros-args` on; ROS itself reads them.
-        #[arg(trailing_var_arg = true, allow_hyphen_values = true, value_name = "ROS_ARGS")]
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ROS_ARGS"
+        )]
         ros_args: Vec<String>,
     },
 }
@@ -222,7 +226,8 @@ impl<'p> Components<'p> {
     pub(crate) fn interruptible_speaker(
         &mut self,
         kind: Option<SpeakerKind>,
-        #[cfg_attr(not(feature = "llm"), allow(unused_variables))] interrupt: crate::speak::Interrupt,
+        #[cfg_attr(not(feature = "llm"), allow(unused_variables))]
+        interrupt: crate::speak::Interrupt,
     ) -> Result<Box<dyn crate::speak::Speaker>, CliError> {
         let template = || {
             Box::new(crate::speak::TemplateSpeaker::new(

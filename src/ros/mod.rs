@@ -67,6 +67,23 @@ pub enum NodeError {
     Components(String),
 }
 
+/// Says "ROS parameters" where the loader says "--set overrides": here the overrides came from
+/// `--ros-args`.
+fn name_ros_origin(error: ParamsError) -> ParamsError {
+    let rename = |origin: String| origin.replace("--set overrides", "ROS parameters");
+    match error {
+        ParamsError::Parse { origin, message } => ParamsError::Parse {
+            origin: rename(origin),
+            message,
+        },
+        ParamsError::Rejected { origin, source } => ParamsError::Rejected {
+            origin: rename(origin),
+            source,
+        },
+        other => other,
+    }
+}
+
 fn ros(what: impl Into<String>) -> impl FnOnce(r2r::Error) -> NodeError {
     let what = what.into();
     move |source| NodeError::Ros { what, source }
@@ -130,13 +147,12 @@ pub fn run(
     components: ComponentsFactory,
 ) -> Result<(), NodeError> {
     let ctx = r2r::Context::create().map_err(ros("creating the context"))?;
-    let mut node =
-        r2r::Node::create(ctx, "eq_negotiator", "").map_err(ros("creating the node"))?;
+    let mut node = r2r::Node::create(ctx, "eq_negotiator", "").map_err(ros("creating the node"))?;
     let mut overrides = base_overrides.to_vec();
     overrides.extend(ros_overrides(
         node.params.lock().unwrap_or_else(|e| e.into_inner()).iter(),
     )?);
-    let params = Params::load(base_file, &overrides)?;
+    let params = Params::load(base_file, &overrides).map_err(name_ros_origin)?;
     let scenario = params.scenario.resolve()?;
     let learned = crate::agent::load_learned(&params)?;
     if !params.record.directory.as_os_str().is_empty() {
@@ -149,10 +165,7 @@ pub fn run(
         .create_publisher::<r2r::std_msgs::msg::String>(&np.say_topic, reliable(100))
         .map_err(ros(format!("advertising {}", np.say_topic)))?;
     let state = node
-        .create_publisher::<NegotiationState>(
-            &np.state_topic,
-            reliable(10).transient_local(),
-        )
+        .create_publisher::<NegotiationState>(&np.state_topic, reliable(10).transient_local())
         .map_err(ros(format!("advertising {}", np.state_topic)))?;
     let diagnostics = node
         .create_publisher::<DiagnosticArray>(&np.diagnostics_topic, reliable(10))

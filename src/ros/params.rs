@@ -46,8 +46,12 @@ fn yaml_value(value: &ParameterValue) -> Option<serde_yaml_ng::Value> {
         ParameterValue::Double(d) => Some(Value::Number((*d).into())),
         ParameterValue::String(s) => Some(Value::String(s.clone())),
         ParameterValue::BoolArray(v) => seq(v.iter().map(|b| Value::Bool(*b)).collect()),
-        ParameterValue::IntegerArray(v) => seq(v.iter().map(|i| Value::Number((*i).into())).collect()),
-        ParameterValue::DoubleArray(v) => seq(v.iter().map(|d| Value::Number((*d).into())).collect()),
+        ParameterValue::IntegerArray(v) => {
+            seq(v.iter().map(|i| Value::Number((*i).into())).collect())
+        }
+        ParameterValue::DoubleArray(v) => {
+            seq(v.iter().map(|d| Value::Number((*d).into())).collect())
+        }
         ParameterValue::StringArray(v) => seq(v.iter().map(|s| Value::String(s.clone())).collect()),
     }
 }

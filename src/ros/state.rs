@@ -58,9 +58,16 @@ pub(super) fn message(
             .unwrap_or_default(),
         emotion_labels: labels,
         emotion_distribution: distribution,
-        tactics: report.tactics.iter().map(|t| t.kind.name().to_string()).collect(),
+        tactics: report
+            .tactics
+            .iter()
+            .map(|t| t.kind.name().to_string())
+            .collect(),
         tactic_evidence: report.tactics.iter().map(|t| t.evidence.clone()).collect(),
-        disposition_labels: Disposition::ALL.iter().map(|d| d.name().to_string()).collect(),
+        disposition_labels: Disposition::ALL
+            .iter()
+            .map(|d| d.name().to_string())
+            .collect(),
         belief: report.belief.as_array().to_vec(),
         strategy: report.strategy.to_string(),
         creditor_emotion: report.creditor_emotion.name().to_string(),

@@ -1,0 +1,229 @@
+"""Checks of the eq_negotiator node over real DDS, with rclpy as the independent peer.
+
+    scripts/netns python3 ros/node_checks.py CASE
+
+Each case starts its own node (on its own ROS_DOMAIN_ID, so cases can run side by side),
+prints what it saw, and exits non-zero at the first failed check. tests/node.rs runs them.
+"""
+
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from peer import ROOT, Debtor, Node
+
+TARGET, LIMIT = 14, 45  # the built-in scenario's target and reservation limit
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+
+
+def latest_diagnostics(debtor):
+    """The key-values of the newest diagnostics message, after the next one arrives."""
+    while not debtor.diagnostics.empty():
+        debtor.diagnostics.get_nowait()
+    diag = debtor.diagnostics.get(timeout=5)
+    return {kv.key: kv.value for kv in diag.status[0].values}
+
+
+def check_turn(turn, number, session):
+    s = turn.state
+    check(s.turn == number, f"turn {s.turn}, expected {number}")
+    check(s.session_id == session, f"session {s.session_id}, expected {session}")
+    check(turn.said == s.reply, f"tts/say {turn.sentences!r} != state reply {s.reply!r}")
+    check(len(turn.sentences) >= 1, "no sentence published")
+    check(TARGET <= s.creditor_offer_days <= LIMIT, f"offer {s.creditor_offer_days} off the curve")
+    check(f"{s.creditor_offer_days} days" in s.reply, f"reply does not state the offer: {s.reply}")
+    check(len(s.belief) == 4 and abs(sum(s.belief) - 1) < 1e-6, f"belief {list(s.belief)}")
+    check(list(s.disposition_labels) == ["cooperative", "confrontational", "distressed", "strategic"], "labels")
+    check(s.strategy in ("hmm", "wsls"), f"strategy {s.strategy}")
+    check(not s.interrupted, "interrupted")
+    if number > 0:
+        check(len(s.emotion_distribution) == 7 and abs(sum(s.emotion_distribution) - 1) < 1e-6, "distribution")
+        check(s.debtor_emotion == s.emotion_labels[max(range(7), key=lambda i: s.emotion_distribution[i])], "emotion")
+        check(s.turn_latency_ms > 0 and s.first_sentence_latency_ms > 0, "latency figures")
+    print(f"  turn {s.turn}: debtor {s.debtor_emotion or '-'} offer {s.debtor_offer_days} | "
+          f"{s.strategy} {s.creditor_emotion} offer {s.creditor_offer_days} | {s.reply}")
+
+
+def negotiation(records):
+    """Turn by turn to an agreement; then reset starts a new session."""
+    node = Node("node.speaker:=template", f"record.directory:={records}")
+    debtor = Debtor()
+    try:
+        debtor.wait_for_node()
+        response, opening = debtor.reset()
+        check(response.success and response.message, f"reset answered {response}")
+        session = response.message
+        check_turn(opening, 0, session)
+        check(opening.state.creditor_offer_days == TARGET, "the opening states the target")
+        lines = [
+            "I can't pay that fast, I need 90 days.",
+            "I lost my job last month and I'm really struggling, 80 days please.",
+            "Look, I'm trying here. Could we say 60 days?",
+            "I could manage 50 days if I cut back on everything.",
+        ]
+        offers = []
+        for i, line in enumerate(lines, start=1):
+            turn = debtor.say(line)
+            check_turn(turn, i, session)
+            check(turn.state.utterance == line, "utterance echoed")
+            check(turn.state.debtor_offer_days > 0, "debtor offer read")
+            check(not turn.state.agreement_reached, "no agreement yet")
+            offers.append(turn.state.creditor_offer_days)
+        check(offers == sorted(offers), f"the creditor concedes monotonically: {offers}")
+        final = debtor.say("Okay, that works for me, deal.")
+        check_turn(final, len(lines) + 1, session)
+        check(final.state.agreement_reached and final.state.finished, "agreement")
+        check(final.state.agreement_days == offers[-1], f"agreed {final.state.agreement_days} vs {offers[-1]}")
+        # After the end, utterances are ignored until a reset.
+        debtor.transcript.publish(__import__("std_msgs.msg", fromlist=["String"]).String(data="hello?"))
+        response, opening = debtor.reset()
+        check(response.success and response.message != session, "a new session id")
+        check_turn(opening, 0, response.message)
+        check(opening.state.creditor_offer_days == TARGET, "the new session starts at the target")
+        record = Path(records) / f"{session}.jsonl"
+        lines_in_record = record.read_text().splitlines()
+        check(len(lines_in_record) == len(lines) + 2, f"{len(lines_in_record)} record lines")
+        check(oct(record.stat().st_mode & 0o777) == "0o600", "record is owner-only")
+        values = latest_diagnostics(debtor)
+        for key in ("model_loaded", "turns", "last_turn_latency_ms", "tokens_per_second", "fallbacks"):
+            check(key in values, f"diagnostics lack {key}: {values}")
+        check(values["turns"] == str(len(lines) + 1), f"diagnostics turns {values['turns']}")
+        print("  diagnostics:", values)
+    finally:
+        debtor.close()
+        node.stop()
+    check(node.proc.returncode is not None, "node stopped")
+
+
+def bad_input(records):
+    """Empty, whitespace, huge and control-character input, and a burst: the node stays up."""
+    node = Node("node.speaker:=template", f"record.directory:={records}")
+    debtor = Debtor()
+    try:
+        debtor.wait_for_node()
+        response, _ = debtor.reset()
+        session = response.message
+        from std_msgs.msg import String
+        for text in ["", "   ", "\t\n\r", "\x00\x01\x1b[2J\x7f"]:
+            debtor.transcript.publish(String(data=text))
+        time.sleep(0.5)
+        check(debtor.states.empty(), "blank input made no turn")
+        huge = debtor.say("I need 90 days. " + "blah " * 20_000)
+        check(huge.state.turn == 1 and len(huge.state.utterance) <= 2000, "100 kB cut to 2,000 characters")
+        ctrl = debtor.say("I can pay\x01 in 60 days\x07 maybe\x1b[0m")  # (a NUL would end the ROS string)
+        check(ctrl.state.turn == 2 and "\x01" not in ctrl.state.utterance, "control characters removed")
+        check(ctrl.state.debtor_offer_days == 60, f"offer read through the noise: {ctrl.state.debtor_offer_days}")
+        rss_before = node.rss_kib()
+        for i in range(1000):
+            debtor.transcript.publish(String(data=f"I need {100 + i % 50} days, burst {i}"))
+        # The newest wins: a few turns are answered, the rest dropped and counted.
+        deadline = time.monotonic() + 60
+        last = None
+        while time.monotonic() < deadline:
+            try:
+                last = debtor.states.get(timeout=3)
+            except Exception:
+                break
+        check(last is not None, "the burst was answered")
+        check(node.alive(), "the node survived the burst")
+        print(f"  burst: last answered turn {last.turn} ({last.utterance!r}), dropped {last.dropped_utterances}")
+        check(last.dropped_utterances > 0, "older utterances were dropped")
+        debtor.drain()
+        after = debtor.say("Could we do 45 days?")
+        check(after.state.session_id == session and after.state.turn == last.turn + 1, "answers the next utterance")
+        check(after.said == after.state.reply, "its reply is published")
+        rss_after = node.rss_kib()
+        print(f"  memory: {rss_before} KiB before the burst, {rss_after} KiB after")
+        check(rss_after < rss_before + 64 * 1024, "memory stays bounded")
+    finally:
+        debtor.close()
+        node.stop()
+
+
+def parameters(records):
+    """Bad parameters fail at start with a clear error; the YAML file is a valid params file."""
+    for bad, needle in [
+        ("policy.gate_window:=abc", "gate_window"),
+        ("policy.temperature_decay:=2.0", "temperature_decay"),
+        ("offer.agreement_gap_days:=2.5", "agreement_gap_days"),
+        ("node.speaker:=loud", "speaker"),
+        ("no_such.key:=1", "no_such"),
+        ("llm.model_path:=/nonexistent/model.gguf", "/nonexistent/model.gguf"),
+    ]:
+        node = Node(bad, "node.speaker:=slm" if "model_path" in bad else "node.detector:=lexicon",
+                    f"record.directory:={records}")
+        code = node.wait_exit(timeout=60)
+        log = node.log()
+        print(f"  -p {bad}: exit {code}: {log.splitlines()[-1] if log else ''}")
+        check(code != 0, f"{bad} must fail")
+        check("error:" in log and needle in log, f"the error names {needle}: {log}")
+        check("panicked" not in log, "no panic")
+    node = Node("node.speaker:=template", f"record.directory:={records}",
+                params_file=ROOT / "config/eq_negotiator.yaml")
+    debtor = Debtor()
+    try:
+        debtor.wait_for_node()
+        response, opening = debtor.reset()
+        check(response.success and opening.state.creditor_offer_days == TARGET, "starts from the params file")
+    finally:
+        debtor.close()
+        node.stop()
+    # Scenario from parameters.
+    node = Node("node.speaker:=template", f"record.directory:={records}",
+                "scenario.target_days:=20", "scenario.reservation_days:=60")
+    debtor = Debtor()
+    try:
+        debtor.wait_for_node()
+        _, opening = debtor.reset()
+        check(opening.state.creditor_offer_days == 20, "target from scenario.target_days")
+    finally:
+        debtor.close()
+        node.stop()
+
+
+def barge_in(records):
+    """With the language model speaking, a new utterance cuts the reply in progress."""
+    node = Node("node.speaker:=slm", f"record.directory:={records}")
+    debtor = Debtor()
+    try:
+        debtor.wait_for_node(timeout=120)
+        response, opening = debtor.reset(timeout=120)
+        session = response.message
+        from std_msgs.msg import String
+        debtor.drain()
+        debtor.transcript.publish(String(data="I need 90 days, I'm struggling."))
+        time.sleep(0.05)
+        debtor.transcript.publish(String(data="Actually, could we do 60 days?"))
+        states = [debtor.states.get(timeout=120), debtor.states.get(timeout=120)]
+        cut, answered = states
+        print(f"  cut turn {cut.turn}: interrupted={cut.interrupted} reply={cut.reply!r}")
+        print(f"  next turn {answered.turn}: interrupted={answered.interrupted} reply={answered.reply!r}")
+        check(cut.session_id == session and cut.turn == 1, "the first utterance made turn 1")
+        check(cut.interrupted, "turn 1 says it was interrupted")
+        check(answered.turn == 2 and not answered.interrupted, "turn 2 answered in full")
+        check(answered.debtor_offer_days == 60, "turn 2 read the new offer")
+        check(f"{answered.creditor_offer_days} days" in answered.reply, "turn 2 states the offer")
+        values = latest_diagnostics(debtor)
+        check(values["model_loaded"] == "true", f"model loaded: {values}")
+        check(float(values["tokens_per_second"]) > 0, f"tokens/s: {values}")
+    finally:
+        debtor.close()
+        node.stop()
+
+
+CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in)}
+
+if __name__ == "__main__":
+    case = sys.argv[1]
+    os.environ.setdefault("ROS_DOMAIN_ID", str(list(CASES).index(case) + 11))
+    with tempfile.TemporaryDirectory() as records:
+        print(f"{case}:")
+        CASES[case](records)
+    print(f"{case}: ok")
