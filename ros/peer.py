@@ -117,9 +117,12 @@ class Debtor:
         self._spin.start()
 
     def close(self):
+        # Stop spinning and wait for the spin thread before tearing the node down; the other
+        # order aborts the interpreter at exit.
         self.executor.shutdown()
+        self._spin.join(timeout=10)
         self.node.destroy_node()
-        rclpy.shutdown()
+        rclpy.try_shutdown()
 
     def wait_for_node(self, timeout=60.0):
         """Waits until the node's reset service and transcript subscription are matched."""

@@ -175,12 +175,13 @@ pub fn run(
     let interrupt = Interrupt::new();
     let inbox = Arc::new(Inbox::<oneshot::Sender<String>>::new(interrupt.clone()));
     let health = Arc::new(Mutex::new(Health::default()));
+    let agent_thread;
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), NodeError>>();
     {
         let params = params.clone();
         let inbox = inbox.clone();
         let health = health.clone();
-        std::thread::Builder::new()
+        agent_thread = std::thread::Builder::new()
             .name("agent".into())
             .spawn(move || {
                 let setup = components(&params, interrupt)
@@ -276,10 +277,22 @@ pub fn run(
         .spawn_local(diagnostics_loop(timer, diagnostics, health, reporting))
         .map_err(|e| NodeError::Components(format!("cannot start diagnostics: {e}")))?;
 
-    loop {
+    // SIGINT and SIGTERM end the node cleanly: the reply in progress stops, the agent thread
+    // finishes its turn (which is recorded), and the process exits 0.
+    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stopping.clone();
+    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
+        .map_err(|e| NodeError::Components(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
+    while !stopping.load(std::sync::atomic::Ordering::SeqCst) {
         node.spin_once(Duration::from_millis(20));
         pool.run_until_stalled();
     }
+    tracing::info!("stopping");
+    inbox.stop();
+    if agent_thread.join().is_err() {
+        tracing::error!("the agent thread panicked");
+    }
+    Ok(())
 }
 
 /// Where the agent thread publishes.
