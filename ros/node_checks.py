@@ -56,7 +56,7 @@ def negotiation(records):
     node = Node("node.speaker:=template", f"record.directory:={records}")
     debtor = Debtor()
     try:
-        debtor.wait_for_node()
+        debtor.wait_for_node(process=node)
         response, opening = debtor.reset()
         check(response.success and response.message, f"reset answered {response}")
         session = response.message
@@ -107,7 +107,7 @@ def bad_input(records):
     node = Node("node.speaker:=template", f"record.directory:={records}")
     debtor = Debtor()
     try:
-        debtor.wait_for_node()
+        debtor.wait_for_node(process=node)
         response, _ = debtor.reset()
         session = response.message
         from std_msgs.msg import String
@@ -155,6 +155,7 @@ def parameters(records):
         ("offer.agreement_gap_days:=2.5", "agreement_gap_days"),
         ("node.speaker:=loud", "speaker"),
         ("no_such.key:=1", "no_such"),
+        ("record.directory:=", "record.directory:="),
         ("llm.model_path:=/nonexistent/model.gguf", "/nonexistent/model.gguf"),
     ]:
         node = Node(bad, "node.speaker:=slm" if "model_path" in bad else "node.detector:=lexicon",
@@ -169,7 +170,7 @@ def parameters(records):
                 params_file=ROOT / "config/eq_negotiator.yaml")
     debtor = Debtor()
     try:
-        debtor.wait_for_node()
+        debtor.wait_for_node(process=node)
         response, opening = debtor.reset()
         check(response.success and opening.state.creditor_offer_days == TARGET, "starts from the params file")
     finally:
@@ -180,7 +181,7 @@ def parameters(records):
                 "scenario.target_days:=20", "scenario.reservation_days:=60")
     debtor = Debtor()
     try:
-        debtor.wait_for_node()
+        debtor.wait_for_node(process=node)
         _, opening = debtor.reset()
         check(opening.state.creditor_offer_days == 20, "target from scenario.target_days")
     finally:
@@ -193,7 +194,7 @@ def barge_in(records):
     node = Node("node.speaker:=slm", f"record.directory:={records}")
     debtor = Debtor()
     try:
-        debtor.wait_for_node(timeout=120)
+        debtor.wait_for_node(timeout=120, process=node)
         response, opening = debtor.reset(timeout=120)
         session = response.message
         from std_msgs.msg import String

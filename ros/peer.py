@@ -124,10 +124,13 @@ class Debtor:
         self.node.destroy_node()
         rclpy.try_shutdown()
 
-    def wait_for_node(self, timeout=60.0):
-        """Waits until the node's reset service and transcript subscription are matched."""
+    def wait_for_node(self, timeout=60.0, process=None):
+        """Waits until the node's reset service and transcript subscription are matched; fails
+        at once if `process` (a Node) exits first."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if process is not None and not process.alive():
+                raise RuntimeError(f"the node exited ({process.proc.returncode}):\n{process.log()}")
             if (
                 self.reset_client.service_is_ready()
                 and self.transcript.get_subscription_count() > 0

@@ -42,6 +42,11 @@ pub enum NodeError {
         /// r2r's error.
         source: r2r::Error,
     },
+    /// ROS arguments that ROS itself cannot parse.
+    #[error(
+        "invalid ROS arguments: {0} (write -p group.key:=value, e.g. -p node.speaker:=template; an empty string is -p 'group.key:=\"\"')"
+    )]
+    Arguments(String),
     /// A ROS parameter that is not one of ours or has the wrong type.
     #[error("ROS parameter {name}: {reason}")]
     Parameter {
@@ -65,6 +70,26 @@ pub enum NodeError {
     /// The detector or speaker could not be built (the model, usually).
     #[error("{0}")]
     Components(String),
+}
+
+/// Creates the ROS context from the process arguments. r2r panics on arguments ROS cannot parse
+/// (`-p key:=` with no value, say); that becomes an error naming the argument.
+fn create_context() -> Result<r2r::Context, NodeError> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let created = std::panic::catch_unwind(r2r::Context::create);
+    std::panic::set_hook(previous);
+    match created {
+        Ok(context) => context.map_err(ros("creating the context")),
+        Err(payload) => {
+            let message = payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "ROS could not parse them".into());
+            Err(NodeError::Arguments(message))
+        }
+    }
 }
 
 /// Says "ROS parameters" where the loader says "--set overrides": here the overrides came from
@@ -146,7 +171,7 @@ pub fn run(
     base_overrides: &[String],
     components: ComponentsFactory,
 ) -> Result<(), NodeError> {
-    let ctx = r2r::Context::create().map_err(ros("creating the context"))?;
+    let ctx = create_context()?;
     let mut node = r2r::Node::create(ctx, "eq_negotiator", "").map_err(ros("creating the node"))?;
     let mut overrides = base_overrides.to_vec();
     overrides.extend(ros_overrides(
