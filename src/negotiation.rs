@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::decide::{
-    Agreement, ConcessionCurve, EmotionPolicy, Pressure, ReplyFacts, Strategy, Violation,
-    check_agreement, check_reply,
+    Agreement, ConcessionCurve, EmotionPolicy, PolicyMode, Pressure, ReplyFacts, Strategy,
+    Violation, check_agreement, check_reply,
 };
 use crate::emotion::{Emotion, EmotionDistribution};
 use crate::learned::LearnedParameters;
@@ -138,6 +138,12 @@ impl Negotiation {
         }
     }
 
+    /// Chooses emotions by `mode` instead of the EQ policy (evaluation baselines); call before
+    /// [`Negotiation::open`].
+    pub fn set_policy_mode(&mut self, mode: PolicyMode) {
+        self.policy.set_mode(mode);
+    }
+
     /// The scenario being negotiated.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario
@@ -262,7 +268,9 @@ impl Negotiation {
     /// How fast to concede this turn: slower against manipulation, faster for genuine hardship.
     fn pressure(&self, tactics: &[Tactic], belief: &Belief) -> Pressure {
         // Victim play is itself a tactic, so hardship only counts when no tactic was seen.
-        if !tactics.is_empty() {
+        if self.policy.mode().ignores_perception() {
+            Pressure::Normal
+        } else if !tactics.is_empty() {
             Pressure::Manipulation
         } else if belief.get(Disposition::Distressed) >= self.params.offer.hardship_belief {
             Pressure::Hardship

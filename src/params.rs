@@ -69,6 +69,30 @@ pub struct Params {
     pub negotiation: NegotiationParams,
     /// The local language model (llama.cpp): speaker and emotion reader.
     pub llm: LlmParams,
+    /// The agent-to-agent evaluation (`simulate`).
+    pub sim: SimParams,
+}
+
+/// The agent-to-agent evaluation: how its statistics are computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimParams {
+    /// Bootstrap resamples behind each confidence interval.
+    pub bootstrap_samples: usize,
+    /// Coverage of the confidence intervals (0.95: 95% intervals).
+    pub confidence: f64,
+    /// Windows of consecutive negotiations in the learning curve.
+    pub curve_windows: usize,
+}
+
+impl Default for SimParams {
+    fn default() -> Self {
+        SimParams {
+            bootstrap_samples: 1000,
+            confidence: 0.95,
+            curve_windows: 10,
+        }
+    }
 }
 
 /// Emotion policy: the k-of-n gate, win-stay/lose-shift, temperature, end-of-negotiation learning.
@@ -458,6 +482,24 @@ impl Params {
         }
 
         positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
+
+        let sim = &self.sim;
+        if sim.bootstrap_samples > 100_000 {
+            return Err(invalid(
+                "sim.bootstrap_samples",
+                sim.bootstrap_samples,
+                "must be at most 100000".into(),
+            ));
+        }
+        in_range("sim.confidence", sim.confidence, 0.5, 0.999)?;
+        positive_int("sim.curve_windows", sim.curve_windows)?;
+        if sim.curve_windows > 1000 {
+            return Err(invalid(
+                "sim.curve_windows",
+                sim.curve_windows,
+                "must be at most 1000".into(),
+            ));
+        }
 
         self.llm.validate()
     }

@@ -8,6 +8,7 @@ mod bench;
 #[cfg(feature = "llm")]
 mod bench_llm;
 mod chat;
+mod simulate;
 
 use std::io::{BufRead, Write};
 
@@ -38,6 +39,9 @@ pub enum CliError {
     /// Emotion evaluation data.
     #[error(transparent)]
     Eval(#[from] EvalError),
+    /// The agent-to-agent simulation.
+    #[error(transparent)]
+    Sim(#[from] crate::sim::SimError),
     /// The language model.
     #[cfg(feature = "llm")]
     #[error(transparent)]
@@ -111,6 +115,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         negotiations: usize,
     },
+    /// Agent-to-agent evaluation: policies against simulated debtor personas over a scenario
+    /// file; writes report.md, results.json and SVG charts.
+    Simulate(simulate::SimulateArgs),
     /// Print the effective parameters as YAML (defaults, file and overrides applied).
     Params,
 }
@@ -283,6 +290,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             target,
             negotiations,
         } => bench::bench(&params, target, negotiations),
+        Command::Simulate(args) => simulate::simulate(&params, args),
         Command::Params => {
             print!("{}", params.to_yaml());
             Ok(())

@@ -2,6 +2,8 @@
 
 use std::collections::VecDeque;
 
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::emotion::Emotion;
@@ -43,6 +45,8 @@ pub enum Strategy {
     Hmm,
     /// Win-stay, lose-shift over the payoff table.
     Wsls,
+    /// A baseline that does not reason about emotions (fixed, vanilla or random).
+    Baseline,
 }
 
 impl std::fmt::Display for Strategy {
@@ -50,7 +54,50 @@ impl std::fmt::Display for Strategy {
         f.write_str(match self {
             Strategy::Hmm => "hmm",
             Strategy::Wsls => "wsls",
+            Strategy::Baseline => "baseline",
         })
+    }
+}
+
+/// How the creditor's emotion is chosen: the full EQ policy, or one of the evaluation baselines.
+///
+/// Every mode uses the same offer machinery (concession curve, agreement rule, guardrails);
+/// [`PolicyMode::Vanilla`] also ignores what was perceived when pacing its concessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PolicyMode {
+    /// The k-of-n gate between win-stay/lose-shift and the HMM forecast (the agent).
+    #[default]
+    Eq,
+    /// No emotion guidance: always Neutral, and concessions paced by the plain curve whatever the
+    /// debtor shows (no hardship or manipulation adjustment).
+    Vanilla,
+    /// Always the same emotion, with the agent's offer machinery.
+    Fixed(Emotion),
+    /// A uniformly random emotion each turn, drawn from a generator seeded with this number.
+    Random(u64),
+    /// Win-stay/lose-shift over the payoff table only (no HMM hand-over).
+    PayoffOnly,
+    /// The HMM's expected-payoff choice on every turn (no gate).
+    HmmOnly,
+}
+
+impl PolicyMode {
+    /// The name used on the command line and in reports: `eq`, `vanilla`, `fixed:<emotion>`,
+    /// `random`, `payoff-only`, `hmm-only`.
+    pub fn name(&self) -> String {
+        match self {
+            PolicyMode::Eq => "eq".into(),
+            PolicyMode::Vanilla => "vanilla".into(),
+            PolicyMode::Fixed(e) => format!("fixed:{e}"),
+            PolicyMode::Random(_) => "random".into(),
+            PolicyMode::PayoffOnly => "payoff-only".into(),
+            PolicyMode::HmmOnly => "hmm-only".into(),
+        }
+    }
+
+    /// True when concessions ignore perception (hardship and manipulation).
+    pub fn ignores_perception(&self) -> bool {
+        matches!(self, PolicyMode::Vanilla)
     }
 }
 
@@ -71,6 +118,8 @@ pub struct EmotionPolicy {
     recent: VecDeque<Emotion>,
     last: Option<Emotion>,
     used: Vec<(Emotion, Emotion)>,
+    mode: PolicyMode,
+    rng: ChaCha8Rng,
 }
 
 impl EmotionPolicy {
@@ -86,6 +135,31 @@ impl EmotionPolicy {
             recent: VecDeque::new(),
             last: None,
             used: Vec::new(),
+            mode: PolicyMode::Eq,
+            rng: ChaCha8Rng::seed_from_u64(0),
+        }
+    }
+
+    /// Switches how emotions are chosen (the EQ policy by default); a random mode reseeds.
+    pub fn set_mode(&mut self, mode: PolicyMode) {
+        if let PolicyMode::Random(seed) = mode {
+            self.rng = ChaCha8Rng::seed_from_u64(seed);
+        }
+        self.mode = mode;
+    }
+
+    /// How emotions are chosen.
+    pub fn mode(&self) -> PolicyMode {
+        self.mode
+    }
+
+    /// The baseline's emotion, or `None` when the mode reasons about emotions.
+    fn baseline(&mut self) -> Option<Emotion> {
+        match self.mode {
+            PolicyMode::Vanilla => Some(Emotion::Neutral),
+            PolicyMode::Fixed(e) => Some(e),
+            PolicyMode::Random(_) => Some(Emotion::ALL[self.rng.random_range(0..Emotion::COUNT)]),
+            PolicyMode::Eq | PolicyMode::PayoffOnly | PolicyMode::HmmOnly => None,
         }
     }
 
@@ -103,9 +177,15 @@ impl EmotionPolicy {
     /// The emotion of the opening message: nothing has been heard yet, so the HMM forecast from
     /// the initial belief is the only evidence.
     pub fn opening(&mut self, tracker: &DispositionTracker) -> EmotionChoice {
-        let choice = EmotionChoice {
-            strategy: Strategy::Hmm,
-            emotion: self.best_expected(tracker),
+        let choice = match self.baseline() {
+            Some(emotion) => EmotionChoice {
+                strategy: Strategy::Baseline,
+                emotion,
+            },
+            None => EmotionChoice {
+                strategy: Strategy::Hmm,
+                emotion: self.best_expected(tracker),
+            },
         };
         self.last = Some(choice.emotion);
         choice
@@ -118,7 +198,17 @@ impl EmotionPolicy {
         }
         self.recent.push_back(debtor);
         let negative = self.recent.iter().filter(|e| e.is_negative()).count();
-        let choice = if negative >= self.params.gate_negative_count {
+        let use_hmm = match self.mode {
+            PolicyMode::HmmOnly => true,
+            PolicyMode::PayoffOnly => false,
+            _ => negative >= self.params.gate_negative_count,
+        };
+        let choice = if let Some(emotion) = self.baseline() {
+            EmotionChoice {
+                strategy: Strategy::Baseline,
+                emotion,
+            }
+        } else if use_hmm {
             EmotionChoice {
                 strategy: Strategy::Hmm,
                 emotion: self.best_expected(tracker),
