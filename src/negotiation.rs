@@ -119,7 +119,9 @@ impl Negotiation {
         let curve = ConcessionCurve::new(scenario.target_days, limit, &params.offer);
         Negotiation {
             tracker: DispositionTracker::new(&params.hmm, Some(learned.hmm.clone())),
-            policy: EmotionPolicy::new(&params.policy, learned.payoff),
+            policy: EmotionPolicy::new(&params.policy, learned.payoff)
+                .with_seed(params.negotiation.seed ^ learned.negotiations)
+                .with_tones(learned.tones.clone()),
             fallback: TemplateSpeaker::new(params.negotiation.seed),
             negotiations_learned: learned.negotiations,
             stated_offer: curve.target(),
@@ -181,6 +183,7 @@ impl Negotiation {
             negotiations: self.negotiations_learned,
             hmm: self.tracker.counts().clone(),
             payoff: self.policy.adjustments(),
+            tones: self.policy.tones().clone(),
         }
     }
 
@@ -195,6 +198,7 @@ impl Negotiation {
     /// Ends the negotiation and lets the policy learn from its outcome, once.
     fn conclude(&mut self, agreed: bool) {
         self.finished = true;
+        self.policy.learn_outcome(self.outcome_quality());
         self.policy.finish(agreed);
         self.negotiations_learned += 1;
     }
@@ -238,6 +242,7 @@ impl Negotiation {
         let belief = self.tracker.observe(self.last_emotion, &distribution);
 
         // Decide.
+        self.policy.observe_tactics(&tactics);
         let choice = self.policy.choose(debtor_emotion, &self.tracker);
         let pressure = self.pressure(&tactics, &belief);
         let offer = self.curve.next_offer(pressure, debtor_offer);
@@ -263,6 +268,23 @@ impl Negotiation {
             agreement,
         };
         Ok(self.speak(plan, Some(distribution), debtor_offer, tactics, speaker))
+    }
+
+    /// How good the outcome is for the creditor: 1 at its target, 0 at its reservation limit,
+    /// `policy.failure_reward` without agreement.
+    fn outcome_quality(&self) -> f64 {
+        match self.agreement.days {
+            Some(days) if self.agreement.reached => {
+                let span = f64::from(self.curve.limit() - self.curve.target());
+                if span <= 0.0 {
+                    1.0
+                } else {
+                    (1.0 - (f64::from(days) - f64::from(self.curve.target())) / span)
+                        .clamp(0.0, 1.0)
+                }
+            }
+            _ => self.params.policy.failure_reward,
+        }
     }
 
     /// How fast to concede this turn: slower against manipulation, faster for genuine hardship.

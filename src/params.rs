@@ -119,6 +119,21 @@ pub struct PolicyParams {
     pub payoff_learning_rate: f64,
     /// Learned payoff adjustments are clamped to +/- this, so the paper's table stays the anchor.
     pub payoff_adjustment_limit: f64,
+    /// Win-stay/lose-shift also shifts when another emotion pays more than this above the
+    /// current one (learning can then move the agent off a merely adequate emotion).
+    pub switch_margin: f64,
+    /// Payoff units per unit of outcome quality by which a tone beat the other tones used in
+    /// the same debtor context (0 switches the tone learning off).
+    pub tone_advantage_scale: f64,
+    /// Pseudo-negotiations that shrink a tone's learned advantage toward 0 until it has been
+    /// tried that often in the context.
+    pub tone_prior_negotiations: f64,
+    /// Chance that a negotiation tries a warm or neutral tone (Joy, Sadness, Surprise, Neutral,
+    /// at random) throughout a debtor context the first time it meets it, so the tone learning
+    /// sees more than one tone; it shrinks as the context gets known (`exploration_decay`).
+    pub exploration: f64,
+    /// Negotiations learned in a context after which the exploration chance has halved.
+    pub exploration_decay: f64,
 }
 
 impl Default for PolicyParams {
@@ -134,6 +149,11 @@ impl Default for PolicyParams {
             failure_reward: -0.5,
             payoff_learning_rate: 0.1,
             payoff_adjustment_limit: 1.0,
+            switch_margin: 0.5,
+            tone_advantage_scale: 4.0,
+            tone_prior_negotiations: 5.0,
+            exploration: 0.0,
+            exploration_decay: 100.0,
         }
     }
 }
@@ -438,6 +458,21 @@ impl Params {
             0.0,
             10.0,
         )?;
+        in_range("policy.switch_margin", p.switch_margin, 0.0, 100.0)?;
+        in_range(
+            "policy.tone_advantage_scale",
+            p.tone_advantage_scale,
+            0.0,
+            100.0,
+        )?;
+        in_range(
+            "policy.tone_prior_negotiations",
+            p.tone_prior_negotiations,
+            0.0,
+            1e6,
+        )?;
+        in_range("policy.exploration", p.exploration, 0.0, 1.0)?;
+        in_range("policy.exploration_decay", p.exploration_decay, 1.0, 1e9)?;
 
         let h = &self.hmm;
         distribution("hmm.initial_belief", &h.initial_belief)?;

@@ -189,14 +189,18 @@ impl std::fmt::Display for Persona {
 
 /// The fewest days a debtor can manage, as a share of its own target, by the scenario's
 /// cash-flow situation (a temporary disruption recovers fastest).
+///
+/// CRAD's debtor targets are opening positions, about ten times the creditor's target (median
+/// 121 days against 12); these shares leave 2 of its 200 scenarios where the debtor cannot
+/// come down to the creditor's limit (3 x target) at all.
 pub fn floor_share(cash_flow: &str) -> f64 {
     let c = cash_flow.to_ascii_lowercase();
     if c.contains("breakdown") {
-        0.2
+        0.12
     } else if c.contains("chronic") {
-        0.15
+        0.09
     } else {
-        0.1
+        0.06
     }
 }
 
@@ -383,7 +387,7 @@ const BARGAIN: &[&str] = &[
     "Let's be realistic. I can pay it in {days} days.",
     "What about {days} days?",
     "I could manage {days} days if that helps.",
-    "My budget says {days} days.",
+    "Realistically I can pay in {days} days.",
     "Could we make it {days} days instead?",
 ];
 const COOPERATIVE: &[&str] = &[
@@ -405,7 +409,7 @@ const SAD: &[&str] = &[
 ];
 const FEARFUL: &[&str] = &[
     "I'm scared of what happens if I miss a payment. Could I have {days} days?",
-    "I'm really worried about my credit. {days} days would let me manage.",
+    "I'm really worried about my credit. Could I have {days} days to manage?",
     "I'm afraid I'll lose everything if I rush this. Please, {days} days.",
     "This makes me so anxious. Can we say {days} days?",
 ];
@@ -421,7 +425,7 @@ const THREAT: &[&str] = &[
     "I'll file a complaint about these calls. Give me {days} days.",
 ];
 const CHEAT: &[&str] = &[
-    "I already paid part of this last month, so {days} days is plenty.",
+    "I already paid it last month. I can do {days} days for whatever is left.",
     "The check is in the mail, honestly. I just need {days} days for the rest.",
     "I never received the bill, but fine, {days} days.",
     "I already paid the balance once. I'll do {days} days for the rest.",

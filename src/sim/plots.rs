@@ -262,8 +262,19 @@ mod tests {
         .unwrap();
         let svg = std::fs::read_to_string(&path).unwrap();
         assert!(svg.starts_with("<svg"), "{}", &svg[..80.min(svg.len())]);
-        for text in ["Median debt multiple", "angry", "sad", ">eq<", "persona"] {
-            assert!(svg.contains(text), "{text} missing");
+        // Text is written as SVG text elements, one per line, so no font library is needed.
+        for text in [
+            "Median debt multiple",
+            "angry",
+            "sad",
+            "eq",
+            "persona",
+            "multiple",
+        ] {
+            assert!(
+                svg.contains(&format!(">\n{text}\n</text>")),
+                "{text} missing"
+            );
         }
         assert!(svg.contains("<polyline") || svg.contains("<path"));
     }
