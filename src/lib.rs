@@ -13,7 +13,9 @@
 //!   last emotion, forecasts the debtor's reaction to each emotion the agent might choose, and
 //!   learns online with Dirichlet counts.
 //! - [`decide`]: [`decide::EmotionPolicy`] picks the agent's emotion (k-of-n gate between
-//!   win-stay/lose-shift and the HMM's expected payoff); [`decide::ConcessionCurve`] picks the
+//!   win-stay/lose-shift and the HMM's expected payoff, over the paper's payoff table corrected
+//!   by what each tone earned per debtor context, [`decide::ToneStats`]);
+//!   [`decide::ConcessionCurve`] picks the
 //!   offer; [`decide::check_agreement`] closes the deal; [`decide::check_reply`] is the guardrail
 //!   every reply passes.
 //! - [`speak`]: a [`speak::Speaker`] phrases the decision; [`speak::TemplateSpeaker`] is the
@@ -28,8 +30,14 @@
 //! - [`learned`]: what the agent learns across negotiations, saved atomically as versioned JSON;
 //! - [`llm`] (feature `llm`): the llama.cpp adapter, one worker thread owning the model, with
 //!   the language-model speaker and emotion reader;
-//! - [`sim`]: the scripted debtor for the demo and the benchmark;
-//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`).
+//! - [`sim`]: simulated debtors and the agent-to-agent evaluation: the scripted debtor of the
+//!   demo and the benchmark, nine [`sim::Persona`]s with hidden goodwill, patience and tactics,
+//!   the [`sim::SimPlan`] harness that runs every policy (the agent and its baselines,
+//!   [`decide::PolicyMode`]) against every persona with learning carried across negotiations,
+//!   [`sim::metrics`] with bootstrap intervals, and [`sim::report`] and [`sim::plots`] for
+//!   report.md, results.json and SVG charts;
+//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`,
+//!   `simulate`).
 //!
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 

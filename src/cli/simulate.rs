@@ -36,9 +36,10 @@ pub struct SimulateArgs {
     /// threatening, cheating, playing-victim, stonewalling.
     #[arg(long, default_value = "all")]
     personas: String,
-    /// Policies, comma-separated: eq, vanilla, random, payoff-only, hmm-only, fixed:<emotion>
-    /// (or fixed:all), eq-frozen. With eq, eq-frozen is added for the learning curve.
-    #[arg(long, default_value = "eq,vanilla,random")]
+    /// Policies, comma-separated: eq, eq-frozen (EQ without learning carried across
+    /// negotiations, for the learning curve), vanilla, random, payoff-only, hmm-only,
+    /// fixed:<emotion> (or fixed:all for all seven).
+    #[arg(long, default_value = "eq,eq-frozen,vanilla,random")]
     policy: String,
     /// Who phrases the agent's replies.
     #[arg(long, value_enum, default_value_t = SpeakerKind::Template)]
@@ -84,7 +85,7 @@ pub fn parse_personas(text: &str) -> Result<Vec<Persona>, CliError> {
     Ok(out)
 }
 
-/// Parses `--policy`; adds `eq-frozen` after `eq` when it is not named.
+/// Parses `--policy`.
 pub fn parse_policies(text: &str) -> Result<Vec<PolicyRun>, CliError> {
     let mut out: Vec<PolicyRun> = Vec::new();
     let push = |run: PolicyRun, out: &mut Vec<PolicyRun>| {
