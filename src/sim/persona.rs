@@ -22,6 +22,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::scripted::{
+    ACCEPT, BARGAINING as BARGAIN, FRUSTRATED as ANGRY, HARDSHIP as SAD,
+};
 use crate::emotion::Emotion;
 use crate::scenario::Scenario;
 
@@ -377,35 +380,10 @@ impl PersonaDebtor {
     }
 }
 
-const ACCEPT: &[&str] = &[
-    "Alright, {days} days works for me. Deal.",
-    "Ok, I can do {days} days. Thank you.",
-    "Fine, I accept {days} days.",
-    "Okay, deal: {days} days. Thanks for working with me.",
-];
-const BARGAIN: &[&str] = &[
-    "Let's be realistic. I can pay it in {days} days.",
-    "What about {days} days?",
-    "I could manage {days} days if that helps.",
-    "Realistically I can pay in {days} days.",
-    "Could we make it {days} days instead?",
-];
 const COOPERATIVE: &[&str] = &[
     "Thanks for being reasonable, I appreciate it. Could we do {days} days?",
     "I'm glad we're getting somewhere. {days} days would work well for me.",
     "That's helpful, thank you. I think {days} days is fair.",
-];
-const ANGRY: &[&str] = &[
-    "This is ridiculous, I'm so annoyed with these calls. I want {days} days.",
-    "I'm angry about how this has been handled. {days} days, not less.",
-    "Stop pushing me, this is outrageous. I said I need {days} days.",
-    "I'm furious. You people are impossible. {days} days.",
-];
-const SAD: &[&str] = &[
-    "I lost my job last month and I'm really struggling. I need {days} days.",
-    "Please, I can't afford that right now. Could you give me {days} days?",
-    "Money is so tight with the medical bills. {days} days is the best I can do.",
-    "I'm heartbroken about falling behind. Please allow {days} days.",
 ];
 const FEARFUL: &[&str] = &[
     "I'm scared of what happens if I miss a payment. Could I have {days} days?",
