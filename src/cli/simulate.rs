@@ -130,17 +130,6 @@ pub fn parse_policies(text: &str) -> Result<Vec<PolicyRun>, CliError> {
     if out.is_empty() {
         return Err(CliError::Usage("--policy names no policy".into()));
     }
-    let frozen = PolicyRun {
-        mode: PolicyMode::Eq,
-        learning: false,
-    };
-    if let Some(i) = out
-        .iter()
-        .position(|r| *r == PolicyRun::learning(PolicyMode::Eq))
-        && !out.contains(&frozen)
-    {
-        out.insert(i + 1, frozen);
-    }
     Ok(out)
 }
 
@@ -242,7 +231,7 @@ pub fn simulate(params: &Params, args: SimulateArgs) -> Result<(), CliError> {
         bootstrap_samples: sim.bootstrap_samples,
         confidence: sim.confidence,
     };
-    let report = report_markdown(&info, &table, &curve);
+    let report = report_markdown(&info, &table, &curve, &results);
     write_file(&args.out.join("report.md"), &report)?;
     let json = results_json(&Results {
         run: &info,

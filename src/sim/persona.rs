@@ -22,9 +22,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::scripted::{
-    ACCEPT, BARGAINING as BARGAIN, FRUSTRATED as ANGRY, HARDSHIP as SAD,
-};
+use super::scripted::{ACCEPT, BARGAINING as BARGAIN, FRUSTRATED as ANGRY, HARDSHIP as SAD};
 use crate::emotion::Emotion;
 use crate::scenario::Scenario;
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::harness::{SimError, SimResult};
 use super::metrics::{CurvePoint, Estimate, Summary};
+use super::persona::Persona;
 
 /// What a run was asked to do, as written into both outputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,9 +129,52 @@ pub fn eq_wins(eq: &Summary, other: &Summary) -> bool {
     (a < b || (a <= b && eq.mean_multiple.value < other.mean_multiple.value)) && sa >= sb
 }
 
+/// EQ against `other` on the same debtors: (negotiations both agreed, mean of EQ's debt
+/// multiple minus the other's over them, EQ's agreements minus the other's), for one persona or
+/// all (`None`).
+pub fn paired(
+    results: &[SimResult],
+    other: &str,
+    persona: Option<Persona>,
+) -> (usize, Option<f64>, i64) {
+    let pick = |policy: &str| -> Vec<&SimResult> {
+        results
+            .iter()
+            .filter(|r| r.policy == policy && persona.is_none_or(|p| r.persona == p))
+            .collect()
+    };
+    let (eq, them) = (pick("eq"), pick(other));
+    let mut both = 0usize;
+    let mut difference = 0.0;
+    let mut agreements = 0i64;
+    for a in &eq {
+        let Some(b) = them
+            .iter()
+            .find(|b| b.scenario == a.scenario && b.persona == a.persona)
+        else {
+            continue;
+        };
+        agreements += i64::from(a.agreed) - i64::from(b.agreed);
+        if let (Some(x), Some(y)) = (a.debt_multiple, b.debt_multiple) {
+            both += 1;
+            difference += x - y;
+        }
+    }
+    (
+        both,
+        (both > 0).then(|| difference / both as f64),
+        agreements,
+    )
+}
+
 /// report.md: the run, the overall table, one table per persona, the comparison of EQ with
 /// each baseline, and the learning curve.
-pub fn report_markdown(info: &RunInfo, summaries: &[Summary], curve: &[CurvePoint]) -> String {
+pub fn report_markdown(
+    info: &RunInfo,
+    summaries: &[Summary],
+    curve: &[CurvePoint],
+    results: &[SimResult],
+) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "# Agent-to-agent evaluation\n");
     let _ = writeln!(
@@ -148,6 +192,12 @@ pub fn report_markdown(info: &RunInfo, summaries: &[Summary], curve: &[CurvePoin
         info.bootstrap_samples
     );
     let overall: Vec<&Summary> = summaries.iter().filter(|s| s.persona == "all").collect();
+    let mut personas: Vec<&str> = Vec::new();
+    for s in summaries.iter().filter(|s| s.persona != "all") {
+        if !personas.contains(&s.persona.as_str()) {
+            personas.push(&s.persona);
+        }
+    }
     let _ = writeln!(r, "## Overall\n\n{}", summary_table(&overall, "policy"));
 
     if let Some(eq) = overall.iter().find(|s| s.policy == "eq") {
@@ -159,9 +209,16 @@ pub fn report_markdown(info: &RunInfo, summaries: &[Summary], curve: &[CurvePoin
         );
         let _ = writeln!(
             r,
-            "| policy | EQ wins overall | personas where EQ wins | where EQ does not win |"
+            "The paired columns compare the same debtors: the mean difference of debt multiple \
+             (EQ minus the policy) over the negotiations both closed, and how many more \
+             negotiations EQ closed; they are free of the selection effect of a policy that \
+             closes only its easy cases.\n"
         );
-        let _ = writeln!(r, "|---|---|---|---|");
+        let _ = writeln!(
+            r,
+            "| policy | EQ wins overall | personas where EQ wins | where EQ does not win | paired multiple difference (n both agreed) | EQ agreements minus policy's |"
+        );
+        let _ = writeln!(r, "|---|---|---|---|---|---|");
         for other in overall.iter().filter(|s| s.policy != "eq") {
             let mut won = Vec::new();
             let mut lost = Vec::new();
@@ -181,9 +238,10 @@ pub fn report_markdown(info: &RunInfo, summaries: &[Summary], curve: &[CurvePoin
                     lost.push(s.persona.clone());
                 }
             }
+            let (both, difference, agreements) = paired(results, &other.policy, None);
             let _ = writeln!(
                 r,
-                "| {} | {} | {} of {} | {} |",
+                "| {} | {} | {} of {} | {} | {} ({both}) | {agreements:+} |",
                 other.policy,
                 if eq_wins(eq, other) { "yes" } else { "no" },
                 won.len(),
@@ -192,17 +250,44 @@ pub fn report_markdown(info: &RunInfo, summaries: &[Summary], curve: &[CurvePoin
                     "-".to_string()
                 } else {
                     lost.join(", ")
-                }
+                },
+                difference.map_or_else(|| "-".into(), |d| format!("{d:+.3}")),
             );
         }
         let _ = writeln!(r);
     }
 
-    let mut personas: Vec<&str> = Vec::new();
-    for s in summaries.iter().filter(|s| s.persona != "all") {
-        if !personas.contains(&s.persona.as_str()) {
-            personas.push(&s.persona);
+    if overall.iter().any(|s| s.policy == "eq") {
+        let others: Vec<&str> = overall
+            .iter()
+            .filter(|s| s.policy != "eq")
+            .map(|s| s.policy.as_str())
+            .collect();
+        let _ = writeln!(
+            r,
+            "### Paired per persona\n\nMean debt multiple difference, EQ minus the policy, over the \
+             negotiations both closed (negative: EQ collects sooner), then EQ's agreements minus \
+             the policy's.\n"
+        );
+        let _ = writeln!(r, "| persona | {} |", others.join(" | "));
+        let _ = writeln!(r, "|---|{}", "---|".repeat(others.len()));
+        for persona in Persona::ALL {
+            if !personas.contains(&persona.name()) {
+                continue;
+            }
+            let cells: Vec<String> = others
+                .iter()
+                .map(|o| {
+                    let (_, d, a) = paired(results, o, Some(persona));
+                    format!(
+                        "{} / {a:+}",
+                        d.map_or_else(|| "-".into(), |d| format!("{d:+.2}"))
+                    )
+                })
+                .collect();
+            let _ = writeln!(r, "| {} | {} |", persona.name(), cells.join(" | "));
         }
+        let _ = writeln!(r);
     }
     let _ = writeln!(r, "## Per persona\n");
     for persona in personas {
