@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::decide::PayoffAdjustments;
+use crate::decide::{PayoffAdjustments, ToneStats};
 use crate::params::HmmParams;
 use crate::track::HmmCounts;
 
@@ -53,6 +53,9 @@ pub struct LearnedParameters {
     pub hmm: HmmCounts,
     /// Learned corrections to the creditor's payoff table.
     pub payoff: PayoffAdjustments,
+    /// How each of the agent's tones turned out in each debtor context (absent in older files).
+    #[serde(default)]
+    pub tones: ToneStats,
 }
 
 impl LearnedParameters {
@@ -63,6 +66,7 @@ impl LearnedParameters {
             negotiations: 0,
             hmm: HmmCounts::from_prior(params),
             payoff: PayoffAdjustments::default(),
+            tones: ToneStats::default(),
         }
     }
 
@@ -95,6 +99,11 @@ impl LearnedParameters {
         learned.hmm.validate().map_err(invalid)?;
         if learned.payoff.0.iter().flatten().any(|v| !v.is_finite()) {
             return Err(invalid("payoff adjustments must be finite numbers".into()));
+        }
+        if !learned.tones.is_valid() {
+            return Err(invalid(
+                "tone statistics must be finite, with non-negative weights".into(),
+            ));
         }
         Ok(learned)
     }

@@ -13,7 +13,9 @@
 //!   last emotion, forecasts the debtor's reaction to each emotion the agent might choose, and
 //!   learns online with Dirichlet counts.
 //! - [`decide`]: [`decide::EmotionPolicy`] picks the agent's emotion (k-of-n gate between
-//!   win-stay/lose-shift and the HMM's expected payoff); [`decide::ConcessionCurve`] picks the
+//!   win-stay/lose-shift and the HMM's expected payoff, over the paper's payoff table corrected
+//!   by what each tone earned per debtor context, [`decide::ToneStats`]);
+//!   [`decide::ConcessionCurve`] picks the
 //!   offer; [`decide::check_agreement`] closes the deal; [`decide::check_reply`] is the guardrail
 //!   every reply passes.
 //! - [`speak`]: a [`speak::Speaker`] phrases the decision; [`speak::TemplateSpeaker`] is the
@@ -31,9 +33,19 @@
 //! - [`learned`]: what the agent learns across negotiations, saved atomically as versioned JSON;
 //! - [`llm`] (feature `llm`): the llama.cpp adapter, one worker thread owning the model, with
 //!   the language-model speaker and emotion reader;
-//! - [`sim`]: the scripted debtor for the demo and the benchmark;
+//! - [`sim`]: simulated debtors and the agent-to-agent evaluation: the scripted debtor of the
+//!   demo and the benchmark, nine [`sim::Persona`]s with hidden goodwill, patience and tactics,
+//!   the [`sim::SimPlan`] harness that runs every policy (the agent and its baselines,
+//!   [`decide::PolicyMode`]) against every persona with learning carried across negotiations,
+//!   [`sim::metrics`] with bootstrap intervals, and [`sim::report`] and [`sim::plots`] for
+//!   report.md, results.json and SVG charts;
+//! - [`agent`]: [`agent::Agent`] runs one negotiation after another for the node (utterance
+//!   cleaning, sessions, records, learned parameters) and [`agent::Inbox`] hands it utterances
+//!   with the burst policy (newest wins) and barge-in;
+//! - [`ros`] (feature `ros`): the r2r node, thin glue from topics, the reset service, ROS
+//!   parameters and diagnostics to the agent;
 //! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`,
-//!   `record show|verify`).
+//!   `simulate`, `record show|verify`, `node`).
 //!
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 

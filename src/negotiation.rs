@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::decide::{
-    Agreement, ConcessionCurve, EmotionPolicy, PolicyMemory, Pressure, ReplyFacts, Strategy,
-    Violation, check_agreement, check_reply,
+    Agreement, ConcessionCurve, EmotionPolicy, PolicyMemory, PolicyMode, Pressure, ReplyFacts,
+    Strategy, Violation, check_agreement, check_reply,
 };
 use crate::emotion::{Emotion, EmotionDistribution};
 use crate::learned::LearnedParameters;
@@ -187,7 +187,9 @@ impl Negotiation {
         let curve = ConcessionCurve::new(scenario.target_days, limit, &params.offer);
         Negotiation {
             tracker: DispositionTracker::new(&params.hmm, Some(learned.hmm.clone())),
-            policy: EmotionPolicy::new(&params.policy, learned.payoff),
+            policy: EmotionPolicy::new(&params.policy, learned.payoff)
+                .with_seed(params.negotiation.seed ^ learned.negotiations)
+                .with_tones(learned.tones.clone()),
             fallback: TemplateSpeaker::new(params.negotiation.seed),
             negotiations_learned: learned.negotiations,
             stated_offer: curve.target(),
@@ -268,6 +270,7 @@ impl Negotiation {
             negotiations: snapshot.negotiations_learned,
             hmm: snapshot.counts.clone(),
             payoff: snapshot.policy.adjustments,
+            tones: snapshot.policy.tones.clone(),
         };
         let mut negotiation =
             Negotiation::new(params, snapshot.scenario, &learned, detector, today);
@@ -300,6 +303,12 @@ impl Negotiation {
         negotiation.fallbacks = snapshot.fallbacks;
         negotiation.turn = snapshot.turn;
         Ok(negotiation)
+    }
+
+    /// Chooses emotions by `mode` instead of the EQ policy (evaluation baselines); call before
+    /// [`Negotiation::open`].
+    pub fn set_policy_mode(&mut self, mode: PolicyMode) {
+        self.policy.set_mode(mode);
     }
 
     /// The scenario being negotiated.
@@ -339,6 +348,7 @@ impl Negotiation {
             negotiations: self.negotiations_learned,
             hmm: self.tracker.counts().clone(),
             payoff: self.policy.adjustments(),
+            tones: self.policy.tones().clone(),
         }
     }
 
@@ -353,6 +363,7 @@ impl Negotiation {
     /// Ends the negotiation and lets the policy learn from its outcome, once.
     fn conclude(&mut self, agreed: bool) {
         self.finished = true;
+        self.policy.learn_outcome(self.outcome_quality());
         self.policy.finish(agreed);
         self.negotiations_learned += 1;
     }
@@ -417,6 +428,7 @@ impl Negotiation {
         let belief = self.tracker.observe(self.last_emotion, &distribution);
 
         // Decide.
+        self.policy.observe_tactics(&tactics);
         let choice = self.policy.choose(debtor_emotion, &self.tracker);
         let pressure = self.pressure(&tactics, &belief);
         let offer = self.curve.next_offer(pressure, debtor_offer);
@@ -451,10 +463,29 @@ impl Negotiation {
         ))
     }
 
+    /// How good the outcome is for the creditor: 1 at its target, 0 at its reservation limit,
+    /// `policy.failure_reward` without agreement.
+    fn outcome_quality(&self) -> f64 {
+        match self.agreement.days {
+            Some(days) if self.agreement.reached => {
+                let span = f64::from(self.curve.limit() - self.curve.target());
+                if span <= 0.0 {
+                    1.0
+                } else {
+                    (1.0 - (f64::from(days) - f64::from(self.curve.target())) / span)
+                        .clamp(0.0, 1.0)
+                }
+            }
+            _ => self.params.policy.failure_reward,
+        }
+    }
+
     /// How fast to concede this turn: slower against manipulation, faster for genuine hardship.
     fn pressure(&self, tactics: &[Tactic], belief: &Belief) -> Pressure {
         // Victim play is itself a tactic, so hardship only counts when no tactic was seen.
-        if !tactics.is_empty() {
+        if self.policy.mode().ignores_perception() {
+            Pressure::Normal
+        } else if !tactics.is_empty() {
             Pressure::Manipulation
         } else if belief.get(Disposition::Distressed) >= self.params.offer.hardship_belief {
             Pressure::Hardship

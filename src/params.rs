@@ -85,6 +85,8 @@ pub struct Params {
     pub scenario: ScenarioParams,
     /// The ROS 2 node: topic names, who speaks, input limits, diagnostics.
     pub node: NodeParams,
+    /// The agent-to-agent evaluation (`simulate`).
+    pub sim: SimParams,
 }
 
 /// Which scenario the node negotiates, and optional changes to its numbers.
@@ -170,6 +172,28 @@ impl Default for NodeParams {
     }
 }
 
+/// The agent-to-agent evaluation: how its statistics are computed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SimParams {
+    /// Bootstrap resamples behind each confidence interval.
+    pub bootstrap_samples: usize,
+    /// Coverage of the confidence intervals (0.95: 95% intervals).
+    pub confidence: f64,
+    /// Windows of consecutive negotiations in the learning curve.
+    pub curve_windows: usize,
+}
+
+impl Default for SimParams {
+    fn default() -> Self {
+        SimParams {
+            bootstrap_samples: 1000,
+            confidence: 0.95,
+            curve_windows: 10,
+        }
+    }
+}
+
 /// Emotion policy: the k-of-n gate, win-stay/lose-shift, temperature, end-of-negotiation learning.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -194,6 +218,21 @@ pub struct PolicyParams {
     pub payoff_learning_rate: f64,
     /// Learned payoff adjustments are clamped to +/- this, so the paper's table stays the anchor.
     pub payoff_adjustment_limit: f64,
+    /// Win-stay/lose-shift also shifts when another emotion pays more than this above the
+    /// current one (learning can then move the agent off a merely adequate emotion).
+    pub switch_margin: f64,
+    /// Payoff units per unit of outcome quality by which a tone beat the other tones used in
+    /// the same debtor context (0 switches the tone learning off).
+    pub tone_advantage_scale: f64,
+    /// Pseudo-negotiations that shrink a tone's learned advantage toward 0 until it has been
+    /// tried that often in the context.
+    pub tone_prior_negotiations: f64,
+    /// Chance that a negotiation tries a warm or neutral tone (Joy, Sadness, Surprise, Neutral,
+    /// at random) throughout a debtor context the first time it meets it, so the tone learning
+    /// sees more than one tone; it shrinks as the context gets known (`exploration_decay`).
+    pub exploration: f64,
+    /// Negotiations learned in a context after which the exploration chance has halved.
+    pub exploration_decay: f64,
 }
 
 impl Default for PolicyParams {
@@ -209,6 +248,11 @@ impl Default for PolicyParams {
             failure_reward: -0.5,
             payoff_learning_rate: 0.1,
             payoff_adjustment_limit: 1.0,
+            switch_margin: 0.5,
+            tone_advantage_scale: 4.0,
+            tone_prior_negotiations: 5.0,
+            exploration: 0.0,
+            exploration_decay: 100.0,
         }
     }
 }
@@ -540,6 +584,21 @@ impl Params {
             0.0,
             10.0,
         )?;
+        in_range("policy.switch_margin", p.switch_margin, 0.0, 100.0)?;
+        in_range(
+            "policy.tone_advantage_scale",
+            p.tone_advantage_scale,
+            0.0,
+            100.0,
+        )?;
+        in_range(
+            "policy.tone_prior_negotiations",
+            p.tone_prior_negotiations,
+            0.0,
+            1e6,
+        )?;
+        in_range("policy.exploration", p.exploration, 0.0, 1.0)?;
+        in_range("policy.exploration_decay", p.exploration_decay, 1.0, 1e9)?;
 
         let h = &self.hmm;
         distribution("hmm.initial_belief", &h.initial_belief)?;
@@ -619,6 +678,23 @@ impl Params {
                     format!("must be at most {}", crate::perceive::offer::MAX_DAYS),
                 ));
             }
+        }
+        let sim = &self.sim;
+        if sim.bootstrap_samples > 100_000 {
+            return Err(invalid(
+                "sim.bootstrap_samples",
+                sim.bootstrap_samples,
+                "must be at most 100000".into(),
+            ));
+        }
+        in_range("sim.confidence", sim.confidence, 0.5, 0.999)?;
+        positive_int("sim.curve_windows", sim.curve_windows)?;
+        if sim.curve_windows > 1000 {
+            return Err(invalid(
+                "sim.curve_windows",
+                sim.curve_windows,
+                "must be at most 1000".into(),
+            ));
         }
 
         self.llm.validate()

@@ -543,3 +543,128 @@ fn broken_inputs_give_one_clear_error_naming_the_file_and_the_fix() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// Runs `simulate` into `out` on a small subset and returns its stdout and stderr.
+fn simulate_into(out: &Path, seed: &str) -> (String, String) {
+    let scenarios = project("scenarios/default.yaml");
+    let output = run_with_stdin(
+        &[
+            "simulate",
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--limit",
+            "4",
+            "--personas",
+            "angry,cheating,stonewalling",
+            "--policy",
+            "eq,eq-frozen,vanilla,fixed:joy,random",
+            "--seed",
+            seed,
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn simulate_writes_report_results_and_charts_and_repeats_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    let (stdout, stderr) = simulate_into(&a, "3");
+    assert!(stdout.contains("report.md"), "{stdout}");
+    // Not a terminal and no --progress: no progress bar.
+    assert!(stderr.is_empty(), "{stderr}");
+    simulate_into(&b, "3");
+    simulate_into(&c, "4");
+    let read = |dir: &Path, name: &str| std::fs::read(dir.join(name)).unwrap();
+    for name in [
+        "results.json",
+        "report.md",
+        "success.svg",
+        "debt_multiple.svg",
+        "learning_multiple.svg",
+        "learning_success.svg",
+    ] {
+        assert_eq!(
+            read(&a, name),
+            read(&b, name),
+            "{name} differs between runs"
+        );
+    }
+    assert_ne!(
+        read(&a, "results.json"),
+        read(&c, "results.json"),
+        "the seed matters"
+    );
+
+    let results: serde_json::Value = serde_json::from_slice(&read(&a, "results.json")).unwrap();
+    let negotiations = results["negotiations"].as_array().unwrap();
+    // 4 scenarios x 3 personas x 5 policies.
+    assert_eq!(negotiations.len(), 4 * 3 * 5);
+    for n in negotiations {
+        assert_eq!(n["violations"], 0, "{n}");
+        if n["agreed"] == true {
+            assert!(n["days"].as_u64().unwrap() <= n["limit_days"].as_u64().unwrap());
+        }
+    }
+    let report = String::from_utf8(read(&a, "report.md")).unwrap();
+    for text in [
+        "## Overall",
+        "| eq-frozen |",
+        "| fixed:joy |",
+        "### stonewalling",
+        "## Learning curve",
+    ] {
+        assert!(report.contains(text), "report lacks {text}");
+    }
+}
+
+#[test]
+fn simulate_refuses_unknown_personas_policies_and_missing_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let scenarios = project("scenarios/default.yaml");
+    let scenarios = scenarios.to_str().unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--scenarios", scenarios, "--personas", "grumpy"],
+            "grumpy",
+        ),
+        (&["--scenarios", scenarios, "--policy", "eq,smart"], "smart"),
+        (
+            &["--scenarios", scenarios, "--policy", "fixed:calm"],
+            "calm",
+        ),
+        (&["--scenarios", "/no/such/crad.json"], "/no/such/crad.json"),
+    ];
+    for (args, expected) in cases {
+        let output = binary()
+            .arg("simulate")
+            .args(args)
+            .args(["--out", out])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?} should fail");
+        let err = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            err.contains("error:") && err.contains(expected),
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -9,6 +9,7 @@ mod bench;
 mod bench_llm;
 mod chat;
 mod record;
+mod simulate;
 
 use std::io::{BufRead, Write};
 
@@ -46,6 +47,9 @@ pub enum CliError {
     #[cfg(feature = "ros")]
     #[error(transparent)]
     Node(#[from] crate::ros::NodeError),
+    /// The agent-to-agent simulation.
+    #[error(transparent)]
+    Sim(#[from] crate::sim::SimError),
     /// The language model.
     #[cfg(feature = "llm")]
     #[error(transparent)]
@@ -119,6 +123,9 @@ pub enum Command {
         #[arg(long, default_value_t = 1000)]
         negotiations: usize,
     },
+    /// Agent-to-agent evaluation: policies against simulated debtor personas over a scenario
+    /// file; writes report.md, results.json and SVG charts.
+    Simulate(simulate::SimulateArgs),
     /// Print the effective parameters as YAML (defaults, file and overrides applied).
     Params,
     /// Read a negotiation record (`<record.directory>/<session>.jsonl`).
@@ -351,6 +358,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             target,
             negotiations,
         } => bench::bench(&params, target, negotiations),
+        Command::Simulate(args) => simulate::simulate(&params, args),
         Command::Params => {
             print!("{}", params.to_yaml());
             Ok(())

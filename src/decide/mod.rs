@@ -14,4 +14,6 @@ pub mod policy;
 pub use agreement::{Agreement, check_agreement};
 pub use concession::{ConcessionCurve, Pressure};
 pub use guardrails::{ReplyFacts, Violation, check_reply};
-pub use policy::{EmotionChoice, EmotionPolicy, PayoffAdjustments, PolicyMemory, Strategy};
+pub use policy::{
+    EmotionChoice, EmotionPolicy, PayoffAdjustments, PolicyMemory, PolicyMode, Strategy, ToneStats,
+};

@@ -2,10 +2,13 @@
 
 use std::collections::VecDeque;
 
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use crate::emotion::Emotion;
 use crate::params::PolicyParams;
+use crate::perceive::{Tactic, TacticKind};
 use crate::track::DispositionTracker;
 
 /// The creditor's payoff (the paper's Table 5): rows debtor emotion, columns creditor emotion,
@@ -43,6 +46,10 @@ pub enum Strategy {
     Hmm,
     /// Win-stay, lose-shift over the payoff table.
     Wsls,
+    /// A baseline that does not reason about emotions (fixed, vanilla or random).
+    Baseline,
+    /// A tone tried for the whole negotiation in this debtor context, to learn how it works.
+    Explore,
 }
 
 impl std::fmt::Display for Strategy {
@@ -50,7 +57,51 @@ impl std::fmt::Display for Strategy {
         f.write_str(match self {
             Strategy::Hmm => "hmm",
             Strategy::Wsls => "wsls",
+            Strategy::Baseline => "baseline",
+            Strategy::Explore => "explore",
         })
+    }
+}
+
+/// How the creditor's emotion is chosen: the full EQ policy, or one of the evaluation baselines.
+///
+/// Every mode uses the same offer machinery (concession curve, agreement rule, guardrails);
+/// [`PolicyMode::Vanilla`] also ignores what was perceived when pacing its concessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PolicyMode {
+    /// The k-of-n gate between win-stay/lose-shift and the HMM forecast (the agent).
+    #[default]
+    Eq,
+    /// No emotion guidance: always Neutral, and concessions paced by the plain curve whatever the
+    /// debtor shows (no hardship or manipulation adjustment).
+    Vanilla,
+    /// Always the same emotion, with the agent's offer machinery.
+    Fixed(Emotion),
+    /// A uniformly random emotion each turn, drawn from a generator seeded with this number.
+    Random(u64),
+    /// Win-stay/lose-shift over the payoff table only (no HMM hand-over).
+    PayoffOnly,
+    /// The HMM's expected-payoff choice on every turn (no gate).
+    HmmOnly,
+}
+
+impl PolicyMode {
+    /// The name used on the command line and in reports: `eq`, `vanilla`, `fixed:<emotion>`,
+    /// `random`, `payoff-only`, `hmm-only`.
+    pub fn name(&self) -> String {
+        match self {
+            PolicyMode::Eq => "eq".into(),
+            PolicyMode::Vanilla => "vanilla".into(),
+            PolicyMode::Fixed(e) => format!("fixed:{e}"),
+            PolicyMode::Random(_) => "random".into(),
+            PolicyMode::PayoffOnly => "payoff-only".into(),
+            PolicyMode::HmmOnly => "hmm-only".into(),
+        }
+    }
+
+    /// True when concessions ignore perception (hardship and manipulation).
+    pub fn ignores_perception(&self) -> bool {
+        matches!(self, PolicyMode::Vanilla)
     }
 }
 
@@ -75,6 +126,17 @@ pub struct PolicyMemory {
     pub used: Vec<(Emotion, Emotion)>,
     /// The learned payoff adjustments as they stand.
     pub adjustments: PayoffAdjustments,
+    /// What was learned about each tone in each debtor context, as it stands.
+    #[serde(default)]
+    pub tones: ToneStats,
+    /// The latest tactic seen in this negotiation (the debtor's context from then on).
+    #[serde(default)]
+    pub tactic: Option<TacticKind>,
+    /// (context, our emotion) of every reply so far, learned from when the negotiation ends.
+    /// Exploration choices (`policy.exploration`, off by default) are not kept: a resumed
+    /// negotiation decides them anew.
+    #[serde(default)]
+    pub used_in_context: Vec<(usize, Emotion)>,
 }
 
 /// Chooses the creditor's emotion turn by turn and learns from how negotiations end.
@@ -85,7 +147,93 @@ pub struct EmotionPolicy {
     recent: VecDeque<Emotion>,
     last: Option<Emotion>,
     used: Vec<(Emotion, Emotion)>,
+    mode: PolicyMode,
+    rng: ChaCha8Rng,
+    tones: ToneStats,
+    /// The latest tactic seen in this negotiation: from then on it is the debtor's context.
+    tactic: Option<TacticKind>,
+    /// (context, our emotion) of every reply in this negotiation, for outcome learning.
+    used_in_context: Vec<(usize, Emotion)>,
+    /// Per context, once decided in this negotiation: the tone it explores there, if any.
+    explore: [Option<Option<Emotion>>; CONTEXTS],
 }
+
+/// Number of debtor contexts: the seven emotions, then the four tactics.
+pub const CONTEXTS: usize = Emotion::COUNT + 4;
+
+/// The tactics in context order (after the seven emotions).
+const TACTIC_CONTEXTS: [TacticKind; 4] = [
+    TacticKind::Threat,
+    TacticKind::PlayingVictim,
+    TacticKind::Cheating,
+    TacticKind::Stonewalling,
+];
+
+/// The payoff-table row that stands for a tactic: threats read as anger, victim play as
+/// sadness, cheating as disgust (deception), stonewalling as neutral.
+fn tactic_row(kind: TacticKind) -> Emotion {
+    match kind {
+        TacticKind::Threat => Emotion::Anger,
+        TacticKind::PlayingVictim => Emotion::Sadness,
+        TacticKind::Cheating => Emotion::Disgust,
+        TacticKind::Stonewalling => Emotion::Neutral,
+    }
+}
+
+/// What the agent has learned about each of its tones in each debtor context: how good the
+/// negotiations it was used in turned out. Rows are contexts (the debtor's emotion, or the
+/// latest tactic seen in the negotiation: threat, victim play, cheating, stonewalling), columns
+/// the agent's emotion; weights are the share of a negotiation's replies in that pair.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToneStats {
+    /// Weighted number of negotiations per (context, tone).
+    pub weight: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Weighted sum of outcome quality per (context, tone).
+    pub quality: [[f64; Emotion::COUNT]; CONTEXTS],
+}
+
+impl Default for ToneStats {
+    fn default() -> Self {
+        ToneStats {
+            weight: [[0.0; Emotion::COUNT]; CONTEXTS],
+            quality: [[0.0; Emotion::COUNT]; CONTEXTS],
+        }
+    }
+}
+
+impl ToneStats {
+    /// True when every entry is a finite number and every weight is non-negative.
+    pub fn is_valid(&self) -> bool {
+        self.weight
+            .iter()
+            .flatten()
+            .all(|w| w.is_finite() && *w >= 0.0)
+            && self.quality.iter().flatten().all(|q| q.is_finite())
+    }
+
+    /// The learned advantage of `tone` in `context`: `scale` times the difference between the
+    /// mean quality of negotiations where the tone was used there and the context's mean,
+    /// shrunk toward 0 by `prior` pseudo-negotiations.
+    pub fn advantage(&self, context: usize, tone: Emotion, scale: f64, prior: f64) -> f64 {
+        let (w, q) = (&self.weight[context], &self.quality[context]);
+        let total: f64 = w.iter().sum();
+        let n = w[tone.index()];
+        if n <= 0.0 || total <= 0.0 {
+            return 0.0;
+        }
+        let context_mean = q.iter().sum::<f64>() / total;
+        let tone_mean = q[tone.index()] / n;
+        scale * (n / (n + prior)) * (tone_mean - context_mean)
+    }
+}
+
+/// The tones tried when exploring: warm or neutral, never intimidation or contempt.
+const EXPLORED: [Emotion; 4] = [
+    Emotion::Joy,
+    Emotion::Sadness,
+    Emotion::Surprise,
+    Emotion::Neutral,
+];
 
 impl EmotionPolicy {
     /// A policy with learned adjustments from earlier negotiations (or none).
@@ -100,6 +248,127 @@ impl EmotionPolicy {
             recent: VecDeque::new(),
             last: None,
             used: Vec::new(),
+            mode: PolicyMode::Eq,
+            rng: ChaCha8Rng::seed_from_u64(0),
+            tones: ToneStats::default(),
+            tactic: None,
+            used_in_context: Vec::new(),
+            explore: [None; CONTEXTS],
+        }
+    }
+
+    /// Starts from tone statistics learned before.
+    pub fn with_tones(mut self, tones: ToneStats) -> Self {
+        if tones.is_valid() {
+            self.tones = tones;
+        }
+        self
+    }
+
+    /// The tone statistics, to persist.
+    pub fn tones(&self) -> &ToneStats {
+        &self.tones
+    }
+
+    /// Tells the policy the tactics detected in the debtor's latest utterance; the latest
+    /// becomes the debtor's context for the rest of the negotiation.
+    pub fn observe_tactics(&mut self, tactics: &[Tactic]) {
+        if let Some(t) = tactics.last() {
+            self.tactic = Some(t.kind);
+        }
+    }
+
+    /// End of a negotiation, learned by outcome quality: 1 for an agreement on the creditor's
+    /// target, 0 at its reservation limit, `failure_reward` for no agreement. Each (context,
+    /// tone) pair used gets the share of the replies it had.
+    pub fn learn_outcome(&mut self, quality: f64) {
+        if self.used_in_context.is_empty() || !quality.is_finite() {
+            return;
+        }
+        let share = 1.0 / self.used_in_context.len() as f64;
+        for (context, tone) in self.used_in_context.drain(..) {
+            self.tones.weight[context][tone.index()] += share;
+            self.tones.quality[context][tone.index()] += share * quality;
+        }
+    }
+
+    /// The tone this negotiation tries in the debtor's current context, if it explores there.
+    ///
+    /// The first time a context comes up in a negotiation, the policy decides once whether to
+    /// try a warm or neutral tone there for the whole negotiation (a tone's effect builds up
+    /// over turns, so a single turn would show little). The chance is `exploration`, shrinking
+    /// as `exploration_decay / (exploration_decay + n)` with the n negotiations already learned
+    /// in that context.
+    fn exploring(&mut self, debtor: Emotion) -> Option<Emotion> {
+        let context = self.context(debtor);
+        if let Some(decided) = self.explore[context] {
+            return decided;
+        }
+        let seen: f64 = self.tones.weight[context].iter().sum();
+        let decay = self.params.exploration_decay.max(1.0);
+        let chance = (self.params.exploration * decay / (decay + seen)).clamp(0.0, 1.0);
+        let decided = (chance > 0.0 && self.rng.random_bool(chance))
+            .then(|| EXPLORED[self.rng.random_range(0..EXPLORED.len())]);
+        self.explore[context] = Some(decided);
+        decided
+    }
+
+    /// The debtor's context now: the latest tactic seen, else its emotion.
+    fn context(&self, debtor: Emotion) -> usize {
+        match self.tactic {
+            Some(kind) => {
+                Emotion::COUNT
+                    + TACTIC_CONTEXTS
+                        .iter()
+                        .position(|k| *k == kind)
+                        .unwrap_or_default()
+            }
+            None => debtor.index(),
+        }
+    }
+
+    /// The payoff of `creditor` in a context: the table row it stands for, the paper's
+    /// learning, and the learned advantage of the tone there.
+    fn context_payoff(&self, context: usize, debtor: Emotion, creditor: Emotion) -> f64 {
+        let row = match context.checked_sub(Emotion::COUNT) {
+            Some(t) => tactic_row(TACTIC_CONTEXTS[t]),
+            None => debtor,
+        };
+        self.payoff(row, creditor)
+            + self.tones.advantage(
+                context,
+                creditor,
+                self.params.tone_advantage_scale,
+                self.params.tone_prior_negotiations,
+            )
+    }
+
+    /// Seeds the generator behind exploration (and the random baseline), so runs repeat.
+    pub fn with_seed(mut self, seed: u64) -> Self {
+        self.rng = ChaCha8Rng::seed_from_u64(seed);
+        self
+    }
+
+    /// Switches how emotions are chosen (the EQ policy by default); a random mode reseeds.
+    pub fn set_mode(&mut self, mode: PolicyMode) {
+        if let PolicyMode::Random(seed) = mode {
+            self.rng = ChaCha8Rng::seed_from_u64(seed);
+        }
+        self.mode = mode;
+    }
+
+    /// How emotions are chosen.
+    pub fn mode(&self) -> PolicyMode {
+        self.mode
+    }
+
+    /// The baseline's emotion, or `None` when the mode reasons about emotions.
+    fn baseline(&mut self) -> Option<Emotion> {
+        match self.mode {
+            PolicyMode::Vanilla => Some(Emotion::Neutral),
+            PolicyMode::Fixed(e) => Some(e),
+            PolicyMode::Random(_) => Some(Emotion::ALL[self.rng.random_range(0..Emotion::COUNT)]),
+            PolicyMode::Eq | PolicyMode::PayoffOnly | PolicyMode::HmmOnly => None,
         }
     }
 
@@ -117,9 +386,15 @@ impl EmotionPolicy {
     /// The emotion of the opening message: nothing has been heard yet, so the HMM forecast from
     /// the initial belief is the only evidence.
     pub fn opening(&mut self, tracker: &DispositionTracker) -> EmotionChoice {
-        let choice = EmotionChoice {
-            strategy: Strategy::Hmm,
-            emotion: self.best_expected(tracker),
+        let choice = match self.baseline() {
+            Some(emotion) => EmotionChoice {
+                strategy: Strategy::Baseline,
+                emotion,
+            },
+            None => EmotionChoice {
+                strategy: Strategy::Hmm,
+                emotion: self.best_expected(tracker),
+            },
         };
         self.last = Some(choice.emotion);
         choice
@@ -132,7 +407,22 @@ impl EmotionPolicy {
         }
         self.recent.push_back(debtor);
         let negative = self.recent.iter().filter(|e| e.is_negative()).count();
-        let choice = if negative >= self.params.gate_negative_count {
+        let use_hmm = match self.mode {
+            PolicyMode::HmmOnly => true,
+            PolicyMode::PayoffOnly => false,
+            _ => negative >= self.params.gate_negative_count,
+        };
+        let choice = if let Some(emotion) = self.baseline() {
+            EmotionChoice {
+                strategy: Strategy::Baseline,
+                emotion,
+            }
+        } else if let Some(emotion) = self.exploring(debtor) {
+            EmotionChoice {
+                strategy: Strategy::Explore,
+                emotion,
+            }
+        } else if use_hmm {
             EmotionChoice {
                 strategy: Strategy::Hmm,
                 emotion: self.best_expected(tracker),
@@ -145,6 +435,8 @@ impl EmotionPolicy {
         };
         self.last = Some(choice.emotion);
         self.used.push((debtor, choice.emotion));
+        self.used_in_context
+            .push((self.context(debtor), choice.emotion));
         choice
     }
 
@@ -174,6 +466,9 @@ impl EmotionPolicy {
             last: self.last,
             used: self.used.clone(),
             adjustments: self.adjustments,
+            tones: self.tones.clone(),
+            tactic: self.tactic,
+            used_in_context: self.used_in_context.clone(),
         }
     }
 
@@ -185,6 +480,15 @@ impl EmotionPolicy {
         self.recent = memory.recent.into_iter().skip(skip).collect();
         self.last = memory.last;
         self.used = memory.used;
+        if memory.tones.is_valid() {
+            self.tones = memory.tones;
+        }
+        self.tactic = memory.tactic;
+        self.used_in_context = memory
+            .used_in_context
+            .into_iter()
+            .filter(|(context, _)| *context < CONTEXTS)
+            .collect();
         let limit = self.params.payoff_adjustment_limit;
         self.adjustments = PayoffAdjustments(memory.adjustments.0.map(|row| {
             row.map(|v| {
@@ -202,35 +506,54 @@ impl EmotionPolicy {
         self.recent.clear();
         self.last = None;
         self.used.clear();
+        self.tactic = None;
+        self.used_in_context.clear();
+        self.explore = [None; CONTEXTS];
     }
 
-    /// Keep the last emotion while it paid at least the threshold against the debtor's reaction;
-    /// otherwise shift to the best response to that reaction other than the one that lost.
+    /// Keep the last emotion while it paid at least the threshold against the debtor's reaction
+    /// and no other emotion pays more than `switch_margin` above it; otherwise shift to the best
+    /// response to that reaction other than the one that lost.
     fn win_stay_lose_shift(&self, debtor: Emotion) -> Emotion {
+        let context = self.context(debtor);
         match self.last {
-            Some(last) if self.payoff(debtor, last) >= self.params.payoff_threshold => last,
-            last => self.best_response(debtor, last),
+            Some(last) => {
+                let kept = self.context_payoff(context, debtor, last);
+                let rival = self.best_response(debtor, Some(last));
+                if kept >= self.params.payoff_threshold
+                    && self.context_payoff(context, debtor, rival)
+                        <= kept + self.params.switch_margin
+                {
+                    last
+                } else {
+                    rival
+                }
+            }
+            None => self.best_response(debtor, None),
         }
     }
 
     /// The highest-payoff creditor emotion against `debtor`, skipping `exclude`; ties go to the
     /// earlier emotion in table order.
     fn best_response(&self, debtor: Emotion, exclude: Option<Emotion>) -> Emotion {
+        let context = self.context(debtor);
         argmax(
             Emotion::ALL
                 .into_iter()
                 .filter(|e| Some(*e) != exclude)
-                .map(|e| (e, self.payoff(debtor, e))),
+                .map(|e| (e, self.context_payoff(context, debtor, e))),
         )
     }
 
-    /// The creditor emotion with the highest expected payoff under the HMM forecast.
+    /// The creditor emotion with the highest expected payoff under the HMM forecast (learned
+    /// advantages included: of the tactic context once a tactic was seen, else of each
+    /// forecast emotion).
     fn best_expected(&self, tracker: &DispositionTracker) -> Emotion {
         argmax(Emotion::ALL.into_iter().map(|candidate| {
             let forecast = tracker.forecast(candidate).debtor_emotion;
             let expected = forecast
                 .iter()
-                .map(|(debtor, p)| p * self.payoff(debtor, candidate))
+                .map(|(debtor, p)| p * self.context_payoff(self.context(debtor), debtor, candidate))
                 .sum::<f64>();
             (candidate, expected)
         }))
@@ -273,9 +596,147 @@ mod tests {
         );
     }
 
+    /// The paper's win-stay/lose-shift: no margin switching.
+    fn paper_setup() -> (EmotionPolicy, DispositionTracker) {
+        let params = PolicyParams {
+            switch_margin: 100.0,
+            ..PolicyParams::default()
+        };
+        (
+            EmotionPolicy::new(&params, PayoffAdjustments::default()),
+            DispositionTracker::new(&HmmParams::default(), None),
+        )
+    }
+
+    #[test]
+    fn a_clearly_better_response_takes_over_from_a_winning_one() {
+        let (mut policy, tracker) = setup();
+        policy.choose(Emotion::Joy, &tracker); // Joy
+        // payoff(Surprise, Joy) = 3 still wins, but Surprise pays 4 against Surprise: more than
+        // the 0.5 margin above, so the policy moves to it.
+        assert_eq!(
+            policy.choose(Emotion::Surprise, &tracker).emotion,
+            Emotion::Surprise
+        );
+    }
+
+    #[test]
+    fn baseline_modes_ignore_the_debtor() {
+        let (mut policy, tracker) = setup();
+        policy.set_mode(PolicyMode::Fixed(Emotion::Fear));
+        assert_eq!(policy.opening(&tracker).emotion, Emotion::Fear);
+        let c = policy.choose(Emotion::Joy, &tracker);
+        assert_eq!((c.strategy, c.emotion), (Strategy::Baseline, Emotion::Fear));
+        policy.set_mode(PolicyMode::Vanilla);
+        assert_eq!(
+            policy.choose(Emotion::Anger, &tracker).emotion,
+            Emotion::Neutral
+        );
+        assert!(PolicyMode::Vanilla.ignores_perception());
+        assert!(!PolicyMode::Fixed(Emotion::Neutral).ignores_perception());
+
+        let draws = |seed| {
+            let (mut p, t) = setup();
+            p.set_mode(PolicyMode::Random(seed));
+            (0..40)
+                .map(|_| p.choose(Emotion::Joy, &t).emotion)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(draws(3), draws(3));
+        let distinct: std::collections::BTreeSet<Emotion> = draws(3).into_iter().collect();
+        assert!(distinct.len() >= 5, "{distinct:?}");
+        assert_eq!(PolicyMode::Fixed(Emotion::Joy).name(), "fixed:joy");
+    }
+
+    #[test]
+    fn hmm_only_and_payoff_only_skip_the_gate() {
+        let (mut policy, tracker) = setup();
+        policy.set_mode(PolicyMode::HmmOnly);
+        assert_eq!(
+            policy.choose(Emotion::Joy, &tracker).strategy,
+            Strategy::Hmm
+        );
+        policy.set_mode(PolicyMode::PayoffOnly);
+        for _ in 0..6 {
+            assert_eq!(
+                policy.choose(Emotion::Anger, &tracker).strategy,
+                Strategy::Wsls
+            );
+        }
+    }
+
+    #[test]
+    fn a_tone_that_ended_better_in_a_context_gains_an_advantage() {
+        let mut stats = ToneStats::default();
+        let sad = Emotion::Sadness.index();
+        stats.weight[sad][Emotion::Sadness.index()] = 10.0;
+        stats.quality[sad][Emotion::Sadness.index()] = 6.0; // mean 0.6
+        stats.weight[sad][Emotion::Neutral.index()] = 10.0;
+        stats.quality[sad][Emotion::Neutral.index()] = 2.0; // mean 0.2
+        let up = stats.advantage(sad, Emotion::Sadness, 4.0, 5.0);
+        let down = stats.advantage(sad, Emotion::Neutral, 4.0, 5.0);
+        // Context mean 0.4: +0.2 and -0.2, times 4, shrunk by 10 / 15.
+        assert!((up - 4.0 * 0.2 * 10.0 / 15.0).abs() < 1e-12, "{up}");
+        assert!((down + up).abs() < 1e-12, "{down}");
+        assert_eq!(
+            stats.advantage(sad, Emotion::Joy, 4.0, 5.0),
+            0.0,
+            "never tried"
+        );
+
+        // Enough of it moves the choice in that context off the table's Neutral.
+        let (policy, tracker) = setup();
+        let mut policy = policy.with_tones(stats);
+        policy.last = Some(Emotion::Neutral);
+        assert_eq!(
+            policy.choose(Emotion::Sadness, &tracker).emotion,
+            Emotion::Sadness
+        );
+    }
+
+    #[test]
+    fn outcomes_are_learned_per_context_and_a_tactic_becomes_the_context() {
+        let (mut policy, tracker) = setup();
+        policy.choose(Emotion::Anger, &tracker);
+        policy.observe_tactics(&[Tactic {
+            kind: TacticKind::Threat,
+            evidence: "sue".into(),
+        }]);
+        let second = policy.choose(Emotion::Anger, &tracker).emotion;
+        policy.learn_outcome(0.8);
+        let tones = policy.tones();
+        let anger_row: f64 = tones.weight[Emotion::Anger.index()].iter().sum();
+        let threat_row: f64 = tones.weight[Emotion::COUNT].iter().sum();
+        assert!((anger_row - 0.5).abs() < 1e-12 && (threat_row - 0.5).abs() < 1e-12);
+        assert!((tones.quality[Emotion::COUNT][second.index()] - 0.4).abs() < 1e-12);
+        assert!(
+            !ToneStats {
+                weight: [[-1.0; 7]; CONTEXTS],
+                ..ToneStats::default()
+            }
+            .is_valid()
+        );
+    }
+
+    #[test]
+    fn exploration_commits_to_one_tone_per_context_for_the_negotiation() {
+        let params = PolicyParams {
+            exploration: 1.0,
+            ..PolicyParams::default()
+        };
+        let tracker = DispositionTracker::new(&HmmParams::default(), None);
+        let mut policy = EmotionPolicy::new(&params, PayoffAdjustments::default()).with_seed(5);
+        let first = policy.choose(Emotion::Joy, &tracker);
+        assert_eq!(first.strategy, Strategy::Explore);
+        assert!(EXPLORED.contains(&first.emotion));
+        for _ in 0..5 {
+            assert_eq!(policy.choose(Emotion::Joy, &tracker).emotion, first.emotion);
+        }
+    }
+
     #[test]
     fn win_stays_and_loss_shifts() {
-        let (mut policy, tracker) = setup();
+        let (mut policy, tracker) = paper_setup();
         policy.choose(Emotion::Joy, &tracker); // Joy
         // Debtor answers Joy with Surprise: payoff(Surprise, Joy) = 3 >= 2: stay.
         assert_eq!(

@@ -1,5 +1,22 @@
-//! Simulation: debtors that the agent can negotiate with, for the demo, benchmarks and tests.
+//! Simulation: debtors that the agent negotiates with, and the agent-to-agent evaluation.
+//!
+//! - [`scripted`]: the simple scripted debtor of the demo and the benchmark;
+//! - [`persona`]: nine debtor personas, each with hidden goodwill, patience and a tactic;
+//! - [`harness`]: every policy against every persona on every scenario, learning carried;
+//! - [`metrics`]: success, collection days, debt multiple, rounds, with bootstrap intervals,
+//!   and the learning curve;
+//! - [`report`]: report.md and results.json; [`plots`]: the SVG charts;
+//! - `slm_debtor` (feature `llm`): the language model phrasing the persona's words.
 
+pub mod harness;
+pub mod metrics;
+pub mod persona;
+pub mod plots;
+pub mod report;
 pub mod scripted;
+#[cfg(feature = "llm")]
+pub mod slm_debtor;
 
+pub use harness::{DebtorVoice, PolicyRun, ScriptedVoice, SimError, SimPlan, SimResult};
+pub use persona::{Persona, PersonaDebtor};
 pub use scripted::ScriptedDebtor;

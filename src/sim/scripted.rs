@@ -8,22 +8,22 @@ use crate::emotion::Emotion;
 use crate::scenario::Scenario;
 
 /// Lines that state an ask of `{days}` days, by mood.
-const HARDSHIP: &[&str] = &[
+pub(super) const HARDSHIP: &[&str] = &[
     "I lost my job last month and I'm really struggling. I need {days} days.",
     "Please, I can't afford that right now. Could you give me {days} days?",
     "Money is so tight with the medical bills. {days} days is the best I can do.",
 ];
-const FRUSTRATED: &[&str] = &[
+pub(super) const FRUSTRATED: &[&str] = &[
     "This is ridiculous, I'm so annoyed with these calls. I want {days} days.",
     "I'm angry about how this has been handled. {days} days, not less.",
     "Stop pushing me. I said I need {days} days.",
 ];
-const BARGAINING: &[&str] = &[
+pub(super) const BARGAINING: &[&str] = &[
     "Let's be realistic. I can pay it in {days} days.",
     "What about {days} days?",
     "I could manage {days} days if that helps.",
 ];
-const ACCEPT: &[&str] = &[
+pub(super) const ACCEPT: &[&str] = &[
     "Alright, {days} days works for me. Deal.",
     "Ok, I can do {days} days. Thank you.",
     "Fine, I accept {days} days.",

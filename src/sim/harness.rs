@@ -1,0 +1,436 @@
+//! The agent-to-agent harness: every policy against every persona on every scenario.
+//!
+//! Each policy meets the same debtors: the debtor of scenario `s` and persona `p` draws its
+//! randomness from a seed mixed from the run's seed, `s` and `p`, whatever the policy. Policies
+//! run one after another, each over the scenarios in file order and, for each scenario, the
+//! personas in order; what the agent learns is carried from one negotiation to the next, as on a
+//! deployed robot, except in a frozen run, which starts every negotiation from the prior.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::persona::{DebtorMove, Persona, PersonaDebtor};
+use crate::decide::{PolicyMode, ReplyFacts, check_reply};
+use crate::emotion::Emotion;
+use crate::learned::LearnedParameters;
+use crate::negotiation::{Negotiation, NegotiationError};
+use crate::params::Params;
+use crate::perceive::LexiconDetector;
+use crate::scenario::Scenario;
+use crate::speak::Speaker;
+
+/// The date every simulated negotiation takes place (calendar phrases are read against it).
+pub const SIM_DATE: (i32, u32, u32) = (2026, 1, 5);
+
+/// Errors of a simulation run.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The negotiation loop refused a turn (a harness bug, reported rather than hidden).
+    #[error("scenario {scenario}, persona {persona}, policy {policy}: {source}")]
+    Negotiation {
+        /// The scenario's id.
+        scenario: String,
+        /// The persona.
+        persona: Persona,
+        /// The policy's name.
+        policy: String,
+        /// The refusal.
+        source: NegotiationError,
+    },
+    /// Nothing to simulate.
+    #[error("nothing to simulate: {0}")]
+    Empty(&'static str),
+    /// Writing the report, results or plots.
+    #[error("cannot write {path}: {message}")]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// One policy as run by the harness: how emotions are chosen and whether learning is carried.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRun {
+    /// How emotions are chosen; the random mode's seed is replaced per negotiation.
+    pub mode: PolicyMode,
+    /// Carry learned parameters from one negotiation to the next.
+    pub learning: bool,
+}
+
+impl PolicyRun {
+    /// A policy that learns across negotiations.
+    pub fn learning(mode: PolicyMode) -> Self {
+        PolicyRun {
+            mode,
+            learning: true,
+        }
+    }
+
+    /// The name in reports: the mode's name, with `-frozen` when learning is not carried.
+    pub fn name(&self) -> String {
+        if self.learning {
+            self.mode.name()
+        } else {
+            format!("{}-frozen", self.mode.name())
+        }
+    }
+}
+
+/// Rephrases the persona's scripted words (the SLM debtor); the scripted debtor keeps them.
+pub trait DebtorVoice {
+    /// The words to say for the scripted `line`, which states `days` (if any). Returns the words
+    /// and whether the voice fell back to the scripted line.
+    fn phrase(&mut self, persona: Persona, line: &str, days: Option<u32>) -> (String, bool);
+}
+
+/// The scripted debtor's voice: the template line as it is.
+pub struct ScriptedVoice;
+
+impl DebtorVoice for ScriptedVoice {
+    fn phrase(&mut self, _: Persona, line: &str, _: Option<u32>) -> (String, bool) {
+        (line.to_string(), false)
+    }
+}
+
+/// One turn of a simulated negotiation, kept when transcripts are asked for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimTurn {
+    /// What the debtor said (empty at the opening).
+    pub debtor: String,
+    /// The agent's reply.
+    pub creditor: String,
+    /// The agent's emotion.
+    pub creditor_emotion: Emotion,
+    /// The agent's offer.
+    pub offer_days: u32,
+}
+
+/// The outcome of one simulated negotiation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SimResult {
+    /// Position in its policy's run (0 first): the x axis of the learning curve.
+    pub index: usize,
+    /// The scenario's id.
+    pub scenario: String,
+    /// The persona.
+    pub persona: Persona,
+    /// The policy's name.
+    pub policy: String,
+    /// Whether a deal was made.
+    pub agreed: bool,
+    /// The agreed days.
+    pub days: Option<u32>,
+    /// The creditor's target days.
+    pub target_days: u32,
+    /// The creditor's reservation limit in days.
+    pub limit_days: u32,
+    /// Agreed days / creditor target (lower is better).
+    pub debt_multiple: Option<f64>,
+    /// Debtor turns taken.
+    pub rounds: u32,
+    /// The debtor walked away.
+    pub walked_away: bool,
+    /// Spoken replies that fail the guardrails when checked again here (must be 0).
+    pub violations: u32,
+    /// Replies of the speaker that failed the guardrails and were replaced by the template.
+    pub fallbacks: u32,
+    /// Debtor lines the SLM debtor could not phrase (the scripted line was used).
+    pub debtor_fallbacks: u32,
+    /// How often the agent used each emotion (table order), opening included.
+    pub emotions: [u32; Emotion::COUNT],
+    /// The dialogue, when transcripts were asked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transcript: Vec<SimTurn>,
+}
+
+/// A seed for the (scenario, persona) pair, the same for every policy.
+pub fn pair_seed(seed: u64, scenario: usize, persona: Persona) -> u64 {
+    let mut z = seed
+        ^ (scenario as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (persona as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// What to simulate.
+pub struct SimPlan<'a> {
+    /// The parameters of the agent.
+    pub params: &'a Params,
+    /// The scenarios, in order.
+    pub scenarios: &'a [Scenario],
+    /// The personas, in order.
+    pub personas: &'a [Persona],
+    /// The policies, in order.
+    pub policies: &'a [PolicyRun],
+    /// The run's seed.
+    pub seed: u64,
+    /// Keep every dialogue in the results.
+    pub transcripts: bool,
+}
+
+impl SimPlan<'_> {
+    /// Negotiations in the whole run.
+    pub fn total(&self) -> usize {
+        self.scenarios.len() * self.personas.len() * self.policies.len()
+    }
+
+    /// Runs every negotiation; `speaker` phrases the agent's replies, `voice` the debtor's, and
+    /// `progress` hears (done, total) after each negotiation.
+    pub fn run(
+        &self,
+        speaker: &mut dyn Speaker,
+        voice: &mut dyn DebtorVoice,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<SimResult>, SimError> {
+        if self.scenarios.is_empty() {
+            return Err(SimError::Empty("no scenarios"));
+        }
+        if self.personas.is_empty() || self.policies.is_empty() {
+            return Err(SimError::Empty("no personas or no policies"));
+        }
+        let total = self.total();
+        let mut results = Vec::with_capacity(total);
+        for policy in self.policies {
+            let mut learned = LearnedParameters::from_prior(&self.params.hmm);
+            let mut index = 0;
+            for (s, scenario) in self.scenarios.iter().enumerate() {
+                for &persona in self.personas {
+                    let seed = pair_seed(self.seed, s, persona);
+                    let start = if policy.learning {
+                        learned.clone()
+                    } else {
+                        LearnedParameters::from_prior(&self.params.hmm)
+                    };
+                    let (result, after) = self.negotiate(
+                        NegotiationSetup {
+                            index,
+                            scenario,
+                            persona,
+                            policy,
+                            seed,
+                            learned: &start,
+                        },
+                        speaker,
+                        voice,
+                    )?;
+                    if policy.learning {
+                        learned = after;
+                    }
+                    results.push(result);
+                    index += 1;
+                    progress(results.len(), total);
+                }
+            }
+        }
+        Ok(results)
+    }
+
+    fn negotiate(
+        &self,
+        setup: NegotiationSetup<'_>,
+        speaker: &mut dyn Speaker,
+        voice: &mut dyn DebtorVoice,
+    ) -> Result<(SimResult, LearnedParameters), SimError> {
+        let NegotiationSetup {
+            index,
+            scenario,
+            persona,
+            policy,
+            seed,
+            learned,
+        } = setup;
+        let today = NaiveDate::from_ymd_opt(SIM_DATE.0, SIM_DATE.1, SIM_DATE.2)
+            .expect("a valid constant date");
+        let mut params = self.params.clone();
+        params.negotiation.seed = seed;
+        let mut n = Negotiation::new(
+            &params,
+            scenario.clone(),
+            learned,
+            Box::new(LexiconDetector::new()),
+            today,
+        );
+        let mode = match policy.mode {
+            PolicyMode::Random(_) => PolicyMode::Random(seed ^ 0x5EED),
+            other => other,
+        };
+        n.set_policy_mode(mode);
+        let mut debtor = PersonaDebtor::new(persona, scenario, seed);
+        let limit = scenario.reservation_limit(params.offer.reservation_multiple);
+        let mut result = SimResult {
+            index,
+            scenario: scenario.id.clone(),
+            persona,
+            policy: policy.name(),
+            agreed: false,
+            days: None,
+            target_days: scenario.target_days,
+            limit_days: limit.max(scenario.target_days),
+            debt_multiple: None,
+            rounds: 0,
+            walked_away: false,
+            violations: 0,
+            fallbacks: 0,
+            debtor_fallbacks: 0,
+            emotions: [0; Emotion::COUNT],
+            transcript: Vec::new(),
+        };
+        let check = |reply: &str, offer_days: u32, result: &mut SimResult| {
+            let facts = ReplyFacts {
+                offer_days,
+                balance: scenario.balance,
+                today,
+            };
+            if !check_reply(reply, &facts).is_empty() {
+                result.violations += 1;
+            }
+        };
+        let open = n.open(speaker);
+        check(&open.reply, open.offer_days, &mut result);
+        result.emotions[open.creditor_emotion.index()] += 1;
+        let (mut offer, mut emotion) = (open.offer_days, open.creditor_emotion);
+        if self.transcripts {
+            result.transcript.push(SimTurn {
+                debtor: String::new(),
+                creditor: open.reply,
+                creditor_emotion: emotion,
+                offer_days: offer,
+            });
+        }
+        while !n.is_finished() {
+            let (line, days) = match debtor.answer(offer, emotion) {
+                DebtorMove::WalkAway { text } => {
+                    n.abandon();
+                    result.walked_away = true;
+                    if self.transcripts {
+                        result.transcript.push(SimTurn {
+                            debtor: text,
+                            creditor: String::new(),
+                            creditor_emotion: emotion,
+                            offer_days: offer,
+                        });
+                    }
+                    break;
+                }
+                DebtorMove::Say { text, days, .. } => (text, days),
+            };
+            let (words, fell_back) = voice.phrase(persona, &line, days);
+            result.debtor_fallbacks += u32::from(fell_back);
+            let report = n
+                .respond(&words, speaker)
+                .map_err(|source| SimError::Negotiation {
+                    scenario: scenario.id.clone(),
+                    persona,
+                    policy: policy.name(),
+                    source,
+                })?;
+            check(&report.reply, report.offer_days, &mut result);
+            result.emotions[report.creditor_emotion.index()] += 1;
+            offer = report.offer_days;
+            emotion = report.creditor_emotion;
+            if self.transcripts {
+                result.transcript.push(SimTurn {
+                    debtor: words,
+                    creditor: report.reply,
+                    creditor_emotion: emotion,
+                    offer_days: offer,
+                });
+            }
+        }
+        let agreement = n.agreement();
+        result.rounds = n.turn();
+        result.fallbacks = n.fallbacks();
+        if agreement.reached {
+            result.agreed = true;
+            result.days = agreement.days;
+            result.debt_multiple = agreement
+                .days
+                .map(|d| f64::from(d) / f64::from(scenario.target_days.max(1)));
+        }
+        Ok((result, n.learned()))
+    }
+}
+
+struct NegotiationSetup<'a> {
+    index: usize,
+    scenario: &'a Scenario,
+    persona: Persona,
+    policy: &'a PolicyRun,
+    seed: u64,
+    learned: &'a LearnedParameters,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::speak::TemplateSpeaker;
+
+    fn scenarios() -> Vec<Scenario> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/default.yaml");
+        crate::scenario::load_scenarios(&path).unwrap()
+    }
+
+    fn run(policies: &[PolicyRun], transcripts: bool) -> Vec<SimResult> {
+        let params = Params::default();
+        let scenarios = scenarios();
+        let plan = SimPlan {
+            params: &params,
+            scenarios: &scenarios,
+            personas: &Persona::ALL,
+            policies,
+            seed: 11,
+            transcripts,
+        };
+        let mut calls = 0;
+        let results = plan
+            .run(
+                &mut TemplateSpeaker::new(1),
+                &mut ScriptedVoice,
+                &mut |done, total| {
+                    calls += 1;
+                    assert!(done <= total);
+                },
+            )
+            .unwrap();
+        assert_eq!(calls, plan.total());
+        results
+    }
+
+    #[test]
+    fn every_policy_meets_every_debtor_and_agreements_respect_the_limit() {
+        let policies = [
+            PolicyRun::learning(PolicyMode::Eq),
+            PolicyRun::learning(PolicyMode::Fixed(Emotion::Anger)),
+        ];
+        let results = run(&policies, true);
+        let per_policy = scenarios().len() * Persona::ALL.len();
+        assert_eq!(results.len(), 2 * per_policy);
+        for r in &results {
+            assert_eq!(r.violations, 0, "{r:?}");
+            if let Some(days) = r.days {
+                assert!(days >= 1 && days <= r.limit_days, "{r:?}");
+            }
+            assert_eq!(r.agreed, r.days.is_some());
+            assert!(!r.transcript.is_empty());
+        }
+        // The same pairs in the same order for both policies.
+        for (a, b) in results[..per_policy].iter().zip(&results[per_policy..]) {
+            assert_eq!((&a.scenario, a.persona), (&b.scenario, b.persona));
+        }
+        // The anger baseline only ever speaks in anger.
+        assert!(
+            results[per_policy..]
+                .iter()
+                .all(|r| r.emotions.iter().sum::<u32>() == r.emotions[Emotion::Anger.index()])
+        );
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_results() {
+        let policies = [PolicyRun::learning(PolicyMode::Random(0))];
+        assert_eq!(run(&policies, false), run(&policies, false));
+    }
+}
