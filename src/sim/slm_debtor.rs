@@ -47,7 +47,7 @@ impl SlmDebtorVoice {
                 content: format!("Line: {}", sanitize(line)),
             }],
         };
-        let generation = self.llm.generate(prompt, self.sampling).ok()?;
+        let generation = self.llm.generate(prompt, self.sampling, None).ok()?;
         let mut text = String::new();
         loop {
             match generation.next_event()? {
