@@ -219,7 +219,109 @@ def barge_in(records):
         node.stop()
 
 
-CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in)}
+RESTART_LINES = [
+    "This is outrageous, I'm furious about these letters! I need 90 days.",
+    "I lost my job and I'm struggling, could we say 70 days?",
+    "I could stretch to 50 days.",
+    "Okay, that works for me, deal.",
+]
+
+
+def restart_run(records, kill_after):
+    """Negotiates RESTART_LINES; with `kill_after`, SIGKILLs the node after that many turns,
+    tears the record's last line as a power cut would, restarts, and goes on. Returns the states
+    and the session id."""
+    import signal
+    params = ("node.speaker:=template", f"record.directory:={records}")
+    node = Node(*params)
+    debtor = Debtor()
+    states = []
+    try:
+        debtor.wait_for_node(process=node)
+        response, opening = debtor.reset()
+        session = response.message
+        states.append(opening.state)
+        for i, line in enumerate(RESTART_LINES):
+            if kill_after is not None and i == kill_after:
+                node.stop(signal.SIGKILL)
+                record = Path(records) / f"{session}.jsonl"
+                with open(record, "a") as f:
+                    f.write('{"version":1,"session":"' + session + '","turn":')  # torn
+                node = Node(*params)
+                debtor.wait_for_node(process=node)
+                time.sleep(0.5)
+                debtor.drain()
+            states.append(debtor.say(line).state)
+    finally:
+        debtor.close()
+        node.stop()
+    return states, session, node.log()
+
+
+def restart(records):
+    """SIGKILL mid-negotiation and a torn last line: the restarted node resumes the negotiation
+    from its record, no turn lost or duplicated, the belief as it was."""
+    with tempfile.TemporaryDirectory() as reference_records:
+        reference, _, _ = restart_run(reference_records, None)
+    resumed, session, log = restart_run(records, 2)
+    check("torn" in log, f"the torn line is reported:\n{log}")
+    check("resumed" in log, f"the node says it resumed:\n{log}")
+    for ref, got in zip(reference, resumed):
+        print(f"  turn {got.turn}: belief {[round(b, 4) for b in got.belief]} offer {got.creditor_offer_days}")
+        check(got.session_id == session, "same session after the restart")
+        check(got.turn == ref.turn, f"turn {got.turn} vs {ref.turn}")
+        check(list(got.belief) == list(ref.belief), f"belief at turn {got.turn}: {list(got.belief)} vs {list(ref.belief)}")
+        check(got.creditor_offer_days == ref.creditor_offer_days, "offer")
+        check(got.reply == ref.reply, "reply")
+        check(got.agreement_reached == ref.agreement_reached, "agreement")
+    check(resumed[-1].agreement_reached, "the resumed negotiation reached its agreement")
+    lines = (Path(records) / f"{session}.jsonl").read_text().splitlines()
+    turns = [__import__("json").loads(l)["turn"] for l in lines]
+    check(turns == list(range(len(RESTART_LINES) + 1)), f"record turns {turns}: none lost, none twice")
+
+
+def soak(records):
+    """200 negotiations back to back through the node: memory, turns per second, the record."""
+    import json
+    node = Node("node.speaker:=template", f"record.directory:={records}", log="warn")
+    debtor = Debtor()
+    try:
+        debtor.wait_for_node(process=node)
+        debtor.reset()
+        rss_start = node.rss_kib()
+        started = time.monotonic()
+        turns = 0
+        sessions = []
+        for n in range(200):
+            response, _ = debtor.reset()
+            sessions.append(response.message)
+            for line in (f"I need {60 + n % 40} days.", "I'm struggling, 40 days?", "Okay, deal."):
+                state = debtor.say(line).state
+                turns += 1
+                if state.finished:
+                    break
+            check(state.finished, f"negotiation {n} finished")
+        elapsed = time.monotonic() - started
+        rss_end = node.rss_kib()
+        check(node.alive(), "node alive")
+    finally:
+        debtor.close()
+        node.stop()
+    recorded = 0
+    for session in sessions:
+        lines = (Path(records) / f"{session}.jsonl").read_text().splitlines()
+        check([json.loads(l)["turn"] for l in lines] == list(range(len(lines))), "turns in order")
+        recorded += len(lines) - 1
+    print(f"  200 negotiations, {turns} turns in {elapsed:.1f} s: {turns / elapsed:.1f} turns/s "
+          f"(with 200 resets)")
+    print(f"  memory (VmRSS): {rss_start} KiB at the start, {rss_end} KiB at the end, "
+          f"growth {rss_end - rss_start} KiB")
+    print(f"  record: {recorded} debtor turns recorded of {turns}")
+    check(recorded == turns, "every turn is in the record")
+    check(rss_end - rss_start < 16 * 1024, "memory grows by less than 16 MiB")
+
+
+CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in, restart, soak)}
 
 if __name__ == "__main__":
     case = sys.argv[1]

@@ -49,3 +49,13 @@ fn bad_parameters_fail_at_start_and_the_yaml_file_is_a_params_file() {
 fn a_new_utterance_interrupts_the_language_models_reply() {
     run_case("barge_in");
 }
+
+#[test]
+fn a_node_killed_mid_negotiation_resumes_from_its_record_after_a_torn_line() {
+    run_case("restart");
+}
+
+#[test]
+fn two_hundred_negotiations_back_to_back_keep_memory_flat_and_every_turn_recorded() {
+    run_case("soak");
+}
