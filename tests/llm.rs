@@ -121,10 +121,14 @@ fn replies_for_a_crad_scenario_state_the_offer_and_pass_the_guardrails() {
             "{}",
             report.reply
         );
+        let days = report.offer_days;
         assert!(
-            report
-                .reply
-                .contains(&format!("{} days", report.offer_days))
+            report.reply.contains(&format!("{days} days"))
+                || report.reply.contains(&format!("{days}-day")),
+            "turn {}: {:?} does not say {} days",
+            report.turn,
+            report.reply,
+            report.offer_days
         );
     }
     let spoken_by_model = reports.iter().filter(|r| !r.fallback).count();
