@@ -60,7 +60,9 @@ def main():
     for speaker, med, mx, first, last, own in summary:
         print(f"| {speaker} | {own:.2f} | {med:.2f} | {mx:.2f} | {first:.2f} | {last:.2f} |")
     print("\n'added by the node' = end to end - the speaker's own time: DDS both ways, the node's")
-    print("queueing, perception and decision. Target: at most 5 ms, not growing with the turn.")
+    print("queueing, perception and decision. 'node inbound' = the node's own time from the")
+    print("utterance's arrival to publishing the first sentence. Target: added at most 5 ms, not")
+    print("growing with the turn.")
 
 
 if __name__ == "__main__":
