@@ -28,14 +28,7 @@ need_llm_build_deps() {
         missing+=(libclang-dev)
     fi
     [ ${#missing[@]} -eq 0 ] && return 0
-    if [ "$(id -u)" -ne 0 ]; then
-        echo "error: missing ${missing[*]}; install them (apt-get install ${missing[*]}) and run again" >&2
-        exit 1
-    fi
-    echo "installing ${missing[*]} (needed to build llama.cpp)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null
-    apt-get install -y -q --no-install-recommends "${missing[@]}" build-essential >/dev/null
+    apt_install "${missing[@]}" build-essential
 }
 
 # python3 with venv and pip: the ROS 2 wheels and rclpy install into a venv.

@@ -447,9 +447,10 @@ mod tests {
     use crate::perceive::LexiconDetector;
     use crate::speak::TemplateSpeaker;
 
-    fn agent() -> Agent {
+    /// An agent with the template speaker, recording into `records` (empty: no record).
+    fn agent_recording(records: &std::path::Path) -> Agent {
         let mut params = Params::default();
-        params.record.directory = Default::default();
+        params.record.directory = records.to_path_buf();
         Agent::new(
             &params,
             Scenario::builtin(),
@@ -457,6 +458,10 @@ mod tests {
             Box::new(TemplateSpeaker::new(1)),
             &LearnedParameters::from_prior(&params.hmm),
         )
+    }
+
+    fn agent() -> Agent {
+        agent_recording(std::path::Path::new(""))
     }
 
     fn arrival(text: &str) -> Arrival {
@@ -588,17 +593,7 @@ mod tests {
     #[test]
     fn a_restarted_agent_resumes_the_unfinished_negotiation_from_its_record() {
         let dir = tempfile::tempdir().unwrap();
-        let make = || {
-            let mut params = Params::default();
-            params.record.directory = dir.path().to_path_buf();
-            Agent::new(
-                &params,
-                Scenario::builtin(),
-                Box::new(|| Box::new(LexiconDetector::new()) as Box<dyn EmotionDetector>),
-                Box::new(TemplateSpeaker::new(1)),
-                &LearnedParameters::from_prior(&params.hmm),
-            )
-        };
+        let make = || agent_recording(dir.path());
         let mut first = make();
         assert_eq!(
             first.resume_latest().unwrap(),
