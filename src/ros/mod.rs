@@ -228,11 +228,7 @@ pub fn run(
                 match setup {
                     Ok((agent, timing, resumed)) => {
                         let _ = ready_tx.send(Ok(()));
-                        let publish = Publish {
-                            say,
-                            state,
-                            inbox: inbox.clone(),
-                        };
+                        let publish = Publish { say, state };
                         agent_loop(agent, resumed, timing, &inbox, &publish, &health);
                     }
                     Err(e) => {
@@ -311,6 +307,13 @@ pub fn run(
     while !stopping.load(std::sync::atomic::Ordering::SeqCst) {
         node.spin_once(Duration::from_millis(20));
         pool.run_until_stalled();
+        if agent_thread.is_finished() {
+            // Only a bug ends the agent thread early; exit so a supervisor restarts the node,
+            // which resumes the negotiation from its record.
+            return Err(NodeError::Components(
+                "the agent thread stopped unexpectedly (see the log); restart the node to resume from the record".into(),
+            ));
+        }
     }
     tracing::info!("stopping");
     inbox.stop();
@@ -324,7 +327,6 @@ pub fn run(
 struct Publish {
     say: r2r::Publisher<r2r::std_msgs::msg::String>,
     state: r2r::Publisher<NegotiationState>,
-    inbox: Arc<Inbox<oneshot::Sender<String>>>,
 }
 
 impl Publish {
@@ -410,7 +412,7 @@ fn agent_loop(
                             &report,
                             &utterance,
                             timing,
-                            publish.inbox.stats(),
+                            inbox.stats(),
                         ));
                         update_health(&agent, timing.turn_ms);
                     }
