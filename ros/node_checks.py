@@ -200,7 +200,9 @@ def barge_in(records):
         from std_msgs.msg import String
         debtor.drain()
         debtor.transcript.publish(String(data="I need 90 days, I'm struggling."))
-        time.sleep(0.05)
+        # Long enough for the agent to take the first utterance, far shorter than the model's
+        # reply (its first sentence alone takes most of a second here).
+        time.sleep(0.3)
         debtor.transcript.publish(String(data="Actually, could we do 60 days?"))
         states = [debtor.states.get(timeout=120), debtor.states.get(timeout=120)]
         cut, answered = states
@@ -243,13 +245,13 @@ def restart_run(records, kill_after):
         states.append(opening.state)
         for i, line in enumerate(RESTART_LINES):
             if kill_after is not None and i == kill_after:
+                old_listeners = debtor.transcript_listeners()
                 node.stop(signal.SIGKILL)
                 record = Path(records) / f"{session}.jsonl"
                 with open(record, "a") as f:
                     f.write('{"version":1,"session":"' + session + '","turn":')  # torn
                 node = Node(*params)
-                debtor.wait_for_node(process=node)
-                time.sleep(0.5)
+                debtor.wait_for_new_node(old_listeners, node)
                 debtor.drain()
             states.append(debtor.say(line).state)
     finally:

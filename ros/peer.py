@@ -139,6 +139,25 @@ class Debtor:
             time.sleep(0.05)
         raise TimeoutError("the node did not come up")
 
+    def transcript_listeners(self):
+        """Identities (GIDs) of the subscriptions to speech/transcript that DDS knows of."""
+        infos = self.node.get_subscriptions_info_by_topic("/speech/transcript")
+        return {bytes(info.endpoint_gid) for info in infos}
+
+    def wait_for_new_node(self, old_listeners, process, timeout=60.0):
+        """After a restart: waits for a transcript subscription that is not one of
+        `old_listeners` (a killed node's endpoints linger in DDS until their lease ends)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not process.alive():
+                raise RuntimeError(f"the node exited ({process.proc.returncode}):\n{process.log()}")
+            if self.transcript_listeners() - old_listeners:
+                # Discovery runs both ways; give the node a moment to match our publisher too.
+                time.sleep(0.5)
+                return
+            time.sleep(0.05)
+        raise TimeoutError("the restarted node did not come up")
+
     def drain(self):
         """Forgets everything received so far."""
         for q in (self.sentences, self.states):
