@@ -233,6 +233,18 @@ pub struct PolicyParams {
     pub exploration: f64,
     /// Negotiations learned in a context after which the exploration chance has halved.
     pub exploration_decay: f64,
+    /// Turn-level tone learning: each reply's tone is chosen among the non-hostile tones (joy,
+    /// sadness, surprise, neutral) by how much more of the gap to our offer the debtor gave up
+    /// after it, learned per debtor type (its opening emotion, or the latest tactic seen); the
+    /// payoff table's choice is tried first. Off: the table policy alone.
+    pub turn_learning: bool,
+    /// Optimism of the turn-level learning (upper confidence bound): standard deviations of the
+    /// concession signal, times `sqrt(ln N / n)`, added to a tone tried n of the N times in its
+    /// debtor type (0: greedy once every tone has been tried).
+    pub turn_exploration: f64,
+    /// The turn-level learning scores a debtor reply only when the debtor's previous number was
+    /// at least this many days above our offer (closer, one day is too large a share).
+    pub turn_min_gap_days: f64,
 }
 
 impl Default for PolicyParams {
@@ -253,6 +265,9 @@ impl Default for PolicyParams {
             tone_prior_negotiations: 5.0,
             exploration: 0.0,
             exploration_decay: 100.0,
+            turn_learning: true,
+            turn_exploration: 1.0,
+            turn_min_gap_days: 10.0,
         }
     }
 }
@@ -599,6 +614,8 @@ impl Params {
         )?;
         in_range("policy.exploration", p.exploration, 0.0, 1.0)?;
         in_range("policy.exploration_decay", p.exploration_decay, 1.0, 1e9)?;
+        in_range("policy.turn_exploration", p.turn_exploration, 0.0, 100.0)?;
+        in_range("policy.turn_min_gap_days", p.turn_min_gap_days, 1.0, 1e6)?;
 
         let h = &self.hmm;
         distribution("hmm.initial_belief", &h.initial_belief)?;

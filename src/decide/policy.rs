@@ -50,6 +50,8 @@ pub enum Strategy {
     Baseline,
     /// A tone tried for the whole negotiation in this debtor context, to learn how it works.
     Explore,
+    /// The turn-level tone learning: the tone the debtor's concessions favour for its type.
+    Learned,
 }
 
 impl std::fmt::Display for Strategy {
@@ -59,6 +61,7 @@ impl std::fmt::Display for Strategy {
             Strategy::Wsls => "wsls",
             Strategy::Baseline => "baseline",
             Strategy::Explore => "explore",
+            Strategy::Learned => "learned",
         })
     }
 }
@@ -137,6 +140,18 @@ pub struct PolicyMemory {
     /// negotiation decides them anew.
     #[serde(default)]
     pub used_in_context: Vec<(usize, Emotion)>,
+    /// The debtor's emotion in its first reply of this negotiation (its type, until a tactic).
+    #[serde(default)]
+    pub opening: Option<Emotion>,
+    /// The debtor's latest stated days (the reference for its next concession).
+    #[serde(default)]
+    pub debtor_days: Option<u32>,
+    /// Share of the gap to our offer the debtor gave up in its latest reply.
+    #[serde(default)]
+    pub concession: Option<f64>,
+    /// The debtor type when the last reply's tone was chosen (where it gets the credit).
+    #[serde(default)]
+    pub tone_context: Option<usize>,
 }
 
 /// Chooses the creditor's emotion turn by turn and learns from how negotiations end.
@@ -156,6 +171,14 @@ pub struct EmotionPolicy {
     used_in_context: Vec<(usize, Emotion)>,
     /// Per context, once decided in this negotiation: the tone it explores there, if any.
     explore: [Option<Option<Emotion>>; CONTEXTS],
+    /// The debtor's emotion in its first reply (its type until a tactic is seen).
+    opening: Option<Emotion>,
+    /// The debtor's latest stated days.
+    debtor_days: Option<u32>,
+    /// Share of the gap to our offer the debtor gave up in its latest reply.
+    concession: Option<f64>,
+    /// The debtor type when the last reply's tone was chosen.
+    tone_context: Option<usize>,
 }
 
 /// Number of debtor contexts: the seven emotions, then the four tactics.
@@ -190,6 +213,17 @@ pub struct ToneStats {
     pub weight: [[f64; Emotion::COUNT]; CONTEXTS],
     /// Weighted sum of outcome quality per (context, tone).
     pub quality: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Turn-level learning, rows debtor types (the debtor's opening emotion, or the latest
+    /// tactic seen), columns our tone: how many debtor replies to the tone were scored.
+    #[serde(default)]
+    pub turns: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Sum of the change in the debtor's concession (share of the gap to our offer it gave up)
+    /// from its reply before the tone to its reply after it.
+    #[serde(default)]
+    pub gain: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Sum of the squares of those changes.
+    #[serde(default)]
+    pub gain_squares: [[f64; Emotion::COUNT]; CONTEXTS],
 }
 
 impl Default for ToneStats {
@@ -197,6 +231,9 @@ impl Default for ToneStats {
         ToneStats {
             weight: [[0.0; Emotion::COUNT]; CONTEXTS],
             quality: [[0.0; Emotion::COUNT]; CONTEXTS],
+            turns: [[0.0; Emotion::COUNT]; CONTEXTS],
+            gain: [[0.0; Emotion::COUNT]; CONTEXTS],
+            gain_squares: [[0.0; Emotion::COUNT]; CONTEXTS],
         }
     }
 }
@@ -204,11 +241,51 @@ impl Default for ToneStats {
 impl ToneStats {
     /// True when every entry is a finite number and every weight is non-negative.
     pub fn is_valid(&self) -> bool {
-        self.weight
-            .iter()
-            .flatten()
-            .all(|w| w.is_finite() && *w >= 0.0)
+        let counts = |m: &[[f64; Emotion::COUNT]; CONTEXTS]| {
+            m.iter().flatten().all(|w| w.is_finite() && *w >= 0.0)
+        };
+        counts(&self.weight)
+            && counts(&self.turns)
+            && counts(&self.gain_squares)
             && self.quality.iter().flatten().all(|q| q.is_finite())
+            && self.gain.iter().flatten().all(|q| q.is_finite())
+    }
+
+    /// Scores a debtor reply to `tone` in debtor type `context`: `gain` is how much more of
+    /// the gap it gave up than in its reply before.
+    pub fn record_turn(&mut self, context: usize, tone: Emotion, gain: f64) {
+        if context < CONTEXTS && gain.is_finite() {
+            self.turns[context][tone.index()] += 1.0;
+            self.gain[context][tone.index()] += gain;
+            self.gain_squares[context][tone.index()] += gain * gain;
+        }
+    }
+
+    /// The tone among `candidates` with the highest upper confidence bound on its mean gain in
+    /// `context`: mean + `optimism` x (the context's standard deviation) x sqrt(ln N / n).
+    /// A candidate never scored there comes first, in the order given.
+    pub fn most_promising(&self, context: usize, candidates: &[Emotion], optimism: f64) -> Emotion {
+        let n = &self.turns[context];
+        if let Some(untried) = candidates.iter().find(|e| n[e.index()] < 1.0) {
+            return *untried;
+        }
+        let total: f64 = candidates.iter().map(|e| n[e.index()]).sum();
+        let sum: f64 = candidates
+            .iter()
+            .map(|e| self.gain[context][e.index()])
+            .sum();
+        let squares: f64 = candidates
+            .iter()
+            .map(|e| self.gain_squares[context][e.index()])
+            .sum();
+        let mean = sum / total;
+        let sd = (squares / total - mean * mean).max(0.0).sqrt().max(1e-3);
+        let log = total.max(1.0).ln();
+        argmax(candidates.iter().map(|e| {
+            let k = n[e.index()];
+            let bound = self.gain[context][e.index()] / k + optimism * sd * (log / k).sqrt();
+            (*e, bound)
+        }))
     }
 
     /// The learned advantage of `tone` in `context`: `scale` times the difference between the
@@ -235,6 +312,15 @@ const EXPLORED: [Emotion; 4] = [
     Emotion::Neutral,
 ];
 
+/// The tones the turn-level learning chooses among: warm or neutral, never intimidation or
+/// contempt.
+const LEARNED: [Emotion; 4] = [
+    Emotion::Neutral,
+    Emotion::Joy,
+    Emotion::Sadness,
+    Emotion::Surprise,
+];
+
 impl EmotionPolicy {
     /// A policy with learned adjustments from earlier negotiations (or none).
     pub fn new(params: &PolicyParams, adjustments: PayoffAdjustments) -> Self {
@@ -254,6 +340,10 @@ impl EmotionPolicy {
             tactic: None,
             used_in_context: Vec::new(),
             explore: [None; CONTEXTS],
+            opening: None,
+            debtor_days: None,
+            concession: None,
+            tone_context: None,
         }
     }
 
@@ -275,6 +365,52 @@ impl EmotionPolicy {
     pub fn observe_tactics(&mut self, tactics: &[Tactic]) {
         if let Some(t) = tactics.last() {
             self.tactic = Some(t.kind);
+        }
+    }
+
+    /// Tells the policy the days the debtor just stated (if any) in answer to our offer of
+    /// `answered` days. The share of the gap it gave up, compared with its reply before, scores
+    /// the tone of our reply in between (turn-level learning). A debtor going back up on its
+    /// own number gives no signal and leaves the reference as it was.
+    pub fn observe_offer(&mut self, days: Option<u32>, answered: u32) {
+        let Some(days) = days else {
+            self.concession = None;
+            return;
+        };
+        match self.debtor_days {
+            // Going back up, or meeting our offer (the haggling is over): no signal.
+            Some(before) if days > before || days <= answered => self.concession = None,
+            // Too close to our offer for a share to mean much (a day is a big share).
+            Some(before)
+                if f64::from(before.saturating_sub(answered)) < self.params.turn_min_gap_days =>
+            {
+                self.concession = None;
+                self.debtor_days = Some(days);
+            }
+            Some(before) => {
+                let share =
+                    (f64::from(before - days) / f64::from(before - answered)).clamp(0.0, 1.0);
+                if let (Some(previous), Some(context), Some(tone)) =
+                    (self.concession, self.tone_context, self.last)
+                {
+                    self.tones.record_turn(context, tone, share - previous);
+                }
+                self.concession = Some(share);
+                self.debtor_days = Some(days);
+            }
+            _ => {
+                self.concession = None;
+                self.debtor_days = Some(days);
+            }
+        }
+    }
+
+    /// The debtor's type for the turn-level learning: the latest tactic seen, else the emotion
+    /// of its first reply.
+    fn debtor_type(&self, debtor: Emotion) -> usize {
+        match self.tactic {
+            Some(_) => self.context(debtor),
+            None => self.opening.unwrap_or(debtor).index(),
         }
     }
 
@@ -433,6 +569,33 @@ impl EmotionPolicy {
                 emotion: self.win_stay_lose_shift(debtor),
             }
         };
+        if self.opening.is_none() {
+            self.opening = Some(debtor);
+        }
+        let kind = self.debtor_type(debtor);
+        let choice = if self.mode == PolicyMode::Eq
+            && self.params.turn_learning
+            && choice.strategy != Strategy::Explore
+        {
+            // The table's choice is tried first when it is one of the tones learned over.
+            let mut candidates = vec![choice.emotion];
+            candidates.retain(|e| LEARNED.contains(e));
+            candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
+            let emotion =
+                self.tones
+                    .most_promising(kind, &candidates, self.params.turn_exploration);
+            EmotionChoice {
+                strategy: if emotion == choice.emotion {
+                    choice.strategy
+                } else {
+                    Strategy::Learned
+                },
+                emotion,
+            }
+        } else {
+            choice
+        };
+        self.tone_context = Some(kind);
         self.last = Some(choice.emotion);
         self.used.push((debtor, choice.emotion));
         self.used_in_context
@@ -469,6 +632,10 @@ impl EmotionPolicy {
             tones: self.tones.clone(),
             tactic: self.tactic,
             used_in_context: self.used_in_context.clone(),
+            opening: self.opening,
+            debtor_days: self.debtor_days,
+            concession: self.concession,
+            tone_context: self.tone_context,
         }
     }
 
@@ -489,6 +656,10 @@ impl EmotionPolicy {
             .into_iter()
             .filter(|(context, _)| *context < CONTEXTS)
             .collect();
+        self.opening = memory.opening;
+        self.debtor_days = memory.debtor_days;
+        self.concession = memory.concession.filter(|c| c.is_finite());
+        self.tone_context = memory.tone_context.filter(|c| *c < CONTEXTS);
         let limit = self.params.payoff_adjustment_limit;
         self.adjustments = PayoffAdjustments(memory.adjustments.0.map(|row| {
             row.map(|v| {
@@ -509,6 +680,10 @@ impl EmotionPolicy {
         self.tactic = None;
         self.used_in_context.clear();
         self.explore = [None; CONTEXTS];
+        self.opening = None;
+        self.debtor_days = None;
+        self.concession = None;
+        self.tone_context = None;
     }
 
     /// Keep the last emotion while it paid at least the threshold against the debtor's reaction
