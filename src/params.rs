@@ -245,6 +245,9 @@ pub struct PolicyParams {
     /// The turn-level learning scores a debtor reply only when the debtor's previous number was
     /// at least this many days above our offer (closer, one day is too large a share).
     pub turn_min_gap_days: f64,
+    /// Pseudo-replies that shrink a tone's mean gain in a debtor type toward the type's mean
+    /// over all tones, until it has been scored that often there.
+    pub turn_prior: f64,
 }
 
 impl Default for PolicyParams {
@@ -268,6 +271,7 @@ impl Default for PolicyParams {
             turn_learning: true,
             turn_exploration: 1.0,
             turn_min_gap_days: 10.0,
+            turn_prior: 2.0,
         }
     }
 }
@@ -616,6 +620,7 @@ impl Params {
         in_range("policy.exploration_decay", p.exploration_decay, 1.0, 1e9)?;
         in_range("policy.turn_exploration", p.turn_exploration, 0.0, 100.0)?;
         in_range("policy.turn_min_gap_days", p.turn_min_gap_days, 1.0, 1e6)?;
+        in_range("policy.turn_prior", p.turn_prior, 0.0, 1e6)?;
 
         let h = &self.hmm;
         distribution("hmm.initial_belief", &h.initial_belief)?;

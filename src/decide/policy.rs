@@ -140,18 +140,20 @@ pub struct PolicyMemory {
     /// negotiation decides them anew.
     #[serde(default)]
     pub used_in_context: Vec<(usize, Emotion)>,
-    /// The debtor's emotion in its first reply of this negotiation (its type, until a tactic).
+    /// How often the debtor showed each emotion in this negotiation (its type is the most
+    /// frequent, until a tactic is seen).
     #[serde(default)]
-    pub opening: Option<Emotion>,
+    pub heard: [u32; Emotion::COUNT],
     /// The debtor's latest stated days (the reference for its next concession).
     #[serde(default)]
     pub debtor_days: Option<u32>,
     /// Share of the gap to our offer the debtor gave up in its latest reply.
     #[serde(default)]
     pub concession: Option<f64>,
-    /// The debtor type when the last reply's tone was chosen (where it gets the credit).
+    /// The debtor types, with their weights, when the last reply's tone was chosen (where it
+    /// gets the credit).
     #[serde(default)]
-    pub tone_context: Option<usize>,
+    pub tone_context: Vec<(usize, f64)>,
 }
 
 /// Chooses the creditor's emotion turn by turn and learns from how negotiations end.
@@ -171,14 +173,14 @@ pub struct EmotionPolicy {
     used_in_context: Vec<(usize, Emotion)>,
     /// Per context, once decided in this negotiation: the tone it explores there, if any.
     explore: [Option<Option<Emotion>>; CONTEXTS],
-    /// The debtor's emotion in its first reply (its type until a tactic is seen).
-    opening: Option<Emotion>,
+    /// How often the debtor showed each emotion in this negotiation.
+    heard: [u32; Emotion::COUNT],
     /// The debtor's latest stated days.
     debtor_days: Option<u32>,
     /// Share of the gap to our offer the debtor gave up in its latest reply.
     concession: Option<f64>,
-    /// The debtor type when the last reply's tone was chosen.
-    tone_context: Option<usize>,
+    /// The debtor types, with their weights, when the last reply's tone was chosen.
+    tone_context: Vec<(usize, f64)>,
 }
 
 /// Number of debtor contexts: the seven emotions, then the four tactics.
@@ -251,41 +253,74 @@ impl ToneStats {
             && self.gain.iter().flatten().all(|q| q.is_finite())
     }
 
-    /// Scores a debtor reply to `tone` in debtor type `context`: `gain` is how much more of
-    /// the gap it gave up than in its reply before.
-    pub fn record_turn(&mut self, context: usize, tone: Emotion, gain: f64) {
-        if context < CONTEXTS && gain.is_finite() {
-            self.turns[context][tone.index()] += 1.0;
-            self.gain[context][tone.index()] += gain;
-            self.gain_squares[context][tone.index()] += gain * gain;
+    /// Scores a debtor reply to `tone` in debtor type `context`, with weight `weight` (the
+    /// share of that type in the debtor's mix): `gain` is how much more of the gap it gave up
+    /// than in its reply before.
+    pub fn record_turn(&mut self, context: usize, tone: Emotion, gain: f64, weight: f64) {
+        if context < CONTEXTS && gain.is_finite() && weight.is_finite() && weight > 0.0 {
+            self.turns[context][tone.index()] += weight;
+            self.gain[context][tone.index()] += weight * gain;
+            self.gain_squares[context][tone.index()] += weight * gain * gain;
         }
     }
 
-    /// The tone among `candidates` with the highest upper confidence bound on its mean gain in
-    /// `context`: mean + `optimism` x (the context's standard deviation) x sqrt(ln N / n).
-    /// A candidate never scored there comes first, in the order given.
-    pub fn most_promising(&self, context: usize, candidates: &[Emotion], optimism: f64) -> Emotion {
-        let n = &self.turns[context];
-        if let Some(untried) = candidates.iter().find(|e| n[e.index()] < 1.0) {
-            return *untried;
-        }
-        let total: f64 = candidates.iter().map(|e| n[e.index()]).sum();
-        let sum: f64 = candidates
-            .iter()
-            .map(|e| self.gain[context][e.index()])
-            .sum();
-        let squares: f64 = candidates
-            .iter()
-            .map(|e| self.gain_squares[context][e.index()])
-            .sum();
-        let mean = sum / total;
-        let sd = (squares / total - mean * mean).max(0.0).sqrt().max(1e-3);
-        let log = total.max(1.0).ln();
+    /// The tone among `candidates` with the highest upper confidence bound on its mean gain
+    /// for a debtor that is a mix of `types` (context, weight; weights sum to 1): per type, the
+    /// tone's mean shrunk toward the type's mean by `prior` pseudo-replies, mixed by weight;
+    /// plus `optimism` x (standard deviation) x sqrt(ln N / n), with n the tone's weighted
+    /// count and N the types' weighted total, both plus one
+    /// (the n + 1 keeps a tone never tried finite: the first candidate wins among equals).
+    pub fn most_promising(
+        &self,
+        types: &[(usize, f64)],
+        candidates: &[Emotion],
+        optimism: f64,
+        prior: f64,
+    ) -> Emotion {
+        let mix = |f: &dyn Fn(usize) -> f64| types.iter().map(|(k, w)| w * f(*k)).sum::<f64>();
+        let count = |e: Emotion| mix(&|k| self.turns[k][e.index()]);
+        let row = |m: &[[f64; Emotion::COUNT]; CONTEXTS], k: usize| {
+            candidates.iter().map(|e| m[k][e.index()]).sum::<f64>()
+        };
+        let type_mean = |k: usize| {
+            let n = row(&self.turns, k);
+            if n > 0.0 { row(&self.gain, k) / n } else { 0.0 }
+        };
+        let total = mix(&|k| row(&self.turns, k));
+        let (mean, squares) = if total > 0.0 {
+            (
+                mix(&|k| row(&self.gain, k)) / total,
+                mix(&|k| row(&self.gain_squares, k)) / total,
+            )
+        } else {
+            (0.0, 0.0)
+        };
+        let sd = (squares - mean * mean).max(0.0).sqrt().max(1e-3);
+        let log = (total + 1.0).ln();
         argmax(candidates.iter().map(|e| {
-            let k = n[e.index()];
-            let bound = self.gain[context][e.index()] / k + optimism * sd * (log / k).sqrt();
-            (*e, bound)
+            let i = e.index();
+            let estimate =
+                mix(&|k| (self.gain[k][i] + prior * type_mean(k)) / (self.turns[k][i] + prior));
+            (
+                *e,
+                estimate + optimism * sd * (log / (count(*e) + 1.0)).sqrt(),
+            )
         }))
+    }
+
+    /// The debtor types met so far, weighted by how many replies were scored in each.
+    pub fn population(&self) -> Vec<(usize, f64)> {
+        let per_type: Vec<f64> = self.turns.iter().map(|row| row.iter().sum()).collect();
+        let total: f64 = per_type.iter().sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        per_type
+            .into_iter()
+            .enumerate()
+            .filter(|(_, n)| *n > 0.0)
+            .map(|(k, n)| (k, n / total))
+            .collect()
     }
 
     /// The learned advantage of `tone` in `context`: `scale` times the difference between the
@@ -340,10 +375,10 @@ impl EmotionPolicy {
             tactic: None,
             used_in_context: Vec::new(),
             explore: [None; CONTEXTS],
-            opening: None,
+            heard: [0; Emotion::COUNT],
             debtor_days: None,
             concession: None,
-            tone_context: None,
+            tone_context: Vec::new(),
         }
     }
 
@@ -390,10 +425,11 @@ impl EmotionPolicy {
             Some(before) => {
                 let share =
                     (f64::from(before - days) / f64::from(before - answered)).clamp(0.0, 1.0);
-                if let (Some(previous), Some(context), Some(tone)) =
-                    (self.concession, self.tone_context, self.last)
-                {
-                    self.tones.record_turn(context, tone, share - previous);
+                if let (Some(previous), Some(tone)) = (self.concession, self.last) {
+                    for (context, weight) in &self.tone_context {
+                        self.tones
+                            .record_turn(*context, tone, share - previous, *weight);
+                    }
                 }
                 self.concession = Some(share);
                 self.debtor_days = Some(days);
@@ -405,13 +441,19 @@ impl EmotionPolicy {
         }
     }
 
-    /// The debtor's type for the turn-level learning: the latest tactic seen, else the emotion
-    /// of its first reply.
-    fn debtor_type(&self, debtor: Emotion) -> usize {
-        match self.tactic {
-            Some(_) => self.context(debtor),
-            None => self.opening.unwrap_or(debtor).index(),
+    /// The debtor's type for the turn-level learning, as a mix (context, weight): the latest
+    /// tactic seen, else the emotions it showed in this negotiation, weighted by how often.
+    fn debtor_types(&self, debtor: Emotion) -> Vec<(usize, f64)> {
+        let total: u32 = self.heard.iter().sum();
+        if self.tactic.is_some() || total == 0 {
+            return vec![(self.context(debtor), 1.0)];
         }
+        self.heard
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k, f64::from(*n) / f64::from(total)))
+            .collect()
     }
 
     /// End of a negotiation, learned by outcome quality: 1 for an agreement on the creditor's
@@ -532,8 +574,40 @@ impl EmotionPolicy {
                 emotion: self.best_expected(tracker),
             },
         };
+        // Nothing heard yet: the debtor is any of the types met so far, as often as they came.
+        let types = self.tones.population();
+        let choice = self.learned(choice, &types);
         self.last = Some(choice.emotion);
         choice
+    }
+
+    /// With turn-level learning on (EQ mode), the most promising non-hostile tone for a debtor
+    /// of these `types`; the table's `choice` comes first among equals.
+    fn learned(&self, choice: EmotionChoice, types: &[(usize, f64)]) -> EmotionChoice {
+        if self.mode != PolicyMode::Eq
+            || !self.params.turn_learning
+            || choice.strategy == Strategy::Explore
+            || types.is_empty()
+        {
+            return choice;
+        }
+        let mut candidates = vec![choice.emotion];
+        candidates.retain(|e| LEARNED.contains(e));
+        candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
+        let emotion = self.tones.most_promising(
+            types,
+            &candidates,
+            self.params.turn_exploration,
+            self.params.turn_prior,
+        );
+        EmotionChoice {
+            strategy: if emotion == choice.emotion {
+                choice.strategy
+            } else {
+                Strategy::Learned
+            },
+            emotion,
+        }
     }
 
     /// The emotion for the reply to a debtor who just showed `debtor` (after the tracker saw it).
@@ -569,33 +643,10 @@ impl EmotionPolicy {
                 emotion: self.win_stay_lose_shift(debtor),
             }
         };
-        if self.opening.is_none() {
-            self.opening = Some(debtor);
-        }
-        let kind = self.debtor_type(debtor);
-        let choice = if self.mode == PolicyMode::Eq
-            && self.params.turn_learning
-            && choice.strategy != Strategy::Explore
-        {
-            // The table's choice is tried first when it is one of the tones learned over.
-            let mut candidates = vec![choice.emotion];
-            candidates.retain(|e| LEARNED.contains(e));
-            candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
-            let emotion =
-                self.tones
-                    .most_promising(kind, &candidates, self.params.turn_exploration);
-            EmotionChoice {
-                strategy: if emotion == choice.emotion {
-                    choice.strategy
-                } else {
-                    Strategy::Learned
-                },
-                emotion,
-            }
-        } else {
-            choice
-        };
-        self.tone_context = Some(kind);
+        self.heard[debtor.index()] = self.heard[debtor.index()].saturating_add(1);
+        let types = self.debtor_types(debtor);
+        let choice = self.learned(choice, &types);
+        self.tone_context = types;
         self.last = Some(choice.emotion);
         self.used.push((debtor, choice.emotion));
         self.used_in_context
@@ -632,10 +683,10 @@ impl EmotionPolicy {
             tones: self.tones.clone(),
             tactic: self.tactic,
             used_in_context: self.used_in_context.clone(),
-            opening: self.opening,
+            heard: self.heard,
             debtor_days: self.debtor_days,
             concession: self.concession,
-            tone_context: self.tone_context,
+            tone_context: self.tone_context.clone(),
         }
     }
 
@@ -656,10 +707,14 @@ impl EmotionPolicy {
             .into_iter()
             .filter(|(context, _)| *context < CONTEXTS)
             .collect();
-        self.opening = memory.opening;
+        self.heard = memory.heard;
         self.debtor_days = memory.debtor_days;
         self.concession = memory.concession.filter(|c| c.is_finite());
-        self.tone_context = memory.tone_context.filter(|c| *c < CONTEXTS);
+        self.tone_context = memory
+            .tone_context
+            .into_iter()
+            .filter(|(c, w)| *c < CONTEXTS && w.is_finite() && *w >= 0.0)
+            .collect();
         let limit = self.params.payoff_adjustment_limit;
         self.adjustments = PayoffAdjustments(memory.adjustments.0.map(|row| {
             row.map(|v| {
@@ -680,10 +735,10 @@ impl EmotionPolicy {
         self.tactic = None;
         self.used_in_context.clear();
         self.explore = [None; CONTEXTS];
-        self.opening = None;
+        self.heard = [0; Emotion::COUNT];
         self.debtor_days = None;
         self.concession = None;
-        self.tone_context = None;
+        self.tone_context.clear();
     }
 
     /// Keep the last emotion while it paid at least the threshold against the debtor's reaction
