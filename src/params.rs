@@ -248,6 +248,9 @@ pub struct PolicyParams {
     /// Pseudo-replies that shrink a tone's mean gain in a debtor type toward the type's mean
     /// over all tones, until it has been scored that often there.
     pub turn_prior: f64,
+    /// The debtor's type (until a tactic is seen) is the mix of emotions in its first this
+    /// many replies; later ones partly react to our own tones.
+    pub turn_type_replies: u32,
 }
 
 impl Default for PolicyParams {
@@ -269,9 +272,10 @@ impl Default for PolicyParams {
             exploration: 0.0,
             exploration_decay: 100.0,
             turn_learning: true,
-            turn_exploration: 1.0,
+            turn_exploration: 0.5,
             turn_min_gap_days: 10.0,
             turn_prior: 2.0,
+            turn_type_replies: 5,
         }
     }
 }

@@ -140,8 +140,8 @@ pub struct PolicyMemory {
     /// negotiation decides them anew.
     #[serde(default)]
     pub used_in_context: Vec<(usize, Emotion)>,
-    /// How often the debtor showed each emotion in this negotiation (its type is the most
-    /// frequent, until a tactic is seen).
+    /// How often the debtor showed each emotion in its first `policy.turn_type_replies`
+    /// replies of this negotiation (its type, until a tactic is seen).
     #[serde(default)]
     pub heard: [u32; Emotion::COUNT],
     /// The debtor's latest stated days (the reference for its next concession).
@@ -173,7 +173,7 @@ pub struct EmotionPolicy {
     used_in_context: Vec<(usize, Emotion)>,
     /// Per context, once decided in this negotiation: the tone it explores there, if any.
     explore: [Option<Option<Emotion>>; CONTEXTS],
-    /// How often the debtor showed each emotion in this negotiation.
+    /// How often the debtor showed each emotion in its first replies of this negotiation.
     heard: [u32; Emotion::COUNT],
     /// The debtor's latest stated days.
     debtor_days: Option<u32>,
@@ -442,7 +442,7 @@ impl EmotionPolicy {
     }
 
     /// The debtor's type for the turn-level learning, as a mix (context, weight): the latest
-    /// tactic seen, else the emotions it showed in this negotiation, weighted by how often.
+    /// tactic seen, else the emotions it showed in its first replies, weighted by how often.
     fn debtor_types(&self, debtor: Emotion) -> Vec<(usize, f64)> {
         let total: u32 = self.heard.iter().sum();
         if self.tactic.is_some() || total == 0 {
@@ -643,7 +643,12 @@ impl EmotionPolicy {
                 emotion: self.win_stay_lose_shift(debtor),
             }
         };
-        self.heard[debtor.index()] = self.heard[debtor.index()].saturating_add(1);
+        // Later emotions are partly the debtor's reactions to our own tones: its type is what it
+        // showed in its first replies.
+        let heard: u32 = self.heard.iter().sum();
+        if heard < self.params.turn_type_replies {
+            self.heard[debtor.index()] += 1;
+        }
         let types = self.debtor_types(debtor);
         let choice = self.learned(choice, &types);
         self.tone_context = types;
