@@ -954,6 +954,111 @@ mod tests {
     }
 
     #[test]
+    fn a_reply_is_scored_by_how_much_more_of_the_gap_the_debtor_gave_up() {
+        let (mut policy, tracker) = setup();
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(100), 10); // the reference
+        let second = policy.choose(Emotion::Sadness, &tracker).emotion;
+        policy.observe_offer(Some(82), 10); // gave up 18 of 90: 0.2
+        let third = policy.choose(Emotion::Sadness, &tracker).emotion;
+        policy.observe_offer(Some(64), 12); // 18 of 70: about 0.257
+        let tones = policy.tones();
+        let scored: f64 = tones.turns.iter().flatten().sum();
+        assert_eq!(
+            scored, 1.0,
+            "only the third reply has a reply before it to compare"
+        );
+        let sad = Emotion::Sadness.index();
+        let gain = tones.gain[sad][third.index()];
+        assert!(
+            (gain - (18.0 / 70.0 - 0.2)).abs() < 1e-12,
+            "{gain} ({second})"
+        );
+
+        // Meeting our offer, or going back up on its own number, scores nothing.
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(14), 14);
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(70), 14);
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(70), 14);
+        assert_eq!(policy.tones().turns.iter().flatten().sum::<f64>(), 1.0);
+    }
+
+    #[test]
+    fn the_tone_the_debtors_type_concedes_most_to_is_chosen() {
+        let mut stats = ToneStats::default();
+        let anger = Emotion::Anger.index();
+        for i in 0..200 {
+            let wobble = if i % 2 == 0 { 0.01 } else { -0.01 };
+            stats.record_turn(anger, Emotion::Neutral, 0.02 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Sadness, 0.03 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Joy, -0.01 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Surprise, -0.01 + wobble, 1.0);
+        }
+        let candidates = [
+            Emotion::Neutral,
+            Emotion::Joy,
+            Emotion::Sadness,
+            Emotion::Surprise,
+        ];
+        assert_eq!(
+            stats.most_promising(&[(anger, 1.0)], &candidates, 0.0, 2.0),
+            Emotion::Sadness
+        );
+        // With nothing learned for a type, the first candidate (the table's choice) stays.
+        let fear = Emotion::Fear.index();
+        assert_eq!(
+            stats.most_promising(&[(fear, 1.0)], &candidates, 0.5, 2.0),
+            Emotion::Neutral
+        );
+
+        // In the policy: a debtor that showed anger gets the learned tone, not the table's.
+        let (policy, tracker) = setup();
+        let mut policy = policy.with_tones(stats);
+        let c = policy.choose(Emotion::Anger, &tracker);
+        assert_eq!(
+            (c.strategy, c.emotion),
+            (Strategy::Learned, Emotion::Sadness)
+        );
+        // The baselines ignore it.
+        policy.set_mode(PolicyMode::HmmOnly);
+        assert_ne!(
+            policy.choose(Emotion::Anger, &tracker).strategy,
+            Strategy::Learned
+        );
+    }
+
+    #[test]
+    fn memory_restores_the_turn_learning_state_exactly() {
+        let (mut policy, tracker) = setup();
+        for (i, e) in [
+            Emotion::Anger,
+            Emotion::Disgust,
+            Emotion::Anger,
+            Emotion::Joy,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            policy.choose(e, &tracker);
+            policy.observe_offer(Some(100 - 15 * i as u32), 10 + i as u32);
+        }
+        let memory = policy.memory();
+        assert!(memory.heard.iter().sum::<u32>() > 0 && memory.concession.is_some());
+        let (mut resumed, _) = setup();
+        resumed.restore(memory.clone());
+        assert_eq!(resumed.memory(), memory);
+        let json = serde_json::to_string(&memory).unwrap();
+        let back: PolicyMemory = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, memory);
+        assert_eq!(
+            resumed.choose(Emotion::Anger, &tracker),
+            policy.choose(Emotion::Anger, &tracker)
+        );
+    }
+
+    #[test]
     fn exploration_commits_to_one_tone_per_context_for_the_negotiation() {
         let params = PolicyParams {
             exploration: 1.0,
