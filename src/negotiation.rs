@@ -429,6 +429,7 @@ impl Negotiation {
 
         // Decide.
         self.policy.observe_tactics(&tactics);
+        self.policy.observe_offer(debtor_offer, self.stated_offer);
         let choice = self.policy.choose(debtor_emotion, &self.tracker);
         let pressure = self.pressure(&tactics, &belief);
         let offer = self.curve.next_offer(pressure, debtor_offer);

@@ -233,6 +233,24 @@ pub struct PolicyParams {
     pub exploration: f64,
     /// Negotiations learned in a context after which the exploration chance has halved.
     pub exploration_decay: f64,
+    /// Turn-level tone learning: each reply's tone is chosen among the non-hostile tones (joy,
+    /// sadness, surprise, neutral) by how much more of the gap to our offer the debtor gave up
+    /// after it, learned per debtor type (its opening emotion, or the latest tactic seen); the
+    /// payoff table's choice is tried first. Off: the table policy alone.
+    pub turn_learning: bool,
+    /// Optimism of the turn-level learning (upper confidence bound): standard deviations of the
+    /// concession signal, times `sqrt(ln N / n)`, added to a tone tried n of the N times in its
+    /// debtor type (0: greedy once every tone has been tried).
+    pub turn_exploration: f64,
+    /// The turn-level learning scores a debtor reply only when the debtor's previous number was
+    /// at least this many days above our offer (closer, one day is too large a share).
+    pub turn_min_gap_days: f64,
+    /// Pseudo-replies that shrink a tone's mean gain in a debtor type toward the type's mean
+    /// over all tones, until it has been scored that often there.
+    pub turn_prior: f64,
+    /// The debtor's type (until a tactic is seen) is the mix of emotions in its first this
+    /// many replies; later ones partly react to our own tones.
+    pub turn_type_replies: u32,
 }
 
 impl Default for PolicyParams {
@@ -253,6 +271,11 @@ impl Default for PolicyParams {
             tone_prior_negotiations: 5.0,
             exploration: 0.0,
             exploration_decay: 100.0,
+            turn_learning: true,
+            turn_exploration: 0.5,
+            turn_min_gap_days: 10.0,
+            turn_prior: 2.0,
+            turn_type_replies: 5,
         }
     }
 }
@@ -599,6 +622,9 @@ impl Params {
         )?;
         in_range("policy.exploration", p.exploration, 0.0, 1.0)?;
         in_range("policy.exploration_decay", p.exploration_decay, 1.0, 1e9)?;
+        in_range("policy.turn_exploration", p.turn_exploration, 0.0, 100.0)?;
+        in_range("policy.turn_min_gap_days", p.turn_min_gap_days, 1.0, 1e6)?;
+        in_range("policy.turn_prior", p.turn_prior, 0.0, 1e6)?;
 
         let h = &self.hmm;
         distribution("hmm.initial_belief", &h.initial_belief)?;

@@ -50,6 +50,8 @@ pub enum Strategy {
     Baseline,
     /// A tone tried for the whole negotiation in this debtor context, to learn how it works.
     Explore,
+    /// The turn-level tone learning: the tone the debtor's concessions favour for its type.
+    Learned,
 }
 
 impl std::fmt::Display for Strategy {
@@ -59,6 +61,7 @@ impl std::fmt::Display for Strategy {
             Strategy::Wsls => "wsls",
             Strategy::Baseline => "baseline",
             Strategy::Explore => "explore",
+            Strategy::Learned => "learned",
         })
     }
 }
@@ -137,6 +140,20 @@ pub struct PolicyMemory {
     /// negotiation decides them anew.
     #[serde(default)]
     pub used_in_context: Vec<(usize, Emotion)>,
+    /// How often the debtor showed each emotion in its first `policy.turn_type_replies`
+    /// replies of this negotiation (its type, until a tactic is seen).
+    #[serde(default)]
+    pub heard: [u32; Emotion::COUNT],
+    /// The debtor's latest stated days (the reference for its next concession).
+    #[serde(default)]
+    pub debtor_days: Option<u32>,
+    /// Share of the gap to our offer the debtor gave up in its latest reply.
+    #[serde(default)]
+    pub concession: Option<f64>,
+    /// The debtor types, with their weights, when the last reply's tone was chosen (where it
+    /// gets the credit).
+    #[serde(default)]
+    pub tone_context: Vec<(usize, f64)>,
 }
 
 /// Chooses the creditor's emotion turn by turn and learns from how negotiations end.
@@ -156,6 +173,14 @@ pub struct EmotionPolicy {
     used_in_context: Vec<(usize, Emotion)>,
     /// Per context, once decided in this negotiation: the tone it explores there, if any.
     explore: [Option<Option<Emotion>>; CONTEXTS],
+    /// How often the debtor showed each emotion in its first replies of this negotiation.
+    heard: [u32; Emotion::COUNT],
+    /// The debtor's latest stated days.
+    debtor_days: Option<u32>,
+    /// Share of the gap to our offer the debtor gave up in its latest reply.
+    concession: Option<f64>,
+    /// The debtor types, with their weights, when the last reply's tone was chosen.
+    tone_context: Vec<(usize, f64)>,
 }
 
 /// Number of debtor contexts: the seven emotions, then the four tactics.
@@ -190,6 +215,17 @@ pub struct ToneStats {
     pub weight: [[f64; Emotion::COUNT]; CONTEXTS],
     /// Weighted sum of outcome quality per (context, tone).
     pub quality: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Turn-level learning, rows debtor types (the debtor's opening emotion, or the latest
+    /// tactic seen), columns our tone: how many debtor replies to the tone were scored.
+    #[serde(default)]
+    pub turns: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Sum of the change in the debtor's concession (share of the gap to our offer it gave up)
+    /// from its reply before the tone to its reply after it.
+    #[serde(default)]
+    pub gain: [[f64; Emotion::COUNT]; CONTEXTS],
+    /// Sum of the squares of those changes.
+    #[serde(default)]
+    pub gain_squares: [[f64; Emotion::COUNT]; CONTEXTS],
 }
 
 impl Default for ToneStats {
@@ -197,6 +233,9 @@ impl Default for ToneStats {
         ToneStats {
             weight: [[0.0; Emotion::COUNT]; CONTEXTS],
             quality: [[0.0; Emotion::COUNT]; CONTEXTS],
+            turns: [[0.0; Emotion::COUNT]; CONTEXTS],
+            gain: [[0.0; Emotion::COUNT]; CONTEXTS],
+            gain_squares: [[0.0; Emotion::COUNT]; CONTEXTS],
         }
     }
 }
@@ -204,11 +243,84 @@ impl Default for ToneStats {
 impl ToneStats {
     /// True when every entry is a finite number and every weight is non-negative.
     pub fn is_valid(&self) -> bool {
-        self.weight
-            .iter()
-            .flatten()
-            .all(|w| w.is_finite() && *w >= 0.0)
+        let counts = |m: &[[f64; Emotion::COUNT]; CONTEXTS]| {
+            m.iter().flatten().all(|w| w.is_finite() && *w >= 0.0)
+        };
+        counts(&self.weight)
+            && counts(&self.turns)
+            && counts(&self.gain_squares)
             && self.quality.iter().flatten().all(|q| q.is_finite())
+            && self.gain.iter().flatten().all(|q| q.is_finite())
+    }
+
+    /// Scores a debtor reply to `tone` in debtor type `context`, with weight `weight` (the
+    /// share of that type in the debtor's mix): `gain` is how much more of the gap it gave up
+    /// than in its reply before.
+    pub fn record_turn(&mut self, context: usize, tone: Emotion, gain: f64, weight: f64) {
+        if context < CONTEXTS && gain.is_finite() && weight.is_finite() && weight > 0.0 {
+            self.turns[context][tone.index()] += weight;
+            self.gain[context][tone.index()] += weight * gain;
+            self.gain_squares[context][tone.index()] += weight * gain * gain;
+        }
+    }
+
+    /// The tone among `candidates` with the highest upper confidence bound on its mean gain
+    /// for a debtor that is a mix of `types` (context, weight; weights sum to 1): per type, the
+    /// tone's mean shrunk toward the type's mean by `prior` pseudo-replies, mixed by weight;
+    /// plus `optimism` x (standard deviation) x sqrt(ln N / n), with n the tone's weighted
+    /// count and N the types' weighted total, both plus one
+    /// (the n + 1 keeps a tone never tried finite: the first candidate wins among equals).
+    pub fn most_promising(
+        &self,
+        types: &[(usize, f64)],
+        candidates: &[Emotion],
+        optimism: f64,
+        prior: f64,
+    ) -> Emotion {
+        let mix = |f: &dyn Fn(usize) -> f64| types.iter().map(|(k, w)| w * f(*k)).sum::<f64>();
+        let count = |e: Emotion| mix(&|k| self.turns[k][e.index()]);
+        let row = |m: &[[f64; Emotion::COUNT]; CONTEXTS], k: usize| {
+            candidates.iter().map(|e| m[k][e.index()]).sum::<f64>()
+        };
+        let type_mean = |k: usize| {
+            let n = row(&self.turns, k);
+            if n > 0.0 { row(&self.gain, k) / n } else { 0.0 }
+        };
+        let total = mix(&|k| row(&self.turns, k));
+        let (mean, squares) = if total > 0.0 {
+            (
+                mix(&|k| row(&self.gain, k)) / total,
+                mix(&|k| row(&self.gain_squares, k)) / total,
+            )
+        } else {
+            (0.0, 0.0)
+        };
+        let sd = (squares - mean * mean).max(0.0).sqrt().max(1e-3);
+        let log = (total + 1.0).ln();
+        argmax(candidates.iter().map(|e| {
+            let i = e.index();
+            let estimate =
+                mix(&|k| (self.gain[k][i] + prior * type_mean(k)) / (self.turns[k][i] + prior));
+            (
+                *e,
+                estimate + optimism * sd * (log / (count(*e) + 1.0)).sqrt(),
+            )
+        }))
+    }
+
+    /// The debtor types met so far, weighted by how many replies were scored in each.
+    pub fn population(&self) -> Vec<(usize, f64)> {
+        let per_type: Vec<f64> = self.turns.iter().map(|row| row.iter().sum()).collect();
+        let total: f64 = per_type.iter().sum();
+        if total <= 0.0 {
+            return Vec::new();
+        }
+        per_type
+            .into_iter()
+            .enumerate()
+            .filter(|(_, n)| *n > 0.0)
+            .map(|(k, n)| (k, n / total))
+            .collect()
     }
 
     /// The learned advantage of `tone` in `context`: `scale` times the difference between the
@@ -235,6 +347,15 @@ const EXPLORED: [Emotion; 4] = [
     Emotion::Neutral,
 ];
 
+/// The tones the turn-level learning chooses among: warm or neutral, never intimidation or
+/// contempt.
+const LEARNED: [Emotion; 4] = [
+    Emotion::Neutral,
+    Emotion::Joy,
+    Emotion::Sadness,
+    Emotion::Surprise,
+];
+
 impl EmotionPolicy {
     /// A policy with learned adjustments from earlier negotiations (or none).
     pub fn new(params: &PolicyParams, adjustments: PayoffAdjustments) -> Self {
@@ -254,6 +375,10 @@ impl EmotionPolicy {
             tactic: None,
             used_in_context: Vec::new(),
             explore: [None; CONTEXTS],
+            heard: [0; Emotion::COUNT],
+            debtor_days: None,
+            concession: None,
+            tone_context: Vec::new(),
         }
     }
 
@@ -276,6 +401,59 @@ impl EmotionPolicy {
         if let Some(t) = tactics.last() {
             self.tactic = Some(t.kind);
         }
+    }
+
+    /// Tells the policy the days the debtor just stated (if any) in answer to our offer of
+    /// `answered` days. The share of the gap it gave up, compared with its reply before, scores
+    /// the tone of our reply in between (turn-level learning). A debtor going back up on its
+    /// own number gives no signal and leaves the reference as it was.
+    pub fn observe_offer(&mut self, days: Option<u32>, answered: u32) {
+        let Some(days) = days else {
+            self.concession = None;
+            return;
+        };
+        match self.debtor_days {
+            // Going back up, or meeting our offer (the haggling is over): no signal.
+            Some(before) if days > before || days <= answered => self.concession = None,
+            // Too close to our offer for a share to mean much (a day is a big share).
+            Some(before)
+                if f64::from(before.saturating_sub(answered)) < self.params.turn_min_gap_days =>
+            {
+                self.concession = None;
+                self.debtor_days = Some(days);
+            }
+            Some(before) => {
+                let share =
+                    (f64::from(before - days) / f64::from(before - answered)).clamp(0.0, 1.0);
+                if let (Some(previous), Some(tone)) = (self.concession, self.last) {
+                    for (context, weight) in &self.tone_context {
+                        self.tones
+                            .record_turn(*context, tone, share - previous, *weight);
+                    }
+                }
+                self.concession = Some(share);
+                self.debtor_days = Some(days);
+            }
+            _ => {
+                self.concession = None;
+                self.debtor_days = Some(days);
+            }
+        }
+    }
+
+    /// The debtor's type for the turn-level learning, as a mix (context, weight): the latest
+    /// tactic seen, else the emotions it showed in its first replies, weighted by how often.
+    fn debtor_types(&self, debtor: Emotion) -> Vec<(usize, f64)> {
+        let total: u32 = self.heard.iter().sum();
+        if self.tactic.is_some() || total == 0 {
+            return vec![(self.context(debtor), 1.0)];
+        }
+        self.heard
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k, f64::from(*n) / f64::from(total)))
+            .collect()
     }
 
     /// End of a negotiation, learned by outcome quality: 1 for an agreement on the creditor's
@@ -396,8 +574,40 @@ impl EmotionPolicy {
                 emotion: self.best_expected(tracker),
             },
         };
+        // Nothing heard yet: the debtor is any of the types met so far, as often as they came.
+        let types = self.tones.population();
+        let choice = self.learned(choice, &types);
         self.last = Some(choice.emotion);
         choice
+    }
+
+    /// With turn-level learning on (EQ mode), the most promising non-hostile tone for a debtor
+    /// of these `types`; the table's `choice` comes first among equals.
+    fn learned(&self, choice: EmotionChoice, types: &[(usize, f64)]) -> EmotionChoice {
+        if self.mode != PolicyMode::Eq
+            || !self.params.turn_learning
+            || choice.strategy == Strategy::Explore
+            || types.is_empty()
+        {
+            return choice;
+        }
+        let mut candidates = vec![choice.emotion];
+        candidates.retain(|e| LEARNED.contains(e));
+        candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
+        let emotion = self.tones.most_promising(
+            types,
+            &candidates,
+            self.params.turn_exploration,
+            self.params.turn_prior,
+        );
+        EmotionChoice {
+            strategy: if emotion == choice.emotion {
+                choice.strategy
+            } else {
+                Strategy::Learned
+            },
+            emotion,
+        }
     }
 
     /// The emotion for the reply to a debtor who just showed `debtor` (after the tracker saw it).
@@ -433,6 +643,15 @@ impl EmotionPolicy {
                 emotion: self.win_stay_lose_shift(debtor),
             }
         };
+        // Later emotions are partly the debtor's reactions to our own tones: its type is what it
+        // showed in its first replies.
+        let heard: u32 = self.heard.iter().sum();
+        if heard < self.params.turn_type_replies {
+            self.heard[debtor.index()] += 1;
+        }
+        let types = self.debtor_types(debtor);
+        let choice = self.learned(choice, &types);
+        self.tone_context = types;
         self.last = Some(choice.emotion);
         self.used.push((debtor, choice.emotion));
         self.used_in_context
@@ -469,6 +688,10 @@ impl EmotionPolicy {
             tones: self.tones.clone(),
             tactic: self.tactic,
             used_in_context: self.used_in_context.clone(),
+            heard: self.heard,
+            debtor_days: self.debtor_days,
+            concession: self.concession,
+            tone_context: self.tone_context.clone(),
         }
     }
 
@@ -488,6 +711,14 @@ impl EmotionPolicy {
             .used_in_context
             .into_iter()
             .filter(|(context, _)| *context < CONTEXTS)
+            .collect();
+        self.heard = memory.heard;
+        self.debtor_days = memory.debtor_days;
+        self.concession = memory.concession.filter(|c| c.is_finite());
+        self.tone_context = memory
+            .tone_context
+            .into_iter()
+            .filter(|(c, w)| *c < CONTEXTS && w.is_finite() && *w >= 0.0)
             .collect();
         let limit = self.params.payoff_adjustment_limit;
         self.adjustments = PayoffAdjustments(memory.adjustments.0.map(|row| {
@@ -509,6 +740,10 @@ impl EmotionPolicy {
         self.tactic = None;
         self.used_in_context.clear();
         self.explore = [None; CONTEXTS];
+        self.heard = [0; Emotion::COUNT];
+        self.debtor_days = None;
+        self.concession = None;
+        self.tone_context.clear();
     }
 
     /// Keep the last emotion while it paid at least the threshold against the debtor's reaction
@@ -715,6 +950,111 @@ mod tests {
                 ..ToneStats::default()
             }
             .is_valid()
+        );
+    }
+
+    #[test]
+    fn a_reply_is_scored_by_how_much_more_of_the_gap_the_debtor_gave_up() {
+        let (mut policy, tracker) = setup();
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(100), 10); // the reference
+        let second = policy.choose(Emotion::Sadness, &tracker).emotion;
+        policy.observe_offer(Some(82), 10); // gave up 18 of 90: 0.2
+        let third = policy.choose(Emotion::Sadness, &tracker).emotion;
+        policy.observe_offer(Some(64), 12); // 18 of 70: about 0.257
+        let tones = policy.tones();
+        let scored: f64 = tones.turns.iter().flatten().sum();
+        assert_eq!(
+            scored, 1.0,
+            "only the third reply has a reply before it to compare"
+        );
+        let sad = Emotion::Sadness.index();
+        let gain = tones.gain[sad][third.index()];
+        assert!(
+            (gain - (18.0 / 70.0 - 0.2)).abs() < 1e-12,
+            "{gain} ({second})"
+        );
+
+        // Meeting our offer, or going back up on its own number, scores nothing.
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(14), 14);
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(70), 14);
+        policy.choose(Emotion::Sadness, &tracker);
+        policy.observe_offer(Some(70), 14);
+        assert_eq!(policy.tones().turns.iter().flatten().sum::<f64>(), 1.0);
+    }
+
+    #[test]
+    fn the_tone_the_debtors_type_concedes_most_to_is_chosen() {
+        let mut stats = ToneStats::default();
+        let anger = Emotion::Anger.index();
+        for i in 0..200 {
+            let wobble = if i % 2 == 0 { 0.01 } else { -0.01 };
+            stats.record_turn(anger, Emotion::Neutral, 0.02 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Sadness, 0.03 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Joy, -0.01 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Surprise, -0.01 + wobble, 1.0);
+        }
+        let candidates = [
+            Emotion::Neutral,
+            Emotion::Joy,
+            Emotion::Sadness,
+            Emotion::Surprise,
+        ];
+        assert_eq!(
+            stats.most_promising(&[(anger, 1.0)], &candidates, 0.0, 2.0),
+            Emotion::Sadness
+        );
+        // With nothing learned for a type, the first candidate (the table's choice) stays.
+        let fear = Emotion::Fear.index();
+        assert_eq!(
+            stats.most_promising(&[(fear, 1.0)], &candidates, 0.5, 2.0),
+            Emotion::Neutral
+        );
+
+        // In the policy: a debtor that showed anger gets the learned tone, not the table's.
+        let (policy, tracker) = setup();
+        let mut policy = policy.with_tones(stats);
+        let c = policy.choose(Emotion::Anger, &tracker);
+        assert_eq!(
+            (c.strategy, c.emotion),
+            (Strategy::Learned, Emotion::Sadness)
+        );
+        // The baselines ignore it.
+        policy.set_mode(PolicyMode::HmmOnly);
+        assert_ne!(
+            policy.choose(Emotion::Anger, &tracker).strategy,
+            Strategy::Learned
+        );
+    }
+
+    #[test]
+    fn memory_restores_the_turn_learning_state_exactly() {
+        let (mut policy, tracker) = setup();
+        for (i, e) in [
+            Emotion::Anger,
+            Emotion::Disgust,
+            Emotion::Anger,
+            Emotion::Joy,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            policy.choose(e, &tracker);
+            policy.observe_offer(Some(100 - 15 * i as u32), 10 + i as u32);
+        }
+        let memory = policy.memory();
+        assert!(memory.heard.iter().sum::<u32>() > 0 && memory.concession.is_some());
+        let (mut resumed, _) = setup();
+        resumed.restore(memory.clone());
+        assert_eq!(resumed.memory(), memory);
+        let json = serde_json::to_string(&memory).unwrap();
+        let back: PolicyMemory = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, memory);
+        assert_eq!(
+            resumed.choose(Emotion::Anger, &tracker),
+            policy.choose(Emotion::Anger, &tracker)
         );
     }
 
