@@ -614,8 +614,10 @@ impl Negotiation {
             );
         }
         let reply = spoken.join(" ");
+        // Checked once more as a whole: a cut reply may lack the offer, nothing else may fail.
+        let left = check_reply(&reply, &facts);
+        let states_offer = !reply.is_empty() && !left.contains(&Violation::MissingOffer);
         if !interrupted {
-            let left = check_reply(&reply, &facts);
             debug_assert!(
                 left.is_empty(),
                 "a spoken reply broke the guardrails: {left:?}"
@@ -624,8 +626,6 @@ impl Negotiation {
                 tracing::error!(?left, reply, "a spoken reply broke the guardrails");
             }
         }
-        let states_offer =
-            !reply.is_empty() && !check_reply(&reply, &facts).contains(&Violation::MissingOffer);
         if !reply.is_empty() {
             self.dialogue.push(DialogueLine::creditor(reply.clone()));
         }
