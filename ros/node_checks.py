@@ -41,7 +41,7 @@ def check_turn(turn, number, session):
     check(f"{s.creditor_offer_days} days" in s.reply, f"reply does not state the offer: {s.reply}")
     check(len(s.belief) == 4 and abs(sum(s.belief) - 1) < 1e-6, f"belief {list(s.belief)}")
     check(list(s.disposition_labels) == ["cooperative", "confrontational", "distressed", "strategic"], "labels")
-    check(s.strategy in ("hmm", "wsls"), f"strategy {s.strategy}")
+    check(s.strategy in ("hmm", "wsls", "learned"), f"strategy {s.strategy}")
     check(not s.interrupted, "interrupted")
     if number > 0:
         check(len(s.emotion_distribution) == 7 and abs(sum(s.emotion_distribution) - 1) < 1e-6, "distribution")

@@ -164,8 +164,9 @@ impl Speaker for TimedSpeaker {
     }
 }
 
-/// Runs the node until the process is stopped. `base` holds the parameters of `--params` and
-/// `--set`; ROS parameters (`--ros-args -p`, `--params-file`) override them.
+/// Runs the node until the process is stopped. `base_file` and `base_overrides` are the
+/// command line's `--params` and `--set`; ROS parameters (`--ros-args -p`, `--params-file`)
+/// override them. Nothing is advertised before the agent (and its model) is ready.
 pub fn run(
     base_file: Option<&std::path::Path>,
     base_overrides: &[String],
@@ -185,23 +186,13 @@ pub fn run(
     }
     let np = &params.node;
 
-    let reliable = |depth| QosProfile::default().reliable().keep_last(depth);
-    let say = node
-        .create_publisher::<r2r::std_msgs::msg::String>(&np.say_topic, reliable(100))
-        .map_err(ros(format!("advertising {}", np.say_topic)))?;
-    let state = node
-        .create_publisher::<NegotiationState>(&np.state_topic, reliable(10).transient_local())
-        .map_err(ros(format!("advertising {}", np.state_topic)))?;
-    let diagnostics = node
-        .create_publisher::<DiagnosticArray>(&np.diagnostics_topic, reliable(10))
-        .map_err(ros(format!("advertising {}", np.diagnostics_topic)))?;
-
     // The agent thread: builds the model and the agent, reports ready (or why not), then works.
     let interrupt = Interrupt::new();
     let inbox = Arc::new(Inbox::<oneshot::Sender<String>>::new(interrupt.clone()));
     let health = Arc::new(Mutex::new(Health::default()));
     let agent_thread;
     let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), NodeError>>();
+    let (publish_tx, publish_rx) = std::sync::mpsc::channel::<Publish>();
     {
         let params = params.clone();
         let inbox = inbox.clone();
@@ -228,8 +219,10 @@ pub fn run(
                 match setup {
                     Ok((agent, timing, resumed)) => {
                         let _ = ready_tx.send(Ok(()));
-                        let publish = Publish { say, state };
-                        agent_loop(agent, resumed, timing, &inbox, &publish, &health);
+                        // The publishers come once the main thread has advertised them.
+                        if let Ok(publish) = publish_rx.recv() {
+                            agent_loop(agent, resumed, timing, &inbox, &publish, &health);
+                        }
                     }
                     Err(e) => {
                         let _ = ready_tx.send(Err(e));
@@ -241,6 +234,19 @@ pub fn run(
     ready_rx
         .recv()
         .map_err(|_| NodeError::Components("the agent thread stopped while starting".into()))??;
+
+    let reliable = |depth| QosProfile::default().reliable().keep_last(depth);
+    let say = node
+        .create_publisher::<r2r::std_msgs::msg::String>(&np.say_topic, reliable(100))
+        .map_err(ros(format!("advertising {}", np.say_topic)))?;
+    let state = node
+        .create_publisher::<NegotiationState>(&np.state_topic, reliable(10).transient_local())
+        .map_err(ros(format!("advertising {}", np.state_topic)))?;
+    let diagnostics = node
+        .create_publisher::<DiagnosticArray>(&np.diagnostics_topic, reliable(10))
+        .map_err(ros(format!("advertising {}", np.diagnostics_topic)))?;
+
+    let _ = publish_tx.send(Publish { say, state });
 
     let transcripts = node
         .subscribe::<r2r::std_msgs::msg::String>(&np.transcript_topic, reliable(1000))
