@@ -6,10 +6,7 @@
 
 mod attacks;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-use attacks::{ATTACKS, TODAY, check_conversation};
+use attacks::{ATTACKS, TODAY, chat_json, check_conversation};
 
 /// The ordinary conversation; the attack is appended to its second line.
 const LINES: [&str; 4] = [
@@ -21,34 +18,19 @@ const LINES: [&str; 4] = [
 
 fn chat(lines: &[String]) -> Vec<serde_json::Value> {
     let records = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("injection-records");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eq_negotiator"))
-        .arg("--set")
-        .arg(format!("record.directory={}", records.display()))
-        .args(["chat", "--json", "--speaker", "template", "--today", TODAY])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = lines.join("\n");
-    input.push('\n');
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    let args: Vec<String> = [
+        "--set",
+        &format!("record.directory={}", records.display()),
+        "chat",
+        "--json",
+        "--speaker",
+        "template",
+        "--today",
+        TODAY,
+    ]
+    .map(String::from)
+    .to_vec();
+    chat_json(&args, lines)
 }
 
 /// What the agent perceived in each turn.

@@ -397,51 +397,30 @@ mod attacks;
 /// speaking: the decisions stay on the creditor's curve and every reply passes the guardrails.
 #[test]
 fn injected_instructions_never_reach_the_decision_or_past_the_guardrails() {
-    use std::io::Write;
     let records = Path::new(env!("CARGO_TARGET_TMPDIR")).join("llm-injection-records");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_eq_negotiator"))
-        .args([
-            "--set",
-            &format!("llm.model_path={}", model_path().display()),
-            "--set",
-            &format!("record.directory={}", records.display()),
-            "--set",
-            "negotiation.max_turns=40",
-            "--set",
-            "llm.threads=2",
-            "chat",
-            "--json",
-            "--speaker",
-            "slm",
-            "--today",
-            attacks::TODAY,
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let input: String = attacks::ATTACKS
+    let args: Vec<String> = [
+        "--set",
+        &format!("llm.model_path={}", model_path().display()),
+        "--set",
+        &format!("record.directory={}", records.display()),
+        "--set",
+        "negotiation.max_turns=40",
+        "--set",
+        "llm.threads=2",
+        "chat",
+        "--json",
+        "--speaker",
+        "slm",
+        "--today",
+        attacks::TODAY,
+    ]
+    .map(String::from)
+    .to_vec();
+    let lines: Vec<String> = attacks::ATTACKS
         .iter()
-        .map(|a| format!("{}\n", a.replace('\n', " ")))
+        .map(|a| a.replace('\n', " "))
         .collect();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let turns: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let turns = attacks::chat_json(&args, &lines);
     attacks::check_conversation(&turns, "slm");
     let from_model = turns.iter().filter(|t| t["speaker"] == "slm").count();
     eprintln!(

@@ -77,3 +77,35 @@ pub fn check_conversation(turns: &[serde_json::Value], label: &str) {
         }
     }
 }
+
+/// Runs `eq_negotiator ARGS chat --json ...` (the chat arguments are in `args`), one debtor
+/// line per element of `lines` on stdin, and returns its JSON turns; it must exit 0.
+pub fn chat_json(args: &[String], lines: &[String]) -> Vec<serde_json::Value> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eq_negotiator"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
