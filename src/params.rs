@@ -251,6 +251,10 @@ pub struct PolicyParams {
     /// The debtor's type (until a tactic is seen) is the mix of emotions in its first this
     /// many replies; later ones partly react to our own tones.
     pub turn_type_replies: u32,
+    /// Neutral is the default stance: the turn-level learning drops a warmer tone for the
+    /// rest of a negotiation once this debtor has answered it this many times with, on
+    /// average, a smaller share of the gap than before (0: never).
+    pub turn_veto_replies: u32,
 }
 
 impl Default for PolicyParams {
@@ -276,6 +280,7 @@ impl Default for PolicyParams {
             turn_min_gap_days: 10.0,
             turn_prior: 2.0,
             turn_type_replies: 5,
+            turn_veto_replies: 3,
         }
     }
 }

@@ -154,6 +154,13 @@ pub struct PolicyMemory {
     /// gets the credit).
     #[serde(default)]
     pub tone_context: Vec<(usize, f64)>,
+    /// How this negotiation's debtor answered each of our tones so far.
+    #[serde(default)]
+    pub debtor_evidence: DebtorEvidence,
+    /// Whether the debtor's next reply can be scored (the turn-level learning explores only
+    /// then).
+    #[serde(default)]
+    pub next_reply_scored: bool,
 }
 
 /// Chooses the creditor's emotion turn by turn and learns from how negotiations end.
@@ -181,6 +188,11 @@ pub struct EmotionPolicy {
     concession: Option<f64>,
     /// The debtor types, with their weights, when the last reply's tone was chosen.
     tone_context: Vec<(usize, f64)>,
+    /// How this negotiation's debtor answered each of our tones so far.
+    debtor_evidence: DebtorEvidence,
+    /// Whether the debtor's next reply can be scored: its latest number was scored, or could
+    /// be, and is still `turn_min_gap_days` above our offer.
+    next_reply_scored: bool,
 }
 
 /// Number of debtor contexts: the seven emotions, then the four tactics.
@@ -339,6 +351,41 @@ impl ToneStats {
     }
 }
 
+/// How the debtor of the current negotiation answered each of our tones: the turn-level signal
+/// of [`ToneStats`], kept for this debtor alone. Neutral is the professional default; another
+/// tone is used only while this debtor's own answers do not speak against it, so a debtor who
+/// does not react the way its type does is not pushed further with the wrong tone.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct DebtorEvidence {
+    /// Scored replies of this debtor after each of our tones.
+    pub turns: [f64; Emotion::COUNT],
+    /// Sum of their concession changes (as in [`ToneStats::record_turn`]).
+    pub gain: [f64; Emotion::COUNT],
+}
+
+impl DebtorEvidence {
+    /// Adds one scored reply to `tone`.
+    pub fn record(&mut self, tone: Emotion, gain: f64) {
+        if gain.is_finite() {
+            self.turns[tone.index()] += 1.0;
+            self.gain[tone.index()] += gain;
+        }
+    }
+
+    /// True when every entry is finite and every count non-negative.
+    pub fn is_valid(&self) -> bool {
+        self.turns.iter().all(|n| n.is_finite() && *n >= 0.0)
+            && self.gain.iter().all(|g| g.is_finite())
+    }
+
+    /// True when `tone` is not neutral and this debtor, over at least `replies` scored
+    /// answers to it, gave up less of the gap on average after it than before.
+    pub fn rules_out(&self, tone: Emotion, replies: f64) -> bool {
+        let i = tone.index();
+        tone != Emotion::Neutral && replies > 0.0 && self.turns[i] >= replies && self.gain[i] < 0.0
+    }
+}
+
 /// The tones tried when exploring: warm or neutral, never intimidation or contempt.
 const EXPLORED: [Emotion; 4] = [
     Emotion::Joy,
@@ -379,6 +426,8 @@ impl EmotionPolicy {
             debtor_days: None,
             concession: None,
             tone_context: Vec::new(),
+            debtor_evidence: DebtorEvidence::default(),
+            next_reply_scored: false,
         }
     }
 
@@ -408,6 +457,15 @@ impl EmotionPolicy {
     /// the tone of our reply in between (turn-level learning). A debtor going back up on its
     /// own number gives no signal and leaves the reference as it was.
     pub fn observe_offer(&mut self, days: Option<u32>, answered: u32) {
+        self.score_reply(days, answered);
+        self.next_reply_scored = self.concession.is_some()
+            && days.is_some_and(|d| {
+                f64::from(d.saturating_sub(answered)) >= self.params.turn_min_gap_days
+            });
+    }
+
+    /// The turn-level signal of the debtor's reply (see [`EmotionPolicy::observe_offer`]).
+    fn score_reply(&mut self, days: Option<u32>, answered: u32) {
         let Some(days) = days else {
             self.concession = None;
             return;
@@ -430,6 +488,7 @@ impl EmotionPolicy {
                         self.tones
                             .record_turn(*context, tone, share - previous, *weight);
                     }
+                    self.debtor_evidence.record(tone, share - previous);
                 }
                 self.concession = Some(share);
                 self.debtor_days = Some(days);
@@ -594,12 +653,18 @@ impl EmotionPolicy {
         let mut candidates = vec![choice.emotion];
         candidates.retain(|e| LEARNED.contains(e));
         candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
-        let emotion = self.tones.most_promising(
-            types,
-            &candidates,
-            self.params.turn_exploration,
-            self.params.turn_prior,
-        );
+        let replies = self.params.turn_veto_replies;
+        candidates.retain(|e| !self.debtor_evidence.rules_out(*e, f64::from(replies)));
+        // Trying a tone only teaches something when the debtor's answer can be scored; near
+        // the end of the haggling it cannot, and the best-known tone is used.
+        let optimism = if self.next_reply_scored {
+            self.params.turn_exploration
+        } else {
+            0.0
+        };
+        let emotion =
+            self.tones
+                .most_promising(types, &candidates, optimism, self.params.turn_prior);
         EmotionChoice {
             strategy: if emotion == choice.emotion {
                 choice.strategy
@@ -692,6 +757,8 @@ impl EmotionPolicy {
             debtor_days: self.debtor_days,
             concession: self.concession,
             tone_context: self.tone_context.clone(),
+            debtor_evidence: self.debtor_evidence,
+            next_reply_scored: self.next_reply_scored,
         }
     }
 
@@ -720,6 +787,12 @@ impl EmotionPolicy {
             .into_iter()
             .filter(|(c, w)| *c < CONTEXTS && w.is_finite() && *w >= 0.0)
             .collect();
+        self.debtor_evidence = if memory.debtor_evidence.is_valid() {
+            memory.debtor_evidence
+        } else {
+            DebtorEvidence::default()
+        };
+        self.next_reply_scored = memory.next_reply_scored;
         let limit = self.params.payoff_adjustment_limit;
         self.adjustments = PayoffAdjustments(memory.adjustments.0.map(|row| {
             row.map(|v| {
@@ -744,6 +817,8 @@ impl EmotionPolicy {
         self.debtor_days = None;
         self.concession = None;
         self.tone_context.clear();
+        self.debtor_evidence = DebtorEvidence::default();
+        self.next_reply_scored = false;
     }
 
     /// Keep the last emotion while it paid at least the threshold against the debtor's reaction
@@ -987,25 +1062,14 @@ mod tests {
 
     #[test]
     fn the_tone_the_debtors_type_concedes_most_to_is_chosen() {
-        let mut stats = ToneStats::default();
+        let stats = angry_population(false);
         let anger = Emotion::Anger.index();
-        for i in 0..200 {
-            let wobble = if i % 2 == 0 { 0.01 } else { -0.01 };
-            stats.record_turn(anger, Emotion::Neutral, 0.02 + wobble, 1.0);
-            stats.record_turn(anger, Emotion::Sadness, 0.03 + wobble, 1.0);
-            stats.record_turn(anger, Emotion::Joy, -0.01 + wobble, 1.0);
-            stats.record_turn(anger, Emotion::Surprise, -0.01 + wobble, 1.0);
-        }
         let candidates = [
             Emotion::Neutral,
             Emotion::Joy,
             Emotion::Sadness,
             Emotion::Surprise,
         ];
-        assert_eq!(
-            stats.most_promising(&[(anger, 1.0)], &candidates, 0.0, 2.0),
-            Emotion::Sadness
-        );
         // With nothing learned for a type, the first candidate (the table's choice) stays.
         let fear = Emotion::Fear.index();
         assert_eq!(
@@ -1056,6 +1120,86 @@ mod tests {
             resumed.choose(Emotion::Anger, &tracker),
             policy.choose(Emotion::Anger, &tracker)
         );
+    }
+
+    /// Tone statistics of a population of angry debtors: sadness helped most, then neutral.
+    fn angry_population(rare_surprise: bool) -> ToneStats {
+        let mut stats = ToneStats::default();
+        let anger = Emotion::Anger.index();
+        for i in 0..200 {
+            let wobble = if i % 2 == 0 { 0.01 } else { -0.01 };
+            stats.record_turn(anger, Emotion::Sadness, 0.03 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Neutral, 0.02 + wobble, 1.0);
+            stats.record_turn(anger, Emotion::Joy, -0.01 + wobble, 1.0);
+            if !rare_surprise || i < 2 {
+                stats.record_turn(anger, Emotion::Surprise, -0.01 + wobble, 1.0);
+            }
+        }
+        stats
+    }
+
+    #[test]
+    fn a_debtor_who_gives_less_after_a_warm_tone_is_answered_neutrally_again() {
+        let tracker = DispositionTracker::new(&HmmParams::default(), None);
+        let params = PolicyParams::default();
+        let mut policy = EmotionPolicy::new(&params, PayoffAdjustments::default())
+            .with_tones(angry_population(false));
+        // Unlike its type, this debtor gives up a smaller share of the gap every turn.
+        let (mut days, mut offer, mut share) = (200_u32, 10_u32, 0.4);
+        let mut tones = Vec::new();
+        for _ in 0..10 {
+            tones.push(policy.choose(Emotion::Anger, &tracker).emotion);
+            days -= (f64::from(days - offer) * share).round() as u32;
+            policy.observe_offer(Some(days), offer);
+            offer += 1;
+            share -= 0.03;
+        }
+        let evidence = policy.memory().debtor_evidence;
+        assert_eq!(tones[0], Emotion::Sadness, "{tones:?}");
+        let dropped = tones.iter().position(|t| *t != Emotion::Sadness).unwrap();
+        assert!(
+            tones[dropped..].iter().all(|t| *t == Emotion::Neutral),
+            "{tones:?}"
+        );
+        // Dropped after exactly `turn_veto_replies` scored answers to it, all worse than before.
+        assert_eq!(
+            evidence.turns[Emotion::Sadness.index()],
+            f64::from(params.turn_veto_replies)
+        );
+        assert!(evidence.gain[Emotion::Sadness.index()] < 0.0);
+        // Neutral, the default stance, is never dropped; 0 replies means never.
+        let mut worse = DebtorEvidence::default();
+        for _ in 0..5 {
+            worse.record(Emotion::Neutral, -0.1);
+            worse.record(Emotion::Joy, -0.1);
+        }
+        assert!(!worse.rules_out(Emotion::Neutral, 1.0));
+        assert!(worse.rules_out(Emotion::Joy, 5.0));
+        assert!(!worse.rules_out(Emotion::Joy, 6.0));
+        assert!(!worse.rules_out(Emotion::Joy, 0.0));
+    }
+
+    #[test]
+    fn a_tone_is_tried_only_when_the_debtors_answer_can_be_scored() {
+        let tracker = DispositionTracker::new(&HmmParams::default(), None);
+        let params = PolicyParams {
+            turn_exploration: 20.0,
+            ..PolicyParams::default()
+        };
+        // Surprise was scored twice: very uncertain, so optimism favours trying it.
+        let mut policy = EmotionPolicy::new(&params, PayoffAdjustments::default())
+            .with_tones(angry_population(true));
+        let choose = |policy: &mut EmotionPolicy| policy.choose(Emotion::Anger, &tracker).emotion;
+        // Nothing to score yet (no earlier number to compare with): the best-known tone.
+        assert_eq!(choose(&mut policy), Emotion::Sadness);
+        policy.observe_offer(Some(120), 10);
+        assert_eq!(choose(&mut policy), Emotion::Sadness);
+        // The debtor's numbers now give a share, and the next one can be compared with it.
+        policy.observe_offer(Some(90), 11);
+        assert_eq!(choose(&mut policy), Emotion::Surprise);
+        // Within `turn_min_gap_days` of our offer a reply says little: no more trying.
+        policy.observe_offer(Some(87), 80);
+        assert_eq!(choose(&mut policy), Emotion::Sadness);
     }
 
     #[test]

@@ -117,16 +117,53 @@ pub fn summary_table(rows: &[&Summary], first: &str) -> String {
 }
 
 /// How `eq` compares with `other` for one persona (or overall): it wins when its median debt
-/// multiple is lower and its success at least as high.
+/// multiple is lower and its success at least as high, or when it closed some negotiations and
+/// the other none.
 pub fn eq_wins(eq: &Summary, other: &Summary) -> bool {
-    let (Some(a), Some(b)) = (eq.median_multiple.value, other.median_multiple.value) else {
-        return false;
-    };
     let (sa, sb) = (
         eq.success.value.unwrap_or(0.0),
         other.success.value.unwrap_or(0.0),
     );
-    (a < b || (a <= b && eq.mean_multiple.value < other.mean_multiple.value)) && sa >= sb
+    match (eq.median_multiple.value, other.median_multiple.value) {
+        (Some(a), Some(b)) => {
+            (a < b || (a <= b && eq.mean_multiple.value < other.mean_multiple.value)) && sa >= sb
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// Why EQ does not win against `other` for `persona` (whose summaries are `eq` and `them`), in
+/// words: it closed fewer negotiations; or the other policy closed fewer, and only its easier
+/// ones, while on the debtors both closed EQ collects sooner (a selection effect); or on the
+/// same debtors EQ collects later.
+pub fn why_eq_does_not_win(
+    eq: &Summary,
+    them: &Summary,
+    results: &[SimResult],
+    persona: Option<Persona>,
+) -> String {
+    let agreements =
+        |s: &Summary| (s.success.value.unwrap_or(0.0) * s.negotiations as f64).round() as i64;
+    let (ours, theirs) = (agreements(eq), agreements(them));
+    let (both, difference, _) = paired(results, &them.policy, persona);
+    let difference = difference.unwrap_or(0.0);
+    if ours < theirs {
+        format!(
+            "EQ closed fewer negotiations ({ours} against {theirs} of {})",
+            eq.negotiations
+        )
+    } else if difference < 0.0 && ours > theirs {
+        format!(
+            "selection: {} closed only {theirs} of {} (EQ {ours}), and its median is over those; \
+             on the {both} debtors both closed, EQ's multiple is {:.2} lower",
+            them.policy, them.negotiations, -difference
+        )
+    } else {
+        format!(
+            "on the {both} debtors both closed, EQ's multiple is {difference:+.2}: EQ collects later"
+        )
+    }
 }
 
 /// EQ against `other` on the same debtors: (negotiations both agreed, mean of EQ's debt
@@ -219,6 +256,7 @@ pub fn report_markdown(
             "| policy | EQ wins overall | personas where EQ wins | where EQ does not win | paired multiple difference (n both agreed) | EQ agreements minus policy's |"
         );
         let _ = writeln!(r, "|---|---|---|---|---|---|");
+        let mut reasons = Vec::new();
         for other in overall.iter().filter(|s| s.policy != "eq") {
             let mut won = Vec::new();
             let mut lost = Vec::new();
@@ -238,6 +276,21 @@ pub fn report_markdown(
                     lost.push(s.persona.clone());
                 }
             }
+            for persona in &lost {
+                if let Some(o) = summaries
+                    .iter()
+                    .find(|o| o.policy == other.policy && &o.persona == persona)
+                    && let Some(e) = summaries
+                        .iter()
+                        .find(|e| e.policy == eq.policy && &e.persona == persona)
+                {
+                    reasons.push(format!(
+                        "- against {}, {persona}: {}",
+                        other.policy,
+                        why_eq_does_not_win(e, o, results, Persona::from_name(persona))
+                    ));
+                }
+            }
             let (both, difference, agreements) = paired(results, &other.policy, None);
             let _ = writeln!(
                 r,
@@ -253,8 +306,25 @@ pub fn report_markdown(
                 },
                 difference.map_or_else(|| "-".into(), |d| format!("{d:+.3}")),
             );
+            if !eq_wins(eq, other) {
+                reasons.push(format!(
+                    "- against {}, overall: {}",
+                    other.policy,
+                    why_eq_does_not_win(eq, other, results, None)
+                ));
+            }
         }
         let _ = writeln!(r);
+        if !reasons.is_empty() {
+            let _ = writeln!(
+                r,
+                "### Where EQ does not win, and why
+
+{}
+",
+                reasons.join("\n")
+            );
+        }
     }
 
     if overall.iter().any(|s| s.policy == "eq") {
@@ -317,4 +387,89 @@ pub fn report_markdown(
         }
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emotion::Emotion;
+    use crate::sim::metrics::summarise;
+
+    /// One negotiation of `persona` on scenario `s`: agreed at `multiple` x a 10-day target,
+    /// or failed.
+    fn result(policy: &str, s: usize, multiple: Option<f64>) -> SimResult {
+        SimResult {
+            index: s,
+            scenario: format!("s{s}"),
+            persona: Persona::Angry,
+            policy: policy.to_string(),
+            agreed: multiple.is_some(),
+            days: multiple.map(|m| (m * 10.0) as u32),
+            target_days: 10,
+            limit_days: 30,
+            debt_multiple: multiple,
+            rounds: 10,
+            walked_away: multiple.is_none(),
+            violations: 0,
+            fallbacks: 0,
+            debtor_fallbacks: 0,
+            emotions: [0; Emotion::COUNT],
+            transcript: Vec::new(),
+        }
+    }
+
+    fn summary(results: &[SimResult], policy: &str) -> Summary {
+        let mine: Vec<&SimResult> = results.iter().filter(|r| r.policy == policy).collect();
+        summarise(policy, "angry", &mine, 200, 0.95, 1)
+    }
+
+    #[test]
+    fn a_policy_that_closes_only_easy_cases_does_not_hide_that_eq_collects_sooner() {
+        // EQ closes all ten, at 2.4 on the easy five and 2.6 on the hard five; the other
+        // policy closes only the easy five, at 2.5: a lower median than EQ's, over fewer.
+        let mut results = Vec::new();
+        for s in 0..10 {
+            let easy = s < 5;
+            results.push(result("eq", s, Some(if easy { 2.4 } else { 2.6 })));
+            results.push(result("random", s, easy.then_some(2.5)));
+        }
+        let (eq, random) = (summary(&results, "eq"), summary(&results, "random"));
+        assert!(!eq_wins(&eq, &random));
+        // A policy that closed nothing has no multiple to compare: EQ wins on success.
+        let none: Vec<SimResult> = (0..10).map(|s| result("random", s, None)).collect();
+        assert!(eq_wins(&eq, &summary(&none, "random")));
+        assert!(!eq_wins(&summary(&none, "random"), &eq));
+        assert_eq!(paired(&results, "random", None), (5, Some(2.4 - 2.5), 5));
+        let why = why_eq_does_not_win(&eq, &random, &results, Some(Persona::Angry));
+        assert!(
+            why.starts_with("selection: random closed only 5 of 10 (EQ 10)"),
+            "{why}"
+        );
+        assert!(why.contains("on the 5 debtors both closed, EQ's multiple is 0.10 lower"));
+    }
+
+    #[test]
+    fn eq_wins_only_at_equal_or_better_success_and_says_why_not() {
+        let mut results = Vec::new();
+        for s in 0..10 {
+            results.push(result("eq", s, (s != 0).then_some(2.0)));
+            results.push(result("vanilla", s, Some(2.5)));
+        }
+        let (eq, vanilla) = (summary(&results, "eq"), summary(&results, "vanilla"));
+        // A lower multiple, but one agreement fewer: no win.
+        assert!(!eq_wins(&eq, &vanilla));
+        assert_eq!(
+            why_eq_does_not_win(&eq, &vanilla, &results, None),
+            "EQ closed fewer negotiations (9 against 10 of 10)"
+        );
+        // The same success and a higher multiple on the same debtors: EQ collects later.
+        let later: Vec<SimResult> = (0..10)
+            .flat_map(|s| [result("eq", s, Some(2.6)), result("vanilla", s, Some(2.5))])
+            .collect();
+        let (eq, vanilla) = (summary(&later, "eq"), summary(&later, "vanilla"));
+        assert!(!eq_wins(&eq, &vanilla) && eq_wins(&vanilla, &eq));
+        assert!(
+            why_eq_does_not_win(&eq, &vanilla, &later, None).ends_with("+0.10: EQ collects later")
+        );
+    }
 }
