@@ -454,8 +454,9 @@ impl EmotionPolicy {
 
     /// Tells the policy the days the debtor just stated (if any) in answer to our offer of
     /// `answered` days. The share of the gap it gave up, compared with its reply before, scores
-    /// the tone of our reply in between (turn-level learning). A debtor going back up on its
-    /// own number gives no signal and leaves the reference as it was.
+    /// the tone of our reply in between (turn-level learning). A reply that states no number or
+    /// goes back up on the debtor's own gives no signal and restarts the measure: a share over
+    /// two replies would not compare with one over one.
     pub fn observe_offer(&mut self, days: Option<u32>, answered: u32) {
         self.score_reply(days, answered);
         self.next_reply_scored = self.concession.is_some()
@@ -468,11 +469,15 @@ impl EmotionPolicy {
     fn score_reply(&mut self, days: Option<u32>, answered: u32) {
         let Some(days) = days else {
             self.concession = None;
+            self.debtor_days = None;
             return;
         };
         match self.debtor_days {
             // Going back up, or meeting our offer (the haggling is over): no signal.
-            Some(before) if days > before || days <= answered => self.concession = None,
+            Some(before) if days > before || days <= answered => {
+                self.concession = None;
+                self.debtor_days = None;
+            }
             // Too close to our offer for a share to mean much (a day is a big share).
             Some(before)
                 if f64::from(before.saturating_sub(answered)) < self.params.turn_min_gap_days =>
@@ -1061,6 +1066,29 @@ mod tests {
     }
 
     #[test]
+    fn going_back_up_restarts_the_measure() {
+        let (mut policy, tracker) = setup();
+        let scored = |policy: &EmotionPolicy| policy.tones().turns.iter().flatten().sum::<f64>();
+        // 100, then 80: the first share. 120 reneges: no signal, and 80 is no reference any
+        // more (the next share would span two replies).
+        for days in [100, 80, 120, 70, 60] {
+            policy.choose(Emotion::Neutral, &tracker);
+            policy.observe_offer(Some(days), 10);
+        }
+        // 70 restarts, 60 gives a share but nothing to compare it with yet.
+        assert_eq!(scored(&policy), 0.0);
+        policy.choose(Emotion::Neutral, &tracker);
+        policy.observe_offer(Some(50), 10);
+        assert_eq!(scored(&policy), 1.0);
+        // A reply with no number (stonewalling) restarts it too.
+        for days in [None, Some(45), Some(40)] {
+            policy.choose(Emotion::Neutral, &tracker);
+            policy.observe_offer(days, 10);
+        }
+        assert_eq!(scored(&policy), 1.0);
+    }
+
+    #[test]
     fn the_tone_the_debtors_type_concedes_most_to_is_chosen() {
         let stats = angry_population(false);
         let anger = Emotion::Anger.index();
@@ -1070,6 +1098,10 @@ mod tests {
             Emotion::Sadness,
             Emotion::Surprise,
         ];
+        assert_eq!(
+            stats.most_promising(&[(anger, 1.0)], &candidates, 0.0, 2.0),
+            Emotion::Sadness
+        );
         // With nothing learned for a type, the first candidate (the table's choice) stays.
         let fear = Emotion::Fear.index();
         assert_eq!(

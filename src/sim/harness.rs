@@ -13,7 +13,7 @@ use super::persona::{DebtorMove, Persona, PersonaDebtor};
 use crate::decide::{PolicyMode, ReplyFacts, check_reply};
 use crate::emotion::Emotion;
 use crate::learned::LearnedParameters;
-use crate::negotiation::{Negotiation, NegotiationError};
+use crate::negotiation::{Negotiation, NegotiationError, TurnReport};
 use crate::params::Params;
 use crate::perceive::LexiconDetector;
 use crate::scenario::Scenario;
@@ -134,8 +134,12 @@ pub struct SimResult {
     pub walked_away: bool,
     /// Spoken replies that fail the guardrails when checked again here (must be 0).
     pub violations: u32,
-    /// Replies of the speaker that failed the guardrails and were replaced by the template.
+    /// Replies of the speaker the template had to replace or complete (guardrails failed, or
+    /// the offer was not stated).
     pub fallbacks: u32,
+    /// Of those, replies the speaker did speak and the template only completed with its
+    /// sentence stating the offer.
+    pub completions: u32,
     /// Debtor lines the SLM debtor could not phrase (the scripted line was used).
     pub debtor_fallbacks: u32,
     /// How often the agent used each emotion (table order), opening included.
@@ -274,10 +278,12 @@ impl SimPlan<'_> {
             walked_away: false,
             violations: 0,
             fallbacks: 0,
+            completions: 0,
             debtor_fallbacks: 0,
             emotions: [0; Emotion::COUNT],
             transcript: Vec::new(),
         };
+        let completed = |report: &TurnReport| report.fallback && report.speaker != "template";
         let check = |reply: &str, offer_days: u32, result: &mut SimResult| {
             let facts = ReplyFacts {
                 offer_days,
@@ -290,6 +296,7 @@ impl SimPlan<'_> {
         };
         let open = n.open(speaker);
         check(&open.reply, open.offer_days, &mut result);
+        result.completions += u32::from(completed(&open));
         result.emotions[open.creditor_emotion.index()] += 1;
         let (mut offer, mut emotion) = (open.offer_days, open.creditor_emotion);
         if self.transcripts {
@@ -328,6 +335,7 @@ impl SimPlan<'_> {
                     source,
                 })?;
             check(&report.reply, report.offer_days, &mut result);
+            result.completions += u32::from(completed(&report));
             result.emotions[report.creditor_emotion.index()] += 1;
             offer = report.offer_days;
             emotion = report.creditor_emotion;
@@ -374,6 +382,14 @@ mod tests {
     }
 
     fn run(policies: &[PolicyRun], transcripts: bool) -> Vec<SimResult> {
+        run_with(policies, transcripts, &mut TemplateSpeaker::new(1))
+    }
+
+    fn run_with(
+        policies: &[PolicyRun],
+        transcripts: bool,
+        speaker: &mut dyn Speaker,
+    ) -> Vec<SimResult> {
         let params = Params::default();
         let scenarios = scenarios();
         let plan = SimPlan {
@@ -386,14 +402,10 @@ mod tests {
         };
         let mut calls = 0;
         let results = plan
-            .run(
-                &mut TemplateSpeaker::new(1),
-                &mut ScriptedVoice,
-                &mut |done, total| {
-                    calls += 1;
-                    assert!(done <= total);
-                },
-            )
+            .run(speaker, &mut ScriptedVoice, &mut |done, total| {
+                calls += 1;
+                assert!(done <= total);
+            })
             .unwrap();
         assert_eq!(calls, plan.total());
         results
@@ -426,6 +438,45 @@ mod tests {
                 .iter()
                 .all(|r| r.emotions.iter().sum::<u32>() == r.emotions[Emotion::Anger.index()])
         );
+    }
+
+    /// A speaker that is friendly but never states the offer, or that never answers at all.
+    struct Chatty {
+        answers: bool,
+    }
+    impl Speaker for Chatty {
+        fn name(&self) -> &'static str {
+            "chatty"
+        }
+        fn reply(
+            &mut self,
+            _: &crate::speak::ReplyRequest<'_>,
+            on_sentence: &mut dyn FnMut(&str),
+        ) -> Result<String, crate::speak::SpeakError> {
+            if !self.answers {
+                return Err(crate::speak::SpeakError::Failed {
+                    speaker: "chatty",
+                    message: "no model".into(),
+                });
+            }
+            on_sentence("Thanks for talking this through with me.");
+            Ok("Thanks for talking this through with me.".into())
+        }
+    }
+
+    #[test]
+    fn completed_replies_are_counted_apart_from_replaced_ones() {
+        let policies = [PolicyRun::learning(PolicyMode::Vanilla)];
+        // Every reply spoken, none with the offer: each is completed by the template.
+        for r in run_with(&policies, false, &mut Chatty { answers: true }) {
+            assert_eq!(r.violations, 0);
+            assert!(r.fallbacks > 0 && r.completions == r.fallbacks, "{r:?}");
+        }
+        // No reply at all: the template speaks each one itself, replaced, never completed.
+        for r in run_with(&policies, false, &mut Chatty { answers: false }) {
+            assert_eq!(r.violations, 0);
+            assert!(r.fallbacks > 0 && r.completions == 0, "{r:?}");
+        }
     }
 
     #[test]

@@ -43,8 +43,10 @@ pub struct Summary {
     pub walkaways: usize,
     /// Spoken replies that failed the guardrails (must be 0).
     pub violations: u32,
-    /// Speaker replies replaced by the template.
+    /// Speaker replies the template replaced or completed.
     pub fallbacks: u32,
+    /// Of those, replies the template only completed with its offer sentence.
+    pub completions: u32,
     /// Debtor lines the SLM debtor could not phrase.
     pub debtor_fallbacks: u32,
 }
@@ -143,6 +145,7 @@ pub fn summarise(
         walkaways: results.iter().filter(|r| r.walked_away).count(),
         violations: results.iter().map(|r| r.violations).sum(),
         fallbacks: results.iter().map(|r| r.fallbacks).sum(),
+        completions: results.iter().map(|r| r.completions).sum(),
         debtor_fallbacks: results.iter().map(|r| r.debtor_fallbacks).sum(),
     }
 }

@@ -84,7 +84,7 @@ pub fn summary_table(rows: &[&Summary], first: &str) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "| {first} | n | success | median multiple | mean multiple | median days | mean days | rounds | walk-aways | violations | fallbacks |"
+        "| {first} | n | success | median multiple | mean multiple | median days | mean days | rounds | walk-aways | violations | fallbacks (of them completed) |"
     );
     let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|");
     for s in rows {
@@ -93,11 +93,13 @@ pub fn summary_table(rows: &[&Summary], first: &str) -> String {
         } else {
             &s.persona
         };
-        let fallbacks = if s.debtor_fallbacks > 0 {
-            format!("{} (+{} debtor)", s.fallbacks, s.debtor_fallbacks)
-        } else {
-            s.fallbacks.to_string()
-        };
+        let mut fallbacks = s.fallbacks.to_string();
+        if s.completions > 0 {
+            let _ = write!(fallbacks, " ({} completed)", s.completions);
+        }
+        if s.debtor_fallbacks > 0 {
+            let _ = write!(fallbacks, " (+{} debtor)", s.debtor_fallbacks);
+        }
         let _ = writeln!(
             t,
             "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -412,6 +414,7 @@ mod tests {
             walked_away: multiple.is_none(),
             violations: 0,
             fallbacks: 0,
+            completions: 0,
             debtor_fallbacks: 0,
             emotions: [0; Emotion::COUNT],
             transcript: Vec::new(),
