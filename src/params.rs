@@ -240,7 +240,8 @@ pub struct PolicyParams {
     pub turn_learning: bool,
     /// Optimism of the turn-level learning (upper confidence bound): standard deviations of the
     /// concession signal, times `sqrt(ln N / n)`, added to a tone tried n of the N times in its
-    /// debtor type (0: greedy once every tone has been tried).
+    /// debtor type (0: greedy once every tone has been tried). Only while the debtor's next
+    /// reply can be scored (see `turn_min_gap_days`); otherwise the best-known tone is used.
     pub turn_exploration: f64,
     /// The turn-level learning scores a debtor reply only when the debtor's previous number was
     /// at least this many days above our offer (closer, one day is too large a share).

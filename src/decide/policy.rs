@@ -190,8 +190,8 @@ pub struct EmotionPolicy {
     tone_context: Vec<(usize, f64)>,
     /// How this negotiation's debtor answered each of our tones so far.
     debtor_evidence: DebtorEvidence,
-    /// Whether the debtor's next reply can be scored: its latest number was scored, or could
-    /// be, and is still `turn_min_gap_days` above our offer.
+    /// Whether the debtor's next reply can be scored: its latest reply gave a share, and its
+    /// number is still at least `turn_min_gap_days` above our offer.
     next_reply_scored: bool,
 }
 
