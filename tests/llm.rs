@@ -31,7 +31,19 @@ fn llm_params(context_tokens: u32) -> LlmParams {
         model_path: model_path(),
         context_tokens,
         threads: 2,
+        gpu_layers: gpu_layers(),
         ..LlmParams::default()
+    }
+}
+
+/// Layers to offload to the GPU, from `EQ_NEGOTIATOR_TEST_GPU_LAYERS` (default 0: all on the CPU).
+/// It lets the same speaker tests run on a GPU in a `cuda` build, e.g. with 99 for every layer.
+fn gpu_layers() -> u32 {
+    match std::env::var("EQ_NEGOTIATOR_TEST_GPU_LAYERS") {
+        Err(_) => 0,
+        Ok(value) => value.trim().parse().unwrap_or_else(|_| {
+            panic!("EQ_NEGOTIATOR_TEST_GPU_LAYERS must be a number of layers, not {value:?}")
+        }),
     }
 }
 
@@ -407,6 +419,8 @@ fn injected_instructions_never_reach_the_decision_or_past_the_guardrails() {
         "negotiation.max_turns=40",
         "--set",
         "llm.threads=2",
+        "--set",
+        &format!("llm.gpu_layers={}", gpu_layers()),
         "chat",
         "--json",
         "--speaker",
