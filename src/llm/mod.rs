@@ -149,13 +149,31 @@ enum Request {
     },
 }
 
-/// A handle to the worker thread; clones share the one model.
+/// A handle to the worker thread; clones share the one model. When the last clone is dropped,
+/// the worker finishes and frees the model before the drop returns.
 #[derive(Clone)]
 pub struct LlmHandle {
+    // Dropped before `_worker` (fields drop in order): the worker stops once every handle's
+    // sender is gone, and the last `_worker` waits for that.
     requests: mpsc::Sender<Request>,
     cancels: mpsc::Sender<u64>,
     next_id: Arc<AtomicU64>,
     info: Arc<ModelInfo>,
+    _worker: Arc<Worker>,
+}
+
+/// The worker thread, joined when the last handle goes. Its model and context (GPU buffers in a
+/// `cuda` build) must be freed before the process exits: CUDA shuts its runtime down at exit,
+/// and a buffer freed after that aborts the process (seen on an H200 before this join).
+struct Worker(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            // A worker that panicked has nothing left to free; its panic was already reported.
+            let _ = thread.join();
+        }
+    }
 }
 
 /// A generation in progress: its events, and the means to cancel it.
@@ -189,16 +207,19 @@ impl LlmHandle {
         let (cancels, cancel_rx) = mpsc::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
         let config = params.clone();
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("llm-worker".into())
             .spawn(move || engine::run(config, file_bytes, ready_tx, request_rx, cancel_rx))
             .map_err(|e| LlmError::Setup(format!("cannot start the worker thread: {e}")))?;
+        // On a setup failure the worker has already ended; joining it here keeps that true.
+        let worker = Worker(Some(thread));
         let info = ready_rx.recv().map_err(|_| LlmError::WorkerStopped)??;
         Ok(LlmHandle {
             requests,
             cancels,
             next_id: Arc::new(AtomicU64::new(1)),
             info: Arc::new(info),
+            _worker: Arc::new(worker),
         })
     }
 
@@ -299,4 +320,36 @@ pub fn peak_memory_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicBool;
+
+    #[test]
+    fn dropping_the_worker_waits_for_its_thread_to_finish() {
+        let (requests, requests_rx) = mpsc::channel::<()>();
+        let freed = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&freed);
+        // Like the engine: serve until every sender is gone, then take a while to free.
+        let thread = std::thread::spawn(move || {
+            for () in requests_rx {}
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            flag.store(true, Ordering::SeqCst);
+        });
+        let worker = Arc::new(Worker(Some(thread)));
+        let clone = Arc::clone(&worker);
+        drop(worker);
+        assert!(
+            !freed.load(Ordering::SeqCst),
+            "a clone still holds the worker"
+        );
+        drop(requests);
+        drop(clone);
+        assert!(
+            freed.load(Ordering::SeqCst),
+            "the last drop returned before the thread ended"
+        );
+    }
 }
