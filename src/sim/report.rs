@@ -138,7 +138,7 @@ pub fn eq_wins(eq: &Summary, other: &Summary) -> bool {
 /// Why EQ does not win against `other` for `persona` (whose summaries are `eq` and `them`), in
 /// words: it closed fewer negotiations; or the other policy closed fewer, and only its easier
 /// ones, while on the debtors both closed EQ collects sooner (a selection effect); or on the
-/// same debtors EQ collects later.
+/// same debtors EQ collects later, or the same (a tie).
 pub fn why_eq_does_not_win(
     eq: &Summary,
     them: &Summary,
@@ -161,6 +161,8 @@ pub fn why_eq_does_not_win(
              on the {both} debtors both closed, EQ's multiple is {:.2} lower",
             them.policy, them.negotiations, -difference
         )
+    } else if difference.abs() < 0.005 {
+        format!("on the {both} debtors both closed, EQ's multiple is the same: a tie is no win")
     } else {
         format!(
             "on the {both} debtors both closed, EQ's multiple is {difference:+.2}: EQ collects later"
@@ -474,5 +476,12 @@ mod tests {
         assert!(
             why_eq_does_not_win(&eq, &vanilla, &later, None).ends_with("+0.10: EQ collects later")
         );
+        // The same multiples on the same debtors: a tie, not "later".
+        let tie: Vec<SimResult> = (0..10)
+            .flat_map(|s| [result("eq", s, Some(2.5)), result("vanilla", s, Some(2.5))])
+            .collect();
+        let (eq, vanilla) = (summary(&tie, "eq"), summary(&tie, "vanilla"));
+        assert!(!eq_wins(&eq, &vanilla));
+        assert!(why_eq_does_not_win(&eq, &vanilla, &tie, None).ends_with("a tie is no win"));
     }
 }
