@@ -380,9 +380,12 @@ impl DebtorEvidence {
 
     /// True when `tone` is not neutral and this debtor, over at least `replies` scored
     /// answers to it, gave up less of the gap on average after it than before.
-    pub fn rules_out(&self, tone: Emotion, replies: f64) -> bool {
+    pub fn rules_out(&self, tone: Emotion, replies: u32) -> bool {
         let i = tone.index();
-        tone != Emotion::Neutral && replies > 0.0 && self.turns[i] >= replies && self.gain[i] < 0.0
+        tone != Emotion::Neutral
+            && replies > 0
+            && self.turns[i] >= f64::from(replies)
+            && self.gain[i] < 0.0
     }
 }
 
@@ -659,7 +662,7 @@ impl EmotionPolicy {
         candidates.retain(|e| LEARNED.contains(e));
         candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
         let replies = self.params.turn_veto_replies;
-        candidates.retain(|e| !self.debtor_evidence.rules_out(*e, f64::from(replies)));
+        candidates.retain(|e| !self.debtor_evidence.rules_out(*e, replies));
         // Trying a tone only teaches something when the debtor's answer can be scored; near
         // the end of the haggling it cannot, and the best-known tone is used.
         let optimism = if self.next_reply_scored {
@@ -1205,10 +1208,10 @@ mod tests {
             worse.record(Emotion::Neutral, -0.1);
             worse.record(Emotion::Joy, -0.1);
         }
-        assert!(!worse.rules_out(Emotion::Neutral, 1.0));
-        assert!(worse.rules_out(Emotion::Joy, 5.0));
-        assert!(!worse.rules_out(Emotion::Joy, 6.0));
-        assert!(!worse.rules_out(Emotion::Joy, 0.0));
+        assert!(!worse.rules_out(Emotion::Neutral, 1));
+        assert!(worse.rules_out(Emotion::Joy, 5));
+        assert!(!worse.rules_out(Emotion::Joy, 6));
+        assert!(!worse.rules_out(Emotion::Joy, 0));
     }
 
     #[test]

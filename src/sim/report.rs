@@ -278,20 +278,11 @@ pub fn report_markdown(
                     won.push(s.persona.clone());
                 } else {
                     lost.push(s.persona.clone());
-                }
-            }
-            for persona in &lost {
-                if let Some(o) = summaries
-                    .iter()
-                    .find(|o| o.policy == other.policy && &o.persona == persona)
-                    && let Some(e) = summaries
-                        .iter()
-                        .find(|e| e.policy == eq.policy && &e.persona == persona)
-                {
                     reasons.push(format!(
-                        "- against {}, {persona}: {}",
+                        "- against {}, {}: {}",
                         other.policy,
-                        why_eq_does_not_win(e, o, results, Persona::from_name(persona))
+                        s.persona,
+                        why_eq_does_not_win(s, o, results, Persona::from_name(&s.persona))
                     ));
                 }
             }
