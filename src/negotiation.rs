@@ -14,13 +14,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::decide::{
-    Agreement, ConcessionCurve, EmotionPolicy, PolicyMemory, PolicyMode, Pressure, ReplyFacts,
-    Strategy, Violation, check_agreement, check_reply,
+    Agreement, ConcessionCurve, DebtorRead, DebtorTurn, EmotionPolicy, PolicyMemory, PolicyMode,
+    Pressure, ReplyFacts, Strategy, Violation, check_agreement, check_reply,
 };
 use crate::emotion::{Emotion, EmotionDistribution};
 use crate::learned::LearnedParameters;
 use crate::params::Params;
-use crate::perceive::{EmotionDetector, Tactic, TacticDetector, read_offer};
+use crate::perceive::{EmotionDetector, Tactic, TacticDetector, read_offer, read_signals};
 use crate::scenario::Scenario;
 use crate::speak::sentences::SentenceSplitter;
 use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
@@ -82,6 +82,9 @@ pub struct NegotiationSnapshot {
     pub curve_progress: f64,
     /// The curve's last offer in days.
     pub curve_last_offer: u32,
+    /// What the offer pacing has read about the debtor (absent in records written before it).
+    #[serde(default)]
+    pub curve_read: DebtorRead,
     /// The offer the debtor last heard, in days.
     pub stated_offer: u32,
     /// The creditor's emotion in its last reply.
@@ -220,6 +223,7 @@ impl Negotiation {
             policy: self.policy.memory(),
             curve_progress: self.curve.progress(),
             curve_last_offer: self.curve.last_offer(),
+            curve_read: self.curve.read().clone(),
             stated_offer: self.stated_offer,
             last_emotion: self.last_emotion,
             tactics: self.tactics.clone(),
@@ -291,9 +295,11 @@ impl Negotiation {
         }
         negotiation.tracker.restore_belief(belief);
         negotiation.policy.restore(snapshot.policy);
-        negotiation
-            .curve
-            .restore(snapshot.curve_progress, snapshot.curve_last_offer);
+        negotiation.curve.restore(
+            snapshot.curve_progress,
+            snapshot.curve_last_offer,
+            snapshot.curve_read,
+        );
         negotiation.stated_offer = snapshot.stated_offer;
         negotiation.last_emotion = snapshot.last_emotion;
         negotiation.tactics = snapshot.tactics;
@@ -309,6 +315,7 @@ impl Negotiation {
     /// [`Negotiation::open`].
     pub fn set_policy_mode(&mut self, mode: PolicyMode) {
         self.policy.set_mode(mode);
+        self.curve = self.curve.clone().with_pacing(mode.pacing());
     }
 
     /// The scenario being negotiated.
@@ -422,6 +429,7 @@ impl Negotiation {
         let debtor_emotion = distribution.most_likely();
         let reading = read_offer(utterance, self.today);
         let tactics = self.tactics.observe(utterance, &reading);
+        let signals = read_signals(utterance);
         let debtor_offer = reading.offer_days();
 
         // Track.
@@ -429,10 +437,21 @@ impl Negotiation {
 
         // Decide.
         self.policy.observe_tactics(&tactics);
+        self.policy.observe_stance(&signals);
         self.policy.observe_offer(debtor_offer, self.stated_offer);
         let choice = self.policy.choose(debtor_emotion, &self.tracker);
-        let pressure = self.pressure(&tactics, &belief);
-        let offer = self.curve.next_offer(pressure, debtor_offer);
+        let ignores = self.policy.mode().ignores_perception();
+        let offer = self.curve.next_offer(&DebtorTurn {
+            days: debtor_offer,
+            final_word: signals.final_word && !ignores,
+            leaving: signals.leaving && !ignores,
+            hostility: if ignores {
+                0.0
+            } else {
+                distribution.get(Emotion::Anger) + distribution.get(Emotion::Disgust)
+            },
+            pressure: self.pressure(&tactics, &belief),
+        });
         let agreement = check_agreement(
             &reading,
             self.stated_offer,

@@ -344,10 +344,19 @@ impl Default for HmmParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OfferParams {
-    /// Shape of the concession curve, offer = target + (limit - target) * progress^(1/shape),
-    /// progress running from 0 to 1: below 1 concedes late (firm), above 1 concedes early.
+    /// Exchanges a debtor is assumed to stay before it leaves, less what hostility used up:
+    /// the agent's offers reach the debtor's estimated floor within them.
+    pub expected_patience: f64,
+    /// Exchanges of that patience one fully hostile reply (all anger and disgust) uses up.
+    pub hostility_strain: f64,
+    /// While the debtor is still moving and has time to spare, the agent's step is at most this
+    /// share of the debtor's own last concession.
+    pub reciprocity: f64,
+    /// The vanilla baseline's fixed curve: offer = target + (limit - target) *
+    /// progress^(1/shape), progress running from 0 to 1; below 1 concedes late (firm), above 1
+    /// early.
     pub concession_shape: f64,
-    /// Normal turns it takes the progress to run from 0 to 1 (the reservation limit).
+    /// The vanilla baseline's turns from target to limit.
     pub concession_turns: u32,
     /// Speed of concession on a turn where manipulation (threat, cheating, victim play,
     /// stonewalling) was detected, relative to a normal turn: slower.
@@ -365,6 +374,9 @@ pub struct OfferParams {
 impl Default for OfferParams {
     fn default() -> Self {
         OfferParams {
+            expected_patience: 12.0,
+            hostility_strain: 1.0,
+            reciprocity: 0.5,
             concession_shape: 0.8,
             concession_turns: 12,
             manipulation_factor: 0.5,
@@ -652,6 +664,9 @@ impl Params {
         }
 
         let o = &self.offer;
+        in_range("offer.expected_patience", o.expected_patience, 1.0, 1000.0)?;
+        in_range("offer.hostility_strain", o.hostility_strain, 0.0, 100.0)?;
+        in_range("offer.reciprocity", o.reciprocity, 0.0, 100.0)?;
         positive("offer.concession_shape", o.concession_shape)?;
         positive_int("offer.concession_turns", o.concession_turns as usize)?;
         in_range(

@@ -6,12 +6,12 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 
 use super::CliError;
-use crate::decide::{ConcessionCurve, EmotionPolicy, Pressure, check_agreement};
+use crate::decide::{ConcessionCurve, DebtorTurn, EmotionPolicy, Pressure, check_agreement};
 use crate::emotion::Emotion;
 use crate::learned::LearnedParameters;
 use crate::negotiation::Negotiation;
 use crate::params::Params;
-use crate::perceive::{EmotionDetector, LexiconDetector, TacticDetector, read_offer};
+use crate::perceive::{EmotionDetector, LexiconDetector, TacticDetector, read_offer, read_signals};
 use crate::scenario::Scenario;
 use crate::sim::ScriptedDebtor;
 use crate::speak::TemplateSpeaker;
@@ -127,7 +127,14 @@ fn bench_core(params: &Params, negotiations: usize) {
         } else {
             Pressure::Manipulation
         };
-        let offer = curve.next_offer(pressure, reading.offer_days());
+        let signals = read_signals(line);
+        let offer = curve.next_offer(&DebtorTurn {
+            days: reading.offer_days(),
+            final_word: signals.final_word,
+            leaving: signals.leaving,
+            hostility: distribution.get(Emotion::Anger) + distribution.get(Emotion::Disgust),
+            pressure,
+        });
         std::hint::black_box((choice, check_agreement(&reading, offer, offer, 5, 45)));
         decide.push(t.elapsed());
     }

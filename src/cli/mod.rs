@@ -383,6 +383,9 @@ struct Classification<'a> {
     distribution: EmotionDistribution,
     tactics: Vec<Tactic>,
     offer_days: Option<u32>,
+    accepts: bool,
+    rejects: bool,
+    stance: crate::perceive::StanceSignals,
 }
 
 fn classify(detector: &dyn EmotionDetector, today: chrono::NaiveDate) -> Result<(), CliError> {
@@ -399,6 +402,9 @@ fn classify(detector: &dyn EmotionDetector, today: chrono::NaiveDate) -> Result<
             distribution,
             tactics: tactics.observe(&line, &reading),
             offer_days: reading.offer_days(),
+            accepts: reading.accepts,
+            rejects: reading.rejects,
+            stance: crate::perceive::read_signals(&line),
         };
         writeln!(
             out,

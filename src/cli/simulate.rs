@@ -9,10 +9,10 @@ use crate::decide::PolicyMode;
 use crate::emotion::Emotion;
 use crate::params::Params;
 use crate::scenario::load_scenarios;
-use crate::sim::harness::{DebtorVoice, PolicyRun, ScriptedVoice, SimPlan};
+use crate::sim::harness::{DebtorVoice, Opponent, PolicyRun, ScriptedVoice, SimPlan};
 use crate::sim::metrics::{learning_curve, summaries};
 use crate::sim::report::{Results, RunInfo, report_markdown, results_json, write_file};
-use crate::sim::{Persona, plots};
+use crate::sim::{FamilyHalf, FamilyKind, Persona, plots};
 
 /// Who phrases the simulated debtor's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,6 +21,24 @@ pub enum DebtorKind {
     Scripted,
     /// The language model rewrites each template line, keeping its number.
     Slm,
+}
+
+/// `--family-half`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum HalfArg {
+    /// The tuning half.
+    Tune,
+    /// The held-out half.
+    HeldOut,
+}
+
+impl From<HalfArg> for FamilyHalf {
+    fn from(half: HalfArg) -> Self {
+        match half {
+            HalfArg::Tune => FamilyHalf::Tune,
+            HalfArg::HeldOut => FamilyHalf::HeldOut,
+        }
+    }
 }
 
 /// Arguments of `simulate`.
@@ -32,10 +50,16 @@ pub struct SimulateArgs {
     /// Only the first N scenarios of the file.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
-    /// Personas, comma-separated, or "all": vanilla, angry, sad, fearful, disgusted,
-    /// threatening, cheating, playing-victim, stonewalling.
+    /// Debtors, comma-separated: "all" (the nine personas) or some of vanilla, angry, sad,
+    /// fearful, disgusted, threatening, cheating, playing-victim, stonewalling; "family" (the
+    /// six kinds of the drawn family) or some of family-hardship, family-volatile, family-liar,
+    /// family-complacent, family-staller, family-steady.
     #[arg(long, default_value = "all")]
     personas: String,
+    /// Which half of the family the family debtors are drawn from: tune (for deciding about the
+    /// policy) or held-out (for judging it, once).
+    #[arg(long, value_enum, default_value_t = HalfArg::HeldOut)]
+    family_half: HalfArg,
     /// Policies, comma-separated: eq, eq-frozen (EQ without learning carried across
     /// negotiations, for the learning curve), vanilla, random, payoff-only, hmm-only,
     /// fixed:<emotion> (or fixed:all for all seven).
@@ -62,21 +86,28 @@ pub struct SimulateArgs {
 }
 
 /// Parses `--personas`.
-pub fn parse_personas(text: &str) -> Result<Vec<Persona>, CliError> {
-    if text.trim() == "all" {
-        return Ok(Persona::ALL.to_vec());
-    }
+pub fn parse_personas(text: &str) -> Result<Vec<Opponent>, CliError> {
     let mut out = Vec::new();
     for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-        let p = Persona::from_name(name).ok_or_else(|| {
-            let names: Vec<&str> = Persona::ALL.iter().map(|p| p.name()).collect();
-            CliError::Usage(format!(
-                "unknown persona {name:?}: expected all or some of {}",
-                names.join(", ")
-            ))
-        })?;
-        if !out.contains(&p) {
-            out.push(p);
+        let group: Vec<Opponent> = match name {
+            "all" => Persona::ALL.map(Opponent::Persona).to_vec(),
+            "family" => FamilyKind::ALL.map(Opponent::Family).to_vec(),
+            _ => vec![Opponent::from_name(name).ok_or_else(|| {
+                let names: Vec<&str> = Persona::ALL
+                    .iter()
+                    .map(|p| p.name())
+                    .chain(FamilyKind::ALL.iter().map(|k| k.name()))
+                    .collect();
+                CliError::Usage(format!(
+                    "unknown debtor {name:?}: expected all, family, or some of {}",
+                    names.join(", ")
+                ))
+            })?],
+        };
+        for p in group {
+            if !out.contains(&p) {
+                out.push(p);
+            }
         }
     }
     if out.is_empty() {
@@ -100,6 +131,18 @@ pub fn parse_policies(text: &str) -> Result<Vec<PolicyRun>, CliError> {
             "random" => PolicyMode::Random(0),
             "payoff-only" => PolicyMode::PayoffOnly,
             "hmm-only" => PolicyMode::HmmOnly,
+            other if other.starts_with("linear:") => {
+                let n = other["linear:".len()..]
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| {
+                        CliError::Usage(format!(
+                            "--policy {other}: expected linear:N with N exchanges from 1 to 100"
+                        ))
+                    })?;
+                PolicyMode::Linear(n)
+            }
             "fixed:all" => {
                 for e in Emotion::ALL {
                     push(PolicyRun::learning(PolicyMode::Fixed(e)), &mut out);
@@ -114,7 +157,7 @@ pub fn parse_policies(text: &str) -> Result<Vec<PolicyRun>, CliError> {
                 None => {
                     return Err(CliError::Usage(format!(
                         "unknown policy {other:?}: expected eq, eq-frozen, vanilla, random, \
-                         payoff-only, hmm-only, fixed:<emotion> or fixed:all"
+                         payoff-only, hmm-only, linear:<N>, fixed:<emotion> or fixed:all"
                     )));
                 }
             },
@@ -199,6 +242,7 @@ pub fn simulate(params: &Params, args: SimulateArgs) -> Result<(), CliError> {
         params,
         scenarios: &scenarios,
         personas: &personas,
+        family_half: args.family_half.into(),
         policies: &policies,
         seed: args.seed,
         transcripts: args.transcripts,
@@ -227,6 +271,10 @@ pub fn simulate(params: &Params, args: SimulateArgs) -> Result<(), CliError> {
         policies: policies.iter().map(PolicyRun::name).collect(),
         speaker: format!("{:?}", args.speaker).to_lowercase(),
         debtor: format!("{:?}", args.debtor).to_lowercase(),
+        family_half: personas
+            .iter()
+            .any(|p| matches!(p, Opponent::Family(_)))
+            .then(|| FamilyHalf::from(args.family_half).name().to_string()),
         seed: args.seed,
         bootstrap_samples: sim.bootstrap_samples,
         confidence: sim.confidence,

@@ -32,9 +32,11 @@ impl Agreement {
 /// - A debtor number above `stated_offer` (the offer the debtor last heard) and within `gap` days
 ///   of `creditor_offer` (what the creditor offers now) agrees on the debtor's number: a
 ///   counter-offer close enough is taken.
-/// - A debtor number at or below `stated_offer` agrees on that number only with an explicit
-///   acceptance cue ("ok, 14 days works", "Fine, I accept 14 days"): without one the debtor is
-///   likely quoting us, not agreeing, and the creditor simply restates its offer.
+/// - A debtor number below `stated_offer` agrees on that number: the debtor proposes to pay
+///   sooner than we asked.
+/// - A debtor number equal to `stated_offer` agrees only with an explicit acceptance cue ("ok,
+///   14 days works", "Fine, I accept 14 days"): without one the debtor is likely quoting us,
+///   not agreeing, and the creditor simply restates its offer.
 /// - Explicit acceptance with no number accepts `stated_offer`.
 ///
 /// No agreement is ever above `limit`, the creditor's reservation limit.
@@ -50,7 +52,8 @@ pub fn check_agreement(
     }
     match reading.offer_days() {
         Some(days) if days > limit => Agreement::default(),
-        Some(days) if days <= stated_offer => {
+        Some(days) if days < stated_offer => Agreement::on(days),
+        Some(days) if days == stated_offer => {
             if reading.accepts {
                 Agreement::on(days)
             } else {
@@ -96,9 +99,13 @@ mod tests {
     }
 
     #[test]
-    fn a_number_at_or_below_our_stated_offer_needs_an_explicit_acceptance() {
-        // Without an acceptance cue the debtor is likely quoting us ("you said 28 days").
-        assert!(!check_agreement(&reading(Some(20), false), 28, 30, 5, 60).reached);
+    fn a_number_below_our_offer_agrees_and_our_own_number_needs_an_acceptance() {
+        // Fewer days than we asked: the debtor offers to pay sooner.
+        assert_eq!(
+            check_agreement(&reading(Some(20), false), 28, 30, 5, 60),
+            Agreement::on(20)
+        );
+        // Our own number without an acceptance cue is likely a quote ("you said 28 days").
         assert!(!check_agreement(&reading(Some(28), false), 28, 30, 5, 60).reached);
         assert_eq!(
             check_agreement(&reading(Some(20), true), 28, 30, 5, 60),
@@ -168,7 +175,6 @@ mod tests {
             "14 days. Yeah no.",
             "I agree this whole thing is unfair.",
             "I accept that I owe money, but I can't pay.",
-            "I can pay in 12 days",
         ];
         let not_proposals = crate::perceive::offer::tests::NOT_PROPOSALS.iter();
         for &text in not_proposals.chain(others.iter()) {
@@ -180,6 +186,8 @@ mod tests {
     fn counter_offers_and_acceptances_still_close_the_deal() {
         for (text, days) in [
             ("I can pay in 17 days", 17),
+            // Sooner than our 14 days: taken.
+            ("I can pay in 12 days", 12),
             ("How about 18 days?", 18),
             ("ok, 15 days works", 15),
             ("Fine, 16 days, deal", 16),

@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use crate::params::OfferParams;
 
 /// What the latest turn says about how fast to concede.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pressure {
     /// An ordinary turn.
+    #[default]
     Normal,
     /// Threats, cheating, victim play or stonewalling were detected: concede more slowly.
     Manipulation,
@@ -16,36 +17,200 @@ pub enum Pressure {
     Hardship,
 }
 
-/// The creditor's concession curve for one negotiation.
+/// What the debtor's latest turn showed, as the offer pacing reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct DebtorTurn {
+    /// The days the debtor proposed, if any.
+    pub days: Option<u32>,
+    /// The debtor called its number final ("my last offer", "take it or leave it").
+    pub final_word: bool,
+    /// The debtor said it is leaving ("I'm done", "goodbye", "forget it").
+    pub leaving: bool,
+    /// How hostile the words read, 0 to 1 (the emotion reader's anger and disgust).
+    pub hostility: f64,
+    /// Manipulation or hardship seen this turn.
+    pub pressure: Pressure,
+}
+
+/// How the offer moves from the target toward the limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Pacing {
+    /// Paced by the debtor in front of it ([`DebtorRead`]): the agent.
+    #[default]
+    Read,
+    /// The fixed curve `offer = target + (limit - target) * progress^(1/shape)` over
+    /// `offer.concession_turns` turns (the vanilla baseline).
+    Curve,
+    /// A straight line to the limit over this many exchanges, whatever the debtor does (the
+    /// simplest baseline).
+    Linear(u32),
+}
+
+/// What the agent has read about the debtor so far: the numbers it stated and how much of its
+/// patience it seems to have used.
 ///
-/// `offer = target + (limit - target) * progress^(1/shape)`; each turn adds to `progress` at a
-/// speed set by the [`Pressure`]. Offers never go down (no concession is taken back), never exceed
-/// the reservation limit, and never exceed what the debtor already offered.
+/// How low it can go: while its concessions shrink, its numbers are heading for a floor, and a
+/// geometric series through its last two concessions estimates it; a number repeated or called
+/// final is the floor itself. How long it will stay: `offer.expected_patience` exchanges, less
+/// one per exchange, less `offer.hostility_strain` per fully hostile reply; a final number leaves
+/// one exchange, and words of leaving none.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DebtorRead {
+    /// The debtor's stated days, in order (at most the latest three are needed).
+    pub asks: Vec<u32>,
+    /// Exchanges so far.
+    pub exchanges: u32,
+    /// Patience used by hostility, in exchanges.
+    pub strain: f64,
+    /// The debtor called its latest number final, or said it is leaving.
+    pub closing: bool,
+    /// It said it is leaving.
+    #[serde(default)]
+    pub leaving: bool,
+    /// Turns in a row it called its number final or said it is leaving.
+    #[serde(default)]
+    pub closings: u32,
+    /// The days of the latest turn (none when it stated no number).
+    pub latest_days: Option<u32>,
+}
+
+impl DebtorRead {
+    /// Takes in one debtor turn.
+    pub fn observe(&mut self, turn: &DebtorTurn, hostility_strain: f64) {
+        self.exchanges += 1;
+        if turn.hostility.is_finite() {
+            self.strain += hostility_strain * turn.hostility.clamp(0.0, 1.0);
+        }
+        if let Some(days) = turn.days {
+            self.asks.push(days);
+            if self.asks.len() > 3 {
+                self.asks.remove(0);
+            }
+        }
+        self.closing = turn.final_word || turn.leaving;
+        self.leaving = turn.leaving;
+        self.closings = if self.closing { self.closings + 1 } else { 0 };
+        self.latest_days = turn.days;
+    }
+
+    /// The debtor's latest number.
+    pub fn ask(&self) -> Option<u32> {
+        self.asks.last().copied()
+    }
+
+    /// The debtor's latest concession in days (its previous number minus its latest), when it
+    /// stated two in a row.
+    pub fn concession(&self) -> Option<f64> {
+        match self.asks[..] {
+            [.., a, b] => Some(f64::from(a) - f64::from(b)),
+            _ => None,
+        }
+    }
+
+    /// Where the debtor's numbers are heading: its latest number less the rest of the geometric
+    /// series of its shrinking concessions; its latest number when it stopped moving; unknown
+    /// while it has not conceded twice.
+    pub fn floor_estimate(&self) -> Option<f64> {
+        let ask = f64::from(self.ask()?);
+        match self.asks[..] {
+            [.., a, b, c] => {
+                let (first, second) = (f64::from(a) - f64::from(b), f64::from(b) - f64::from(c));
+                if second <= 0.0 {
+                    Some(ask)
+                } else if first > 0.0 {
+                    let ratio = (second / first).clamp(0.0, 0.9);
+                    Some(ask - second * ratio / (1.0 - ratio))
+                } else {
+                    None
+                }
+            }
+            [.., a, b] if a <= b => Some(ask),
+            _ => None,
+        }
+    }
+
+    /// Whether the debtor's final word is credible: it repeats it, or backs it with a
+    /// concession larger than its previous one (it came down to its bottom). A final word on an
+    /// opening number, or beside its usual step, is haggling.
+    pub fn credible_final(&self) -> bool {
+        let drop = |a: u32, b: u32| f64::from(a) - f64::from(b);
+        self.closing
+            && (self.closings >= 2
+                || match self.asks[..] {
+                    [.., a, b, c] => drop(b, c) > 0.0 && drop(b, c) > drop(a, b),
+                    [.., a, b] => self.asks.len() == 2 && drop(a, b) > 0.0,
+                    _ => false,
+                })
+    }
+
+    /// Exchanges the debtor is expected to stay, by its patience and hostility (its words of
+    /// leaving are read apart).
+    pub fn exchanges_left(&self, expected_patience: f64) -> f64 {
+        (expected_patience - f64::from(self.exchanges) - self.strain).max(0.0)
+    }
+}
+
+/// The creditor's offer for one negotiation: from its target toward a reservation limit it never
+/// crosses, paced by [`Pacing`].
+///
+/// Offers never go down (no concession is taken back), never exceed the reservation limit, and
+/// never exceed what the debtor already offered.
+///
+/// Paced by the debtor ([`Pacing::Read`]), each offer spreads what is left to concede, up to
+/// the debtor's estimated floor, over the exchanges it is expected to stay, so the offer reaches
+/// that floor (or, while it is unknown, the limit) before the debtor leaves; once the debtor says
+/// it is leaving or calls its number final, the offer meets its number or the limit at once. While it is still moving with time to spare, the
+/// step is at most `offer.reciprocity` times its own last concession: days are not given to a
+/// debtor who is still giving them, and none to a turn that states no number. Manipulation slows
+/// each step and genuine hardship speeds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcessionCurve {
     target: u32,
     limit: u32,
     shape: f64,
-    step: f64,
+    turns: u32,
     manipulation_factor: f64,
     hardship_factor: f64,
+    expected_patience: f64,
+    hostility_strain: f64,
+    reciprocity: f64,
+    pacing: Pacing,
     progress: f64,
     last_offer: u32,
+    read: DebtorRead,
 }
 
 impl ConcessionCurve {
-    /// A curve from `target` days to `limit` days (`limit` is raised to `target` if below it).
+    /// Offers from `target` days to `limit` days (`limit` is raised to `target` if below it),
+    /// paced by the debtor.
     pub fn new(target: u32, limit: u32, params: &OfferParams) -> Self {
         ConcessionCurve {
             target,
             limit: limit.max(target),
             shape: params.concession_shape,
-            step: 1.0 / params.concession_turns.max(1) as f64,
+            turns: params.concession_turns.max(1),
             manipulation_factor: params.manipulation_factor,
             hardship_factor: params.hardship_factor,
+            expected_patience: params.expected_patience,
+            hostility_strain: params.hostility_strain,
+            reciprocity: params.reciprocity,
+            pacing: Pacing::Read,
             progress: 0.0,
             last_offer: target,
+            read: DebtorRead::default(),
         }
+    }
+
+    /// The same offers paced another way (baselines); call before the first offer.
+    pub fn with_pacing(mut self, pacing: Pacing) -> Self {
+        self.pacing = pacing;
+        self
+    }
+
+    /// How the offers are paced.
+    pub fn pacing(&self) -> Pacing {
+        self.pacing
     }
 
     /// The creditor's target (first offer).
@@ -63,33 +228,72 @@ impl ConcessionCurve {
         self.last_offer
     }
 
-    /// Advances one turn and returns the next offer.
-    ///
-    /// `debtor_offer` caps the offer: conceding past what the debtor asked for gives days away.
-    pub fn next_offer(&mut self, pressure: Pressure, debtor_offer: Option<u32>) -> u32 {
-        let speed = match pressure {
+    /// What has been read about the debtor so far.
+    pub fn read(&self) -> &DebtorRead {
+        &self.read
+    }
+
+    /// Advances one exchange and returns the next offer.
+    pub fn next_offer(&mut self, turn: &DebtorTurn) -> u32 {
+        let speed = match turn.pressure {
             Pressure::Normal => 1.0,
             Pressure::Manipulation => self.manipulation_factor,
             Pressure::Hardship => self.hardship_factor,
         };
-        self.progress = (self.progress + self.step * speed).min(1.0);
         let span = f64::from(self.limit - self.target);
-        let curve = self.target + (span * self.progress.powf(1.0 / self.shape)).round() as u32;
-        let mut offer = curve.clamp(self.last_offer, self.limit);
-        if let Some(asked) = debtor_offer {
+        let wanted = match self.pacing {
+            Pacing::Curve => {
+                self.progress = (self.progress + speed / f64::from(self.turns)).min(1.0);
+                self.target + (span * self.progress.powf(1.0 / self.shape)).round() as u32
+            }
+            Pacing::Linear(n) => {
+                self.progress = (self.progress + 1.0 / f64::from(n.max(1))).min(1.0);
+                self.target + (span * self.progress).round() as u32
+            }
+            Pacing::Read => {
+                self.read.observe(turn, self.hostility_strain);
+                self.progress = (self.progress + speed / f64::from(self.turns)).min(1.0);
+                let curve =
+                    self.target + (span * self.progress.powf(1.0 / self.shape)).round() as u32;
+                self.paced(curve)
+            }
+        };
+        let mut offer = wanted.clamp(self.last_offer, self.limit);
+        if let Some(asked) = turn.days {
             offer = offer.min(asked.max(self.last_offer));
         }
         self.last_offer = offer;
         offer
     }
 
-    /// Puts the curve back at a recorded point (resuming a negotiation).
-    pub fn restore(&mut self, progress: f64, last_offer: u32) {
-        self.progress = progress.clamp(0.0, 1.0);
-        self.last_offer = last_offer.clamp(self.target, self.limit);
+    /// The offer paced by the debtor read so far (see the type's documentation): the curve,
+    /// unless the debtor's words or its patience say it may leave.
+    fn paced(&self, curve: u32) -> u32 {
+        let last = f64::from(self.last_offer.max(curve));
+        let cap = f64::from(self.read.ask().map_or(self.limit, |a| a.min(self.limit)));
+        let within_limit = self.read.ask().is_none_or(|a| a <= self.limit);
+        // The debtor says it is leaving, calls a number within the limit final, or makes a
+        // credible final stand beyond it: meet it, or offer the limit.
+        if self.read.leaving || self.read.closing && within_limit || self.read.credible_final() {
+            return cap.ceil() as u32;
+        }
+        // Its patience about to run out: at least its estimated floor (the limit while that is
+        // unknown).
+        if self.read.exchanges_left(self.expected_patience) <= 1.0 {
+            let aim = self.read.floor_estimate().map_or(cap, |f| f.min(cap));
+            return aim.max(last).ceil() as u32;
+        }
+        last as u32
     }
 
-    /// How far along the curve the negotiation is, 0 to 1.
+    /// Puts the offers back at a recorded point (resuming a negotiation).
+    pub fn restore(&mut self, progress: f64, last_offer: u32, read: DebtorRead) {
+        self.progress = progress.clamp(0.0, 1.0);
+        self.last_offer = last_offer.clamp(self.target, self.limit);
+        self.read = read;
+    }
+
+    /// How far from the target toward the limit the offers are, 0 to 1.
     pub fn progress(&self) -> f64 {
         self.progress
     }
@@ -101,7 +305,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn curve() -> ConcessionCurve {
-        ConcessionCurve::new(10, 40, &OfferParams::default())
+        ConcessionCurve::new(10, 40, &OfferParams::default()).with_pacing(Pacing::Curve)
+    }
+
+    fn turn(pressure: Pressure, days: Option<u32>) -> DebtorTurn {
+        DebtorTurn {
+            days,
+            pressure,
+            ..DebtorTurn::default()
+        }
     }
 
     #[test]
@@ -109,7 +321,7 @@ mod tests {
         let mut c = curve();
         assert_eq!(c.last_offer(), 10);
         let offers: Vec<u32> = (0..30)
-            .map(|_| c.next_offer(Pressure::Normal, None))
+            .map(|_| c.next_offer(&turn(Pressure::Normal, None)))
             .collect();
         assert!(offers.windows(2).all(|w| w[0] <= w[1]), "{offers:?}");
         assert_eq!(*offers.last().unwrap(), 40);
@@ -123,7 +335,7 @@ mod tests {
     fn manipulation_slows_and_hardship_speeds_concession() {
         let after = |p: Pressure| {
             let mut c = curve();
-            (0..5).map(|_| c.next_offer(p, None)).last().unwrap()
+            (0..5).map(|_| c.next_offer(&turn(p, None))).last().unwrap()
         };
         let normal = after(Pressure::Normal);
         assert!(after(Pressure::Manipulation) < normal);
@@ -134,15 +346,110 @@ mod tests {
     fn never_concedes_past_the_debtor_offer_nor_takes_a_concession_back() {
         let mut c = curve();
         for _ in 0..6 {
-            c.next_offer(Pressure::Hardship, None);
+            c.next_offer(&turn(Pressure::Hardship, None));
         }
         let before = c.last_offer();
         assert!(before > 12);
         // The debtor asks for fewer days than we already offered: we do not go back below our
         // own offer, and the agreement rule handles it.
-        assert_eq!(c.next_offer(Pressure::Normal, Some(12)), before);
+        assert_eq!(c.next_offer(&turn(Pressure::Normal, Some(12))), before);
         let mut c = curve();
-        assert_eq!(c.next_offer(Pressure::Hardship, Some(11)), 11);
+        assert_eq!(c.next_offer(&turn(Pressure::Hardship, Some(11))), 11);
+    }
+
+    fn read_curve() -> ConcessionCurve {
+        ConcessionCurve::new(10, 40, &OfferParams::default())
+    }
+
+    #[test]
+    fn a_final_number_within_the_limit_is_met_at_once() {
+        let mut c = read_curve();
+        c.next_offer(&turn(Pressure::Normal, Some(90)));
+        let offer = c.next_offer(&DebtorTurn {
+            days: Some(32),
+            final_word: true,
+            ..DebtorTurn::default()
+        });
+        assert_eq!(offer, 32);
+        // Above the limit, the limit itself is offered at once.
+        let mut c = read_curve();
+        let offer = c.next_offer(&DebtorTurn {
+            days: Some(70),
+            leaving: true,
+            ..DebtorTurn::default()
+        });
+        assert_eq!(offer, 40);
+    }
+
+    #[test]
+    fn the_limit_comes_before_the_expected_patience_runs_out() {
+        // A debtor that never moves from 60 days: the limit is offered within the patience.
+        let params = OfferParams::default();
+        let mut c = read_curve();
+        let offers: Vec<u32> = (0..params.expected_patience as usize)
+            .map(|_| c.next_offer(&turn(Pressure::Normal, Some(60))))
+            .collect();
+        assert_eq!(*offers.last().unwrap(), 40, "{offers:?}");
+        assert!(offers[0] < 15, "{offers:?}");
+        // Hostile replies use patience up: the limit comes sooner.
+        let mut c = read_curve();
+        let hostile: Vec<u32> = (0..6)
+            .map(|_| {
+                c.next_offer(&DebtorTurn {
+                    days: Some(60),
+                    hostility: 1.0,
+                    ..DebtorTurn::default()
+                })
+            })
+            .collect();
+        assert_eq!(*hostile.last().unwrap(), 40, "{hostile:?}");
+    }
+
+    #[test]
+    fn a_debtor_still_moving_gets_no_more_than_a_share_of_its_own_concession() {
+        let mut c = read_curve();
+        let asks = [100, 90, 81];
+        let offers: Vec<u32> = asks
+            .iter()
+            .map(|a| c.next_offer(&turn(Pressure::Normal, Some(*a))))
+            .collect();
+        // Its concessions of 10 and 9 days earn steps of at most 5 and 4.5 days.
+        assert!(
+            offers[1] - offers[0] <= 5 && offers[2] - offers[1] <= 5,
+            "{offers:?}"
+        );
+    }
+
+    #[test]
+    fn the_floor_estimate_follows_shrinking_concessions() {
+        let mut read = DebtorRead::default();
+        for days in [100, 80, 70] {
+            read.observe(&turn(Pressure::Normal, Some(days)), 1.0);
+        }
+        // Concessions 20 then 10: ratio 0.5, the rest of the series is 10 more days.
+        assert_eq!(read.floor_estimate(), Some(60.0));
+        read.observe(&turn(Pressure::Normal, Some(70)), 1.0);
+        assert_eq!(
+            read.floor_estimate(),
+            Some(70.0),
+            "a repeated number is the floor"
+        );
+        assert_eq!(read.exchanges_left(8.0), 4.0);
+    }
+
+    #[test]
+    fn the_linear_baseline_reaches_the_limit_in_n_exchanges_whatever_the_debtor_does() {
+        let mut c =
+            ConcessionCurve::new(10, 40, &OfferParams::default()).with_pacing(Pacing::Linear(6));
+        let offers: Vec<u32> = (0..6)
+            .map(|_| {
+                c.next_offer(&DebtorTurn {
+                    final_word: true,
+                    ..turn(Pressure::Manipulation, None)
+                })
+            })
+            .collect();
+        assert_eq!(offers, vec![15, 20, 25, 30, 35, 40]);
     }
 
     proptest! {
@@ -151,14 +458,23 @@ mod tests {
             target in 0u32..400, extra in 0u32..400,
             turns in prop::collection::vec((0..3u8, prop::option::of(0u32..2000)), 1..60)
         ) {
-            let mut c = ConcessionCurve::new(target, target + extra, &OfferParams::default());
+            for pacing in [Pacing::Read, Pacing::Curve, Pacing::Linear(6)] {
+            let mut c = ConcessionCurve::new(target, target + extra, &OfferParams::default())
+                .with_pacing(pacing);
             let mut last = target;
-            for (p, asked) in turns {
-                let pressure = [Pressure::Normal, Pressure::Manipulation, Pressure::Hardship][p as usize];
-                let offer = c.next_offer(pressure, asked);
+            for (p, asked) in &turns {
+                let pressure = [Pressure::Normal, Pressure::Manipulation, Pressure::Hardship][*p as usize];
+                let offer = c.next_offer(&DebtorTurn {
+                    days: *asked,
+                    pressure,
+                    final_word: *p == 1,
+                    leaving: false,
+                    hostility: f64::from(*p) / 2.0,
+                });
                 prop_assert!(offer >= target && offer <= target + extra);
                 prop_assert!(offer >= last);
                 last = offer;
+            }
             }
         }
     }

@@ -6,10 +6,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::concession::Pacing;
 use crate::emotion::Emotion;
 use crate::params::PolicyParams;
-use crate::perceive::{Tactic, TacticKind};
-use crate::track::DispositionTracker;
+use crate::perceive::{StanceSignals, Tactic, TacticKind};
+use crate::track::{Disposition, DispositionTracker};
 
 /// The creditor's payoff (the paper's Table 5): rows debtor emotion, columns creditor emotion,
 /// both in table order (Joy, Sadness, Anger, Fear, Surprise, Disgust, Neutral).
@@ -86,6 +87,9 @@ pub enum PolicyMode {
     PayoffOnly,
     /// The HMM's expected-payoff choice on every turn (no gate).
     HmmOnly,
+    /// The simplest creditor: always Neutral, offers in a straight line from the target to the
+    /// limit over this many exchanges, no perception, no HMM, no learning.
+    Linear(u32),
 }
 
 impl PolicyMode {
@@ -99,12 +103,23 @@ impl PolicyMode {
             PolicyMode::Random(_) => "random".into(),
             PolicyMode::PayoffOnly => "payoff-only".into(),
             PolicyMode::HmmOnly => "hmm-only".into(),
+            PolicyMode::Linear(n) => format!("linear:{n}"),
         }
     }
 
-    /// True when concessions ignore perception (hardship and manipulation).
+    /// True when concessions ignore perception (hardship, manipulation, the debtor's stance).
     pub fn ignores_perception(&self) -> bool {
-        matches!(self, PolicyMode::Vanilla)
+        matches!(self, PolicyMode::Vanilla | PolicyMode::Linear(_))
+    }
+
+    /// How this mode paces its offers: vanilla by the fixed curve, linear by its straight line,
+    /// every other mode by the debtor in front of it.
+    pub fn pacing(&self) -> Pacing {
+        match self {
+            PolicyMode::Vanilla => Pacing::Curve,
+            PolicyMode::Linear(n) => Pacing::Linear(*n),
+            _ => Pacing::Read,
+        }
     }
 }
 
@@ -135,6 +150,9 @@ pub struct PolicyMemory {
     /// The latest tactic seen in this negotiation (the debtor's context from then on).
     #[serde(default)]
     pub tactic: Option<TacticKind>,
+    /// The debtor's stance once read (its context unless a tactic was seen).
+    #[serde(default)]
+    pub stance: Option<Stance>,
     /// (context, our emotion) of every reply so far, learned from when the negotiation ends.
     /// Exploration choices (`policy.exploration`, off by default) are not kept: a resumed
     /// negotiation decides them anew.
@@ -176,6 +194,10 @@ pub struct EmotionPolicy {
     tones: ToneStats,
     /// The latest tactic seen in this negotiation: from then on it is the debtor's context.
     tactic: Option<TacticKind>,
+    /// The debtor's stance once read (no hurry, stalling): its context unless a tactic was seen.
+    stance: Option<Stance>,
+    /// Distressed is the debtor's most likely disposition now (no firm tones).
+    distressed: bool,
     /// (context, our emotion) of every reply in this negotiation, for outcome learning.
     used_in_context: Vec<(usize, Emotion)>,
     /// Per context, once decided in this negotiation: the tone it explores there, if any.
@@ -195,8 +217,46 @@ pub struct EmotionPolicy {
     next_reply_scored: bool,
 }
 
-/// Number of debtor contexts: the seven emotions, then the four tactics.
-pub const CONTEXTS: usize = Emotion::COUNT + 4;
+/// Number of debtor contexts: the seven emotions, then the four tactics, then the two stances.
+pub const CONTEXTS: usize = Emotion::COUNT + 4 + 2;
+
+/// A debtor type read from where it stands rather than from its emotion or a tactic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    /// In no hurry ("no rush", "whenever"): friendly, and barely moving.
+    Complacent,
+    /// Putting the decision off ("let me think about it", "call me next week").
+    Stalling,
+}
+
+/// The stances in context order (after the tactics).
+const STANCE_CONTEXTS: [Stance; 2] = [Stance::Complacent, Stance::Stalling];
+
+/// The payoff-table row that stands for a stance: complacency reads as joy, stalling as neutral.
+fn stance_row(stance: Stance) -> Emotion {
+    match stance {
+        Stance::Complacent => Emotion::Joy,
+        Stance::Stalling => Emotion::Neutral,
+    }
+}
+
+/// Reads a table of at most [`CONTEXTS`] rows, padding it with zeros: files written before the
+/// stance contexts have fewer rows.
+fn padded_rows<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<[[f64; Emotion::COUNT]; CONTEXTS], D::Error> {
+    let rows: Vec<[f64; Emotion::COUNT]> = Vec::deserialize(d)?;
+    if rows.len() > CONTEXTS {
+        return Err(serde::de::Error::custom(format!(
+            "{} rows of tone statistics, at most {CONTEXTS} expected",
+            rows.len()
+        )));
+    }
+    let mut out = [[0.0; Emotion::COUNT]; CONTEXTS];
+    out[..rows.len()].copy_from_slice(&rows);
+    Ok(out)
+}
 
 /// The tactics in context order (after the seven emotions).
 const TACTIC_CONTEXTS: [TacticKind; 4] = [
@@ -224,19 +284,21 @@ fn tactic_row(kind: TacticKind) -> Emotion {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToneStats {
     /// Weighted number of negotiations per (context, tone).
+    #[serde(deserialize_with = "padded_rows")]
     pub weight: [[f64; Emotion::COUNT]; CONTEXTS],
     /// Weighted sum of outcome quality per (context, tone).
+    #[serde(deserialize_with = "padded_rows")]
     pub quality: [[f64; Emotion::COUNT]; CONTEXTS],
     /// Turn-level learning, rows debtor types (the debtor's opening emotion, or the latest
     /// tactic seen), columns our tone: how many debtor replies to the tone were scored.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "padded_rows")]
     pub turns: [[f64; Emotion::COUNT]; CONTEXTS],
     /// Sum of the change in the debtor's concession (share of the gap to our offer it gave up)
     /// from its reply before the tone to its reply after it.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "padded_rows")]
     pub gain: [[f64; Emotion::COUNT]; CONTEXTS],
     /// Sum of the squares of those changes.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "padded_rows")]
     pub gain_squares: [[f64; Emotion::COUNT]; CONTEXTS],
 }
 
@@ -397,14 +459,21 @@ const EXPLORED: [Emotion; 4] = [
     Emotion::Neutral,
 ];
 
-/// The tones the turn-level learning chooses among: warm or neutral, never intimidation or
-/// contempt.
-const LEARNED: [Emotion; 4] = [
+/// The tones the turn-level learning chooses among: all seven, each a civil stance (fear is
+/// polite urgency about where the account is heading, anger and disgust polite firmness; the
+/// guardrails keep them civil).
+const LEARNED: [Emotion; Emotion::COUNT] = [
     Emotion::Neutral,
     Emotion::Joy,
     Emotion::Sadness,
     Emotion::Surprise,
+    Emotion::Fear,
+    Emotion::Anger,
+    Emotion::Disgust,
 ];
+
+/// The firm tones (polite firmness and polite urgency): only for a calm or cheerful debtor.
+const FIRM: [Emotion; 3] = [Emotion::Anger, Emotion::Disgust, Emotion::Fear];
 
 impl EmotionPolicy {
     /// A policy with learned adjustments from earlier negotiations (or none).
@@ -423,6 +492,8 @@ impl EmotionPolicy {
             rng: ChaCha8Rng::seed_from_u64(0),
             tones: ToneStats::default(),
             tactic: None,
+            stance: None,
+            distressed: false,
             used_in_context: Vec::new(),
             explore: [None; CONTEXTS],
             heard: [0; Emotion::COUNT],
@@ -452,6 +523,16 @@ impl EmotionPolicy {
     pub fn observe_tactics(&mut self, tactics: &[Tactic]) {
         if let Some(t) = tactics.last() {
             self.tactic = Some(t.kind);
+        }
+    }
+
+    /// Tells the policy where the debtor stands: a debtor in no hurry is complacent from then
+    /// on; one putting the decision off is stalling, unless already read as complacent.
+    pub fn observe_stance(&mut self, signals: &StanceSignals) {
+        if signals.no_hurry {
+            self.stance = Some(Stance::Complacent);
+        } else if signals.stalling && self.stance.is_none() {
+            self.stance = Some(Stance::Stalling);
         }
     }
 
@@ -512,7 +593,7 @@ impl EmotionPolicy {
     /// tactic seen, else the emotions it showed in its first replies, weighted by how often.
     fn debtor_types(&self, debtor: Emotion) -> Vec<(usize, f64)> {
         let total: u32 = self.heard.iter().sum();
-        if self.tactic.is_some() || total == 0 {
+        if self.tactic.is_some() || self.stance.is_some() || total == 0 {
             return vec![(self.context(debtor), 1.0)];
         }
         self.heard
@@ -558,17 +639,25 @@ impl EmotionPolicy {
         decided
     }
 
-    /// The debtor's context now: the latest tactic seen, else its emotion.
+    /// The debtor's context now: the latest tactic seen, else its stance, else its emotion.
     fn context(&self, debtor: Emotion) -> usize {
-        match self.tactic {
-            Some(kind) => {
+        match (self.tactic, self.stance) {
+            (Some(kind), _) => {
                 Emotion::COUNT
                     + TACTIC_CONTEXTS
                         .iter()
                         .position(|k| *k == kind)
                         .unwrap_or_default()
             }
-            None => debtor.index(),
+            (None, Some(stance)) => {
+                Emotion::COUNT
+                    + TACTIC_CONTEXTS.len()
+                    + STANCE_CONTEXTS
+                        .iter()
+                        .position(|s| *s == stance)
+                        .unwrap_or_default()
+            }
+            (None, None) => debtor.index(),
         }
     }
 
@@ -576,7 +665,8 @@ impl EmotionPolicy {
     /// learning, and the learned advantage of the tone there.
     fn context_payoff(&self, context: usize, debtor: Emotion, creditor: Emotion) -> f64 {
         let row = match context.checked_sub(Emotion::COUNT) {
-            Some(t) => tactic_row(TACTIC_CONTEXTS[t]),
+            Some(t) if t < TACTIC_CONTEXTS.len() => tactic_row(TACTIC_CONTEXTS[t]),
+            Some(t) => stance_row(STANCE_CONTEXTS[t - TACTIC_CONTEXTS.len()]),
             None => debtor,
         };
         self.payoff(row, creditor)
@@ -610,7 +700,7 @@ impl EmotionPolicy {
     /// The baseline's emotion, or `None` when the mode reasons about emotions.
     fn baseline(&mut self) -> Option<Emotion> {
         match self.mode {
-            PolicyMode::Vanilla => Some(Emotion::Neutral),
+            PolicyMode::Vanilla | PolicyMode::Linear(_) => Some(Emotion::Neutral),
             PolicyMode::Fixed(e) => Some(e),
             PolicyMode::Random(_) => Some(Emotion::ALL[self.rng.random_range(0..Emotion::COUNT)]),
             PolicyMode::Eq | PolicyMode::PayoffOnly | PolicyMode::HmmOnly => None,
@@ -663,6 +753,14 @@ impl EmotionPolicy {
         candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
         let replies = self.params.turn_veto_replies;
         candidates.retain(|e| !self.debtor_evidence.rules_out(*e, replies));
+        // Firmness and urgency are for a calm or cheerful debtor: never for one who is upset
+        // right now (its latest emotion negative) or most likely distressed.
+        if self.distressed || self.recent.back().is_some_and(|e| e.is_negative()) {
+            candidates.retain(|e| !FIRM.contains(e));
+        }
+        if candidates.is_empty() {
+            return choice;
+        }
         // Trying a tone only teaches something when the debtor's answer can be scored; near
         // the end of the haggling it cannot, and the best-known tone is used.
         let optimism = if self.next_reply_scored {
@@ -685,6 +783,7 @@ impl EmotionPolicy {
 
     /// The emotion for the reply to a debtor who just showed `debtor` (after the tracker saw it).
     pub fn choose(&mut self, debtor: Emotion, tracker: &DispositionTracker) -> EmotionChoice {
+        self.distressed = tracker.belief().most_likely() == Disposition::Distressed;
         if self.recent.len() == self.params.gate_window {
             self.recent.pop_front();
         }
@@ -760,6 +859,7 @@ impl EmotionPolicy {
             adjustments: self.adjustments,
             tones: self.tones.clone(),
             tactic: self.tactic,
+            stance: self.stance,
             used_in_context: self.used_in_context.clone(),
             heard: self.heard,
             debtor_days: self.debtor_days,
@@ -782,6 +882,7 @@ impl EmotionPolicy {
             self.tones = memory.tones;
         }
         self.tactic = memory.tactic;
+        self.stance = memory.stance;
         self.used_in_context = memory
             .used_in_context
             .into_iter()
@@ -819,6 +920,7 @@ impl EmotionPolicy {
         self.last = None;
         self.used.clear();
         self.tactic = None;
+        self.stance = None;
         self.used_in_context.clear();
         self.explore = [None; CONTEXTS];
         self.heard = [0; Emotion::COUNT];

@@ -3,6 +3,7 @@
 //! - [`lexicon`]: the default emotion detector, keyword lists with negation and intensifiers;
 //! - [`tactics`]: threats, playing the victim, cheating and stonewalling, with evidence;
 //! - [`offer`]: the repayment offer (in days) and acceptance stated in a sentence;
+//! - [`signals`]: where the debtor stands: a final number, leaving, no hurry, stalling;
 //! - [`fused`]: two detectors mixed (the lexicon with the language model);
 //! - [`eval`]: accuracy and F1 of a detector on a labelled TSV file (`eval-emotion`).
 
@@ -10,6 +11,7 @@ pub mod eval;
 pub mod fused;
 pub mod lexicon;
 pub mod offer;
+pub mod signals;
 pub mod tactics;
 
 use crate::emotion::EmotionDistribution;
@@ -17,6 +19,7 @@ use crate::emotion::EmotionDistribution;
 pub use fused::FusedDetector;
 pub use lexicon::LexiconDetector;
 pub use offer::{OfferReading, read_offer};
+pub use signals::{StanceSignals, read_signals};
 pub use tactics::{Tactic, TacticDetector, TacticKind};
 
 /// Anything that reads an emotion distribution from one utterance.

@@ -1660,7 +1660,13 @@ impl Reader<'_> {
                 "works" | "work" | "fine" | "ok" | "okay" | "good" | "better" | "great"
                 | "doable" | "possible" | "realistic" | "reasonable" | "enough" | "fair"
                 | "perfect" | "suits" | "acceptable" | "please" | "max" | "tops" | "extension"
-                | "ill" | "id" => return true,
+                | "ill" | "id" | "final" | "minimum" | "maximum" => return true,
+                // "50 days or nothing", "40 days or I walk".
+                "or" if k == end
+                    && matches!(t.w(k + 1), "nothing" | "else" | "i" | "you" | "forget") =>
+                {
+                    return true;
+                }
                 "i" | "we"
                     if (k + 1..(k + 3).min(ce)).any(|j| {
                         matches!(
@@ -1786,6 +1792,8 @@ impl Reader<'_> {
             | "promise" => Cue::Propose,
             "about" if matches!(p1, "how" | "what") => Cue::Propose,
             "it" if p1 == "make" => Cue::Propose,
+            // "For me is better 45 days", "rather 45 days".
+            "better" | "rather" if matches!(p1, "is" | "id" | "would") => Cue::Propose,
             "do" if modal(p1) || modal(p2) || matches!(p1, "i" | "we" | "you") => Cue::Propose,
             "have" | "get" | "make" | "clear" if modal(p1) || modal(p2) => Cue::Propose,
             "take" | "takes"
@@ -2165,6 +2173,9 @@ impl Reader<'_> {
                     let (p1, p2) = (t.wb(i, 1), t.wb(i, 2));
                     if p1 == "no" || (p1 == "a" && p2 == "not") {
                         Some(Cue::Reject)
+                    } else if p1 == "done" {
+                        // "Done deal."
+                        Some(Cue::Accept)
                     } else if p1 == "a"
                         && matches!(p2, "its" | "thats" | "got" | "have" | "gotta" | "is")
                     {
@@ -2346,6 +2357,15 @@ impl Reader<'_> {
                 "happy" if t.w(i + 1) == "with" => {
                     Some(if neg() { Cue::Reject } else { Cue::Accept })
                 }
+                // "You win."
+                "win"
+                    if t.wb(i, 1) == "you"
+                        && !neg()
+                        && matches!(t.get(i + 1), None | Some(Tok::Break(_))) =>
+                {
+                    Some(Cue::Accept)
+                }
+
                 "no" | "nope" | "nah" if self.bare_no(i) => Some(Cue::Reject),
                 "no" if t.w(i + 1) == "way" => Some(Cue::Reject),
                 "forget" if t.w(i + 1) == "it" => Some(Cue::Reject),
@@ -2427,6 +2447,33 @@ impl Reader<'_> {
         {
             last = Some(Cue::Accept);
         }
+        // A clause that is just "okay" or "fine" beside a proposed number accepts it ("40 days...
+        // okay.", "Fine. 15 days.", "40 days, okay, I'll set a reminder"); not with a negation
+        // or a contrast, nor beside a request or a number asked about ("Ok, but I need 60 days",
+        // "Ok, I need 90 days", "Ok, 60 days then?").
+        if last.is_none()
+            && mentions.iter().any(|m| m.proposal && !m.negated)
+            && (0..n).any(|k| {
+                matches!(
+                    t.w(k),
+                    "ok" | "okay" | "fine" | "alright" | "yes" | "yeah" | "sure" | "perfect"
+                ) && self.clause_start(k)
+                    && matches!(t.get(k + 1), None | Some(Tok::Break(_)))
+                    && !question.get(k).copied().unwrap_or(false)
+            })
+            && !(0..n).any(|k| {
+                is_negator(t.w(k))
+                    || self.bare_no(k)
+                    || matches!(
+                        t.w(k),
+                        "but" | "however" | "though" | "unless" | "if" | "need" | "want" | "only"
+                    )
+                    || question.get(k).copied().unwrap_or(false)
+                        && matches!(t.get(k), Some(Tok::Num(_)))
+            })
+        {
+            last = Some(Cue::Accept);
+        }
         match last {
             Some(Cue::Accept) => (true, false),
             Some(Cue::AcceptDays) => (!mentions.iter().any(|m| m.negated), false),
@@ -2485,6 +2532,29 @@ pub(crate) mod tests {
                 Some(days),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn grudging_and_bare_acceptances_of_a_number_accept() {
+        for text in [
+            "You win, 63 days. Send me whatever you need.",
+            "Fine. 15 days. Are we done now?",
+            "40 days... okay. Yes. I'll make it work somehow.",
+            "Perfect, 40 days, done deal.",
+        ] {
+            assert!(read_offer(text, today()).accepts, "{text:?}");
+        }
+        assert_eq!(
+            read_offer("50 days or nothing, your call.", today()).offer_days(),
+            Some(50)
+        );
+        for text in [
+            "Ok, but I need 60 days",
+            "No, okay? I said 60 days.",
+            "You win nothing, 60 days.",
+        ] {
+            assert!(!read_offer(text, today()).accepts, "{text:?}");
         }
     }
 

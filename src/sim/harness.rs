@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::family::{FamilyDebtor, FamilyHalf, FamilyKind};
 use super::persona::{DebtorMove, Persona, PersonaDebtor};
 use crate::decide::{PolicyMode, ReplyFacts, check_reply};
 use crate::emotion::Emotion;
@@ -26,12 +27,12 @@ pub const SIM_DATE: (i32, u32, u32) = (2026, 1, 5);
 #[derive(Debug, thiserror::Error)]
 pub enum SimError {
     /// The negotiation loop refused a turn (a harness bug, reported rather than hidden).
-    #[error("scenario {scenario}, persona {persona}, policy {policy}: {source}")]
+    #[error("scenario {scenario}, debtor {persona}, policy {policy}: {source}")]
     Negotiation {
         /// The scenario's id.
         scenario: String,
-        /// The persona.
-        persona: Persona,
+        /// The simulated debtor.
+        persona: Opponent,
         /// The policy's name.
         policy: String,
         /// The refusal.
@@ -78,18 +79,87 @@ impl PolicyRun {
     }
 }
 
-/// Rephrases the persona's scripted words (the SLM debtor); the scripted debtor keeps them.
+/// Who the agent negotiates with in a simulation: one of the nine personas, or a debtor drawn
+/// from the family of [`super::family`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Opponent {
+    /// A persona of [`super::persona`].
+    Persona(Persona),
+    /// A family debtor of this kind, its hidden parameters drawn per negotiation.
+    Family(FamilyKind),
+}
+
+impl Opponent {
+    /// Name on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Opponent::Persona(p) => p.name(),
+            Opponent::Family(k) => k.name(),
+        }
+    }
+
+    /// The opponent with this name (as [`Opponent::name`] writes it).
+    pub fn from_name(name: &str) -> Option<Opponent> {
+        Persona::from_name(name)
+            .map(Opponent::Persona)
+            .or_else(|| FamilyKind::from_name(name).map(Opponent::Family))
+    }
+
+    /// A number unique to the opponent, mixed into its seed (personas keep their old seeds).
+    fn ordinal(self) -> u64 {
+        match self {
+            Opponent::Persona(p) => p as u64 + 1,
+            Opponent::Family(k) => k as u64 + 101,
+        }
+    }
+}
+
+impl std::fmt::Display for Opponent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Opponent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+/// One simulated debtor in one negotiation.
+enum SimDebtor {
+    Persona(PersonaDebtor),
+    Family(FamilyDebtor),
+}
+
+impl SimDebtor {
+    fn answer(&mut self, offer: u32, emotion: Emotion) -> DebtorMove {
+        match self {
+            SimDebtor::Persona(d) => d.answer(offer, emotion),
+            SimDebtor::Family(d) => d.answer(offer, emotion),
+        }
+    }
+
+    fn floor(&self) -> u32 {
+        match self {
+            SimDebtor::Persona(d) => d.floor(),
+            SimDebtor::Family(d) => d.floor(),
+        }
+    }
+}
+
+/// Rephrases the debtor's scripted words (the SLM debtor); the scripted debtor keeps them.
 pub trait DebtorVoice {
     /// The words to say for the scripted `line`, which states `days` (if any). Returns the words
     /// and whether the voice fell back to the scripted line.
-    fn phrase(&mut self, persona: Persona, line: &str, days: Option<u32>) -> (String, bool);
+    fn phrase(&mut self, debtor: Opponent, line: &str, days: Option<u32>) -> (String, bool);
 }
 
 /// The scripted debtor's voice: the template line as it is.
 pub struct ScriptedVoice;
 
 impl DebtorVoice for ScriptedVoice {
-    fn phrase(&mut self, _: Persona, line: &str, _: Option<u32>) -> (String, bool) {
+    fn phrase(&mut self, _: Opponent, line: &str, _: Option<u32>) -> (String, bool) {
         (line.to_string(), false)
     }
 }
@@ -114,8 +184,8 @@ pub struct SimResult {
     pub index: usize,
     /// The scenario's id.
     pub scenario: String,
-    /// The persona.
-    pub persona: Persona,
+    /// The simulated debtor: a persona or a family kind.
+    pub persona: Opponent,
     /// The policy's name.
     pub policy: String,
     /// Whether a deal was made.
@@ -126,6 +196,9 @@ pub struct SimResult {
     pub target_days: u32,
     /// The creditor's reservation limit in days.
     pub limit_days: u32,
+    /// The debtor's hidden floor: the fewest days it could really manage (for analysis: a deal
+    /// was possible when the floor is within the limit).
+    pub floor_days: u32,
     /// Agreed days / creditor target (lower is better).
     pub debt_multiple: Option<f64>,
     /// Debtor turns taken.
@@ -149,11 +222,11 @@ pub struct SimResult {
     pub transcript: Vec<SimTurn>,
 }
 
-/// A seed for the (scenario, persona) pair, the same for every policy.
-pub fn pair_seed(seed: u64, scenario: usize, persona: Persona) -> u64 {
+/// A seed for the (scenario, debtor) pair, the same for every policy.
+pub fn pair_seed(seed: u64, scenario: usize, debtor: Opponent) -> u64 {
     let mut z = seed
         ^ (scenario as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        ^ (persona as u64 + 1).wrapping_mul(0xD1B5_4A32_D192_ED03);
+        ^ debtor.ordinal().wrapping_mul(0xD1B5_4A32_D192_ED03);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -165,8 +238,10 @@ pub struct SimPlan<'a> {
     pub params: &'a Params,
     /// The scenarios, in order.
     pub scenarios: &'a [Scenario],
-    /// The personas, in order.
-    pub personas: &'a [Persona],
+    /// The debtors, in order.
+    pub personas: &'a [Opponent],
+    /// Which half of the family its debtors are drawn from.
+    pub family_half: FamilyHalf,
     /// The policies, in order.
     pub policies: &'a [PolicyRun],
     /// The run's seed.
@@ -262,7 +337,12 @@ impl SimPlan<'_> {
             other => other,
         };
         n.set_policy_mode(mode);
-        let mut debtor = PersonaDebtor::new(persona, scenario, seed);
+        let mut debtor = match persona {
+            Opponent::Persona(p) => SimDebtor::Persona(PersonaDebtor::new(p, scenario, seed)),
+            Opponent::Family(k) => {
+                SimDebtor::Family(FamilyDebtor::new(k, self.family_half, scenario, seed))
+            }
+        };
         let limit = scenario.reservation_limit(params.offer.reservation_multiple);
         let mut result = SimResult {
             index,
@@ -273,6 +353,7 @@ impl SimPlan<'_> {
             days: None,
             target_days: scenario.target_days,
             limit_days: limit.max(scenario.target_days),
+            floor_days: debtor.floor(),
             debt_multiple: None,
             rounds: 0,
             walked_away: false,
@@ -365,7 +446,7 @@ impl SimPlan<'_> {
 struct NegotiationSetup<'a> {
     index: usize,
     scenario: &'a Scenario,
-    persona: Persona,
+    persona: Opponent,
     policy: &'a PolicyRun,
     seed: u64,
     learned: &'a LearnedParameters,
@@ -395,7 +476,8 @@ mod tests {
         let plan = SimPlan {
             params: &params,
             scenarios: &scenarios,
-            personas: &Persona::ALL,
+            personas: &Persona::ALL.map(Opponent::Persona),
+            family_half: FamilyHalf::Tune,
             policies,
             seed: 11,
             transcripts,

@@ -2,12 +2,15 @@
 //!
 //! - [`scripted`]: the simple scripted debtor of the demo and the benchmark;
 //! - [`persona`]: nine debtor personas, each with hidden goodwill, patience and a tactic;
+//! - [`family`]: debtors with hidden parameters drawn at random, in a tuning and a held-out
+//!   half with disjoint words (the evaluation the agent was not written against);
 //! - [`harness`]: every policy against every persona on every scenario, learning carried;
 //! - [`metrics`]: success, collection days, debt multiple, rounds, with bootstrap intervals,
 //!   and the learning curve;
 //! - [`report`]: report.md and results.json; [`plots`]: the SVG charts;
 //! - `slm_debtor` (feature `llm`): the language model phrasing the persona's words.
 
+pub mod family;
 pub mod harness;
 pub mod metrics;
 pub mod persona;
@@ -17,6 +20,7 @@ pub mod scripted;
 #[cfg(feature = "llm")]
 pub mod slm_debtor;
 
-pub use harness::{DebtorVoice, PolicyRun, ScriptedVoice, SimError, SimPlan, SimResult};
+pub use family::{FamilyDebtor, FamilyHalf, FamilyKind};
+pub use harness::{DebtorVoice, Opponent, PolicyRun, ScriptedVoice, SimError, SimPlan, SimResult};
 pub use persona::{Persona, PersonaDebtor};
 pub use scripted::ScriptedDebtor;

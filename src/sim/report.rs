@@ -7,9 +7,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use super::harness::Opponent;
 use super::harness::{SimError, SimResult};
 use super::metrics::{CurvePoint, Estimate, Summary};
-use super::persona::Persona;
 
 /// What a run was asked to do, as written into both outputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,6 +26,9 @@ pub struct RunInfo {
     pub speaker: String,
     /// "scripted" or "slm".
     pub debtor: String,
+    /// The half of the family its debtors were drawn from, when any were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub family_half: Option<String>,
     /// The run's seed.
     pub seed: u64,
     /// Bootstrap resamples per interval.
@@ -143,7 +146,7 @@ pub fn why_eq_does_not_win(
     eq: &Summary,
     them: &Summary,
     results: &[SimResult],
-    persona: Option<Persona>,
+    persona: Option<Opponent>,
 ) -> String {
     let agreements =
         |s: &Summary| (s.success.value.unwrap_or(0.0) * s.negotiations as f64).round() as i64;
@@ -176,7 +179,7 @@ pub fn why_eq_does_not_win(
 pub fn paired(
     results: &[SimResult],
     other: &str,
-    persona: Option<Persona>,
+    persona: Option<Opponent>,
 ) -> (usize, Option<f64>, i64) {
     let pick = |policy: &str| -> Vec<&SimResult> {
         results
@@ -222,7 +225,7 @@ pub fn report_markdown(
         r,
         "Scenarios: `{}` ({} scenarios) x {} personas; speaker `{}`, debtor `{}`, seed {}. \
          Intervals: {:.0}% percentile bootstrap, {} resamples. Debt multiple = agreed days / \
-         creditor target (agreements only; lower is better).\n",
+         creditor target (agreements only; lower is better).{}\n",
         info.scenarios,
         info.scenario_count,
         info.personas.len(),
@@ -230,7 +233,11 @@ pub fn report_markdown(
         info.debtor,
         info.seed,
         info.confidence * 100.0,
-        info.bootstrap_samples
+        info.bootstrap_samples,
+        info.family_half
+            .as_deref()
+            .map(|h| format!(" Family debtors drawn from the {h} half."))
+            .unwrap_or_default()
     );
     let overall: Vec<&Summary> = summaries.iter().filter(|s| s.persona == "all").collect();
     let mut personas: Vec<&str> = Vec::new();
@@ -282,7 +289,7 @@ pub fn report_markdown(
                         "- against {}, {}: {}",
                         other.policy,
                         s.persona,
-                        why_eq_does_not_win(s, o, results, Persona::from_name(&s.persona))
+                        why_eq_does_not_win(s, o, results, Opponent::from_name(&s.persona))
                     ));
                 }
             }
@@ -336,10 +343,7 @@ pub fn report_markdown(
         );
         let _ = writeln!(r, "| persona | {} |", others.join(" | "));
         let _ = writeln!(r, "|---|{}", "---|".repeat(others.len()));
-        for persona in Persona::ALL {
-            if !personas.contains(&persona.name()) {
-                continue;
-            }
+        for persona in personas.iter().filter_map(|p| Opponent::from_name(p)) {
             let cells: Vec<String> = others
                 .iter()
                 .map(|o| {
@@ -396,12 +400,13 @@ mod tests {
         SimResult {
             index: s,
             scenario: format!("s{s}"),
-            persona: Persona::Angry,
+            persona: Opponent::Persona(crate::sim::Persona::Angry),
             policy: policy.to_string(),
             agreed: multiple.is_some(),
             days: multiple.map(|m| (m * 10.0) as u32),
             target_days: 10,
             limit_days: 30,
+            floor_days: 15,
             debt_multiple: multiple,
             rounds: 10,
             walked_away: multiple.is_none(),
@@ -436,7 +441,12 @@ mod tests {
         assert!(eq_wins(&eq, &summary(&none, "random")));
         assert!(!eq_wins(&summary(&none, "random"), &eq));
         assert_eq!(paired(&results, "random", None), (5, Some(2.4 - 2.5), 5));
-        let why = why_eq_does_not_win(&eq, &random, &results, Some(Persona::Angry));
+        let why = why_eq_does_not_win(
+            &eq,
+            &random,
+            &results,
+            Some(Opponent::Persona(crate::sim::Persona::Angry)),
+        );
         assert!(
             why.starts_with("selection: random closed only 5 of 10 (EQ 10)"),
             "{why}"

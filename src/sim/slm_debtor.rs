@@ -6,7 +6,8 @@
 
 use chrono::NaiveDate;
 
-use super::harness::{DebtorVoice, SIM_DATE};
+use super::family::FamilyKind;
+use super::harness::{DebtorVoice, Opponent, SIM_DATE};
 use super::persona::Persona;
 use crate::llm::{GenerationEvent, LlmHandle, Sampling};
 use crate::perceive::read_offer;
@@ -34,7 +35,7 @@ impl SlmDebtorVoice {
         }
     }
 
-    fn rewrite(&self, persona: Persona, line: &str) -> Option<String> {
+    fn rewrite(&self, persona: Opponent, line: &str) -> Option<String> {
         let prompt = Prompt {
             system: format!(
                 "You are a person who owes money, talking to a debt collector. You are {}. \
@@ -67,7 +68,11 @@ impl SlmDebtorVoice {
 }
 
 /// The persona in words, for the model.
-fn describe(persona: Persona) -> &'static str {
+fn describe(debtor: Opponent) -> &'static str {
+    let persona = match debtor {
+        Opponent::Persona(p) => p,
+        Opponent::Family(kind) => return describe_kind(kind),
+    };
     match persona {
         Persona::Vanilla => "calm and matter-of-fact",
         Persona::Angry => "angry and irritated",
@@ -81,8 +86,20 @@ fn describe(persona: Persona) -> &'static str {
     }
 }
 
+/// A family kind in words, for the model.
+fn describe_kind(kind: FamilyKind) -> &'static str {
+    match kind {
+        FamilyKind::Hardship => "going through a real hardship and worn down",
+        FamilyKind::Volatile => "moody and quick to lose your temper",
+        FamilyKind::Liar => "evasive and not always honest",
+        FamilyKind::Complacent => "friendly, relaxed and in no hurry at all",
+        FamilyKind::Staller => "avoiding any commitment",
+        FamilyKind::Steady => "calm and matter-of-fact",
+    }
+}
+
 impl DebtorVoice for SlmDebtorVoice {
-    fn phrase(&mut self, persona: Persona, line: &str, days: Option<u32>) -> (String, bool) {
+    fn phrase(&mut self, persona: Opponent, line: &str, days: Option<u32>) -> (String, bool) {
         let today = NaiveDate::from_ymd_opt(SIM_DATE.0, SIM_DATE.1, SIM_DATE.2)
             .expect("a valid constant date");
         let scripted = read_offer(line, today);
