@@ -370,7 +370,6 @@ impl Negotiation {
     /// Ends the negotiation and lets the policy learn from its outcome, once.
     fn conclude(&mut self, agreed: bool) {
         self.finished = true;
-        self.policy.learn_outcome(self.outcome_quality());
         self.policy.finish(agreed);
         self.negotiations_learned += 1;
     }
@@ -481,23 +480,6 @@ impl Negotiation {
             speaker,
             on_sentence,
         ))
-    }
-
-    /// How good the outcome is for the creditor: 1 at its target, 0 at its reservation limit,
-    /// `policy.failure_reward` without agreement.
-    fn outcome_quality(&self) -> f64 {
-        match self.agreement.days {
-            Some(days) if self.agreement.reached => {
-                let span = f64::from(self.curve.limit() - self.curve.target());
-                if span <= 0.0 {
-                    1.0
-                } else {
-                    (1.0 - (f64::from(days) - f64::from(self.curve.target())) / span)
-                        .clamp(0.0, 1.0)
-                }
-            }
-            _ => self.params.policy.failure_reward,
-        }
     }
 
     /// How fast to concede this turn: slower against manipulation, faster for genuine hardship.

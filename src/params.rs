@@ -218,25 +218,12 @@ pub struct PolicyParams {
     pub payoff_learning_rate: f64,
     /// Learned payoff adjustments are clamped to +/- this, so the paper's table stays the anchor.
     pub payoff_adjustment_limit: f64,
-    /// Win-stay/lose-shift also shifts when another emotion pays more than this above the
-    /// current one (learning can then move the agent off a merely adequate emotion).
-    pub switch_margin: f64,
-    /// Payoff units per unit of outcome quality by which a tone beat the other tones used in
-    /// the same debtor context (0 switches the tone learning off).
-    pub tone_advantage_scale: f64,
-    /// Pseudo-negotiations that shrink a tone's learned advantage toward 0 until it has been
-    /// tried that often in the context.
-    pub tone_prior_negotiations: f64,
-    /// Chance that a negotiation tries a warm or neutral tone (Joy, Sadness, Surprise, Neutral,
-    /// at random) throughout a debtor context the first time it meets it, so the tone learning
-    /// sees more than one tone; it shrinks as the context gets known (`exploration_decay`).
-    pub exploration: f64,
-    /// Negotiations learned in a context after which the exploration chance has halved.
-    pub exploration_decay: f64,
-    /// Turn-level tone learning: each reply's tone is chosen among the non-hostile tones (joy,
-    /// sadness, surprise, neutral) by how much more of the gap to our offer the debtor gave up
-    /// after it, learned per debtor type (its opening emotion, or the latest tactic seen); the
-    /// payoff table's choice is tried first. Off: the table policy alone.
+    /// Turn-level tone learning: each reply's tone is chosen among the seven (firmness and
+    /// urgency only for cheating, stonewalling, complacency or stalling, never for a debtor who
+    /// is upset or distressed) by how much more of the gap to our offer the debtor gave up after
+    /// it, learned per debtor type (the emotions of its first replies, else the latest tactic
+    /// seen, else its stance); the payoff table's choice is tried first. Off: the table policy
+    /// alone.
     pub turn_learning: bool,
     /// Optimism of the turn-level learning (upper confidence bound): standard deviations of the
     /// concession signal, times `sqrt(ln N / n)`, added to a tone tried n of the N times in its
@@ -252,9 +239,9 @@ pub struct PolicyParams {
     /// The debtor's type (until a tactic is seen) is the mix of emotions in its first this
     /// many replies; later ones partly react to our own tones.
     pub turn_type_replies: u32,
-    /// Neutral is the default stance: the turn-level learning drops a warmer tone for the
-    /// rest of a negotiation once this debtor has answered it this many times with, on
-    /// average, a smaller share of the gap than before (0: never).
+    /// Neutral is the default stance: the turn-level learning drops another tone for the rest
+    /// of a negotiation once this debtor has answered it this many times with, on average, a
+    /// smaller share of the gap than before (0: never).
     pub turn_veto_replies: u32,
 }
 
@@ -271,11 +258,6 @@ impl Default for PolicyParams {
             failure_reward: -0.5,
             payoff_learning_rate: 0.1,
             payoff_adjustment_limit: 1.0,
-            switch_margin: 0.5,
-            tone_advantage_scale: 4.0,
-            tone_prior_negotiations: 5.0,
-            exploration: 0.0,
-            exploration_decay: 100.0,
             turn_learning: true,
             turn_exploration: 0.5,
             turn_min_gap_days: 10.0,
@@ -625,21 +607,6 @@ impl Params {
             0.0,
             10.0,
         )?;
-        in_range("policy.switch_margin", p.switch_margin, 0.0, 100.0)?;
-        in_range(
-            "policy.tone_advantage_scale",
-            p.tone_advantage_scale,
-            0.0,
-            100.0,
-        )?;
-        in_range(
-            "policy.tone_prior_negotiations",
-            p.tone_prior_negotiations,
-            0.0,
-            1e6,
-        )?;
-        in_range("policy.exploration", p.exploration, 0.0, 1.0)?;
-        in_range("policy.exploration_decay", p.exploration_decay, 1.0, 1e9)?;
         in_range("policy.turn_exploration", p.turn_exploration, 0.0, 100.0)?;
         in_range("policy.turn_min_gap_days", p.turn_min_gap_days, 1.0, 1e6)?;
         in_range("policy.turn_prior", p.turn_prior, 0.0, 1e6)?;

@@ -130,18 +130,27 @@ impl DebtorRead {
         }
     }
 
-    /// Whether the debtor's final word is credible: it repeats it, or backs it with a
-    /// concession larger than its previous one (it came down to its bottom). A final word on an
-    /// opening number, or beside its usual step, is haggling.
+    /// Whether the debtor's final word is credible: it backs it with a concession larger than
+    /// its previous one or of at least a quarter of its previous number (it came down to its
+    /// bottom), or it calls the same number final again. A final word on an opening number, or
+    /// said again and again while it keeps conceding as usual, is haggling.
     pub fn credible_final(&self) -> bool {
         let drop = |a: u32, b: u32| f64::from(a) - f64::from(b);
-        self.closing
-            && (self.closings >= 2
-                || match self.asks[..] {
-                    [.., a, b, c] => drop(b, c) > 0.0 && drop(b, c) > drop(a, b),
-                    [.., a, b] => self.asks.len() == 2 && drop(a, b) > 0.0,
-                    _ => false,
-                })
+        if !self.closing {
+            return false;
+        }
+        let jumped = match self.asks[..] {
+            [.., a, b, c] => drop(b, c) > 0.0 && drop(b, c) > drop(a, b),
+            _ => false,
+        };
+        let (large, held) = match self.asks[..] {
+            [.., b, c] => (
+                drop(b, c) >= 0.25 * f64::from(b),
+                self.closings >= 2 && drop(b, c) <= (0.05 * f64::from(b)).max(2.0),
+            ),
+            _ => (false, false),
+        };
+        jumped || large || held
     }
 
     /// Exchanges the debtor is expected to stay, by its patience and hostility (its words of
@@ -277,11 +286,11 @@ impl ConcessionCurve {
         if self.read.leaving || self.read.closing && within_limit || self.read.credible_final() {
             return cap.ceil() as u32;
         }
-        // Its patience about to run out: at least its estimated floor (the limit while that is
-        // unknown).
+        // Its patience about to run out: half way to its estimated floor (the limit while that
+        // is unknown) on each such exchange, so the offer still moves on the next.
         if self.read.exchanges_left(self.expected_patience) <= 1.0 {
             let aim = self.read.floor_estimate().map_or(cap, |f| f.min(cap));
-            return aim.max(last).ceil() as u32;
+            return ((last + aim.max(last)) / 2.0).ceil() as u32;
         }
         last as u32
     }
