@@ -326,19 +326,16 @@ impl Default for HmmParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OfferParams {
-    /// Exchanges a debtor is assumed to stay before it leaves, less what hostility used up:
-    /// the agent's offers reach the debtor's estimated floor within them.
+    /// Exchanges a debtor is assumed to stay, less what hostility used up; past them each
+    /// exchange closes half the gap to the debtor's estimated floor (or the limit).
     pub expected_patience: f64,
     /// Exchanges of that patience one fully hostile reply (all anger and disgust) uses up.
     pub hostility_strain: f64,
-    /// While the debtor is still moving and has time to spare, the agent's step is at most this
-    /// share of the debtor's own last concession.
-    pub reciprocity: f64,
-    /// The vanilla baseline's fixed curve: offer = target + (limit - target) *
-    /// progress^(1/shape), progress running from 0 to 1; below 1 concedes late (firm), above 1
-    /// early.
+    /// The firm curve the agent follows until the debtor may leave (and the vanilla baseline
+    /// throughout): offer = target + (limit - target) * progress^(1/shape), progress running
+    /// from 0 to 1; below 1 concedes late (firm), above 1 early.
     pub concession_shape: f64,
-    /// The vanilla baseline's turns from target to limit.
+    /// Normal turns the curve takes from target to limit.
     pub concession_turns: u32,
     /// Speed of concession on a turn where manipulation (threat, cheating, victim play,
     /// stonewalling) was detected, relative to a normal turn: slower.
@@ -358,7 +355,6 @@ impl Default for OfferParams {
         OfferParams {
             expected_patience: 12.0,
             hostility_strain: 1.0,
-            reciprocity: 0.5,
             concession_shape: 0.8,
             concession_turns: 12,
             manipulation_factor: 0.5,
@@ -633,7 +629,6 @@ impl Params {
         let o = &self.offer;
         in_range("offer.expected_patience", o.expected_patience, 1.0, 1000.0)?;
         in_range("offer.hostility_strain", o.hostility_strain, 0.0, 100.0)?;
-        in_range("offer.reciprocity", o.reciprocity, 0.0, 100.0)?;
         positive("offer.concession_shape", o.concession_shape)?;
         positive_int("offer.concession_turns", o.concession_turns as usize)?;
         in_range(

@@ -639,10 +639,18 @@ fn simulate_refuses_unknown_personas_policies_and_missing_files() {
     let out = dir.path().to_str().unwrap();
     let scenarios = project("scenarios/default.yaml");
     let scenarios = scenarios.to_str().unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 6] = [
         (
             &["--scenarios", scenarios, "--personas", "grumpy"],
             "grumpy",
+        ),
+        (
+            &["--scenarios", scenarios, "--personas", "family-grumpy"],
+            "family-grumpy",
+        ),
+        (
+            &["--scenarios", scenarios, "--policy", "linear:0"],
+            "linear:0",
         ),
         (&["--scenarios", scenarios, "--policy", "eq,smart"], "smart"),
         (
@@ -667,4 +675,73 @@ fn simulate_refuses_unknown_personas_policies_and_missing_files() {
         );
         assert!(!err.contains("panicked"), "{err}");
     }
+}
+
+#[test]
+fn simulate_draws_the_family_from_either_half_beside_the_linear_baselines() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenarios = project("scenarios/default.yaml");
+    let run = |half: &str| {
+        let out = dir.path().join(half);
+        let output = run_with_stdin(
+            &[
+                "simulate",
+                "--scenarios",
+                scenarios.to_str().unwrap(),
+                "--limit",
+                "3",
+                "--personas",
+                "family",
+                "--family-half",
+                half,
+                "--policy",
+                "eq,linear:6,linear:10",
+                "--transcripts",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let results: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("results.json")).unwrap()).unwrap();
+        let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+        assert!(
+            report.contains(&format!("drawn from the {half} half")),
+            "{report}"
+        );
+        assert!(report.contains("| linear:6 |") && report.contains("### family-complacent"));
+        results
+    };
+    let (tune, held_out) = (run("tune"), run("held-out"));
+    let lines = |r: &serde_json::Value| -> Vec<String> {
+        r["negotiations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|n| n["transcript"].as_array().unwrap().clone())
+            .map(|t| t["debtor"].as_str().unwrap().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
+    };
+    // 3 scenarios x 6 kinds x 3 policies, every floor within the limit.
+    let negotiations = held_out["negotiations"].as_array().unwrap();
+    assert_eq!(negotiations.len(), 3 * 6 * 3);
+    for n in negotiations {
+        assert!(n["floor_days"].as_u64().unwrap() <= n["limit_days"].as_u64().unwrap());
+        assert_eq!(n["violations"], 0);
+    }
+    // The halves speak different lines.
+    let (a, b) = (lines(&tune), lines(&held_out));
+    assert!(!a.is_empty() && !b.is_empty());
+    let templates = |v: &[String]| -> std::collections::HashSet<String> {
+        v.iter()
+            .map(|l| l.chars().filter(|c| !c.is_ascii_digit()).collect())
+            .collect()
+    };
+    assert!(templates(&a).is_disjoint(&templates(&b)));
 }

@@ -451,23 +451,27 @@ fn injected_instructions_never_reach_the_decision_or_past_the_guardrails() {
 
 #[test]
 fn the_slm_debtor_keeps_the_persona_number_or_falls_back_to_the_line() {
-    use eq_negotiator::sim::Persona;
     use eq_negotiator::sim::harness::DebtorVoice;
     use eq_negotiator::sim::slm_debtor::SlmDebtorVoice;
+    use eq_negotiator::sim::{FamilyKind, Opponent, Persona};
     let mut voice = SlmDebtorVoice::new(start(1024), 0.7);
     let today = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
     let cases = [
         (
-            Persona::Angry,
+            Opponent::Persona(Persona::Angry),
             "I'm angry about how this has been handled. 45 days, not less.",
             Some(45),
         ),
         (
-            Persona::Sad,
+            Opponent::Family(FamilyKind::Hardship),
             "Please, I can't afford that right now. Could you give me 60 days?",
             Some(60),
         ),
-        (Persona::Stonewalling, "Leave me alone.", None),
+        (
+            Opponent::Persona(Persona::Stonewalling),
+            "Leave me alone.",
+            None,
+        ),
     ];
     for (persona, line, days) in cases {
         let (text, fell_back) = voice.phrase(persona, line, days);

@@ -47,14 +47,13 @@ pub enum Pacing {
     Linear(u32),
 }
 
-/// What the agent has read about the debtor so far: the numbers it stated and how much of its
-/// patience it seems to have used.
+/// What the agent has read about the debtor so far: the numbers it stated, its final words and
+/// how much of its patience it seems to have used.
 ///
 /// How low it can go: while its concessions shrink, its numbers are heading for a floor, and a
-/// geometric series through its last two concessions estimates it; a number repeated or called
-/// final is the floor itself. How long it will stay: `offer.expected_patience` exchanges, less
-/// one per exchange, less `offer.hostility_strain` per fully hostile reply; a final number leaves
-/// one exchange, and words of leaving none.
+/// geometric series through its last two concessions estimates it; a number repeated is the
+/// floor itself. How long it will stay: `offer.expected_patience` exchanges, less one per
+/// exchange, less `offer.hostility_strain` per fully hostile reply.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DebtorRead {
     /// The debtor's stated days, in order (at most the latest three are needed).
@@ -71,8 +70,6 @@ pub struct DebtorRead {
     /// Turns in a row it called its number final or said it is leaving.
     #[serde(default)]
     pub closings: u32,
-    /// The days of the latest turn (none when it stated no number).
-    pub latest_days: Option<u32>,
 }
 
 impl DebtorRead {
@@ -91,21 +88,11 @@ impl DebtorRead {
         self.closing = turn.final_word || turn.leaving;
         self.leaving = turn.leaving;
         self.closings = if self.closing { self.closings + 1 } else { 0 };
-        self.latest_days = turn.days;
     }
 
     /// The debtor's latest number.
     pub fn ask(&self) -> Option<u32> {
         self.asks.last().copied()
-    }
-
-    /// The debtor's latest concession in days (its previous number minus its latest), when it
-    /// stated two in a row.
-    pub fn concession(&self) -> Option<f64> {
-        match self.asks[..] {
-            [.., a, b] => Some(f64::from(a) - f64::from(b)),
-            _ => None,
-        }
     }
 
     /// Where the debtor's numbers are heading: its latest number less the rest of the geometric
@@ -166,13 +153,13 @@ impl DebtorRead {
 /// Offers never go down (no concession is taken back), never exceed the reservation limit, and
 /// never exceed what the debtor already offered.
 ///
-/// Paced by the debtor ([`Pacing::Read`]), each offer spreads what is left to concede, up to
-/// the debtor's estimated floor, over the exchanges it is expected to stay, so the offer reaches
-/// that floor (or, while it is unknown, the limit) before the debtor leaves; once the debtor says
-/// it is leaving or calls its number final, the offer meets its number or the limit at once. While it is still moving with time to spare, the
-/// step is at most `offer.reciprocity` times its own last concession: days are not given to a
-/// debtor who is still giving them, and none to a turn that states no number. Manipulation slows
-/// each step and genuine hardship speeds it.
+/// Paced by the debtor ([`Pacing::Read`]), the offer follows the firm curve of the vanilla
+/// baseline (slower against manipulation, faster for genuine hardship) until the debtor's own
+/// words or its patience say it may leave: once it says it is leaving, calls a number within the
+/// limit final, or makes a credible final stand beyond it ([`DebtorRead::credible_final`]), the
+/// offer meets its number or the limit at once; once the exchanges it is expected to stay are
+/// used up ([`DebtorRead::exchanges_left`]), each further exchange closes half the gap to its
+/// estimated floor (the limit while that is unknown), so the offer still moves on the next.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConcessionCurve {
     target: u32,
@@ -183,7 +170,6 @@ pub struct ConcessionCurve {
     hardship_factor: f64,
     expected_patience: f64,
     hostility_strain: f64,
-    reciprocity: f64,
     pacing: Pacing,
     progress: f64,
     last_offer: u32,
@@ -203,7 +189,6 @@ impl ConcessionCurve {
             hardship_factor: params.hardship_factor,
             expected_patience: params.expected_patience,
             hostility_strain: params.hostility_strain,
-            reciprocity: params.reciprocity,
             pacing: Pacing::Read,
             progress: 0.0,
             last_offer: target,
@@ -391,17 +376,33 @@ mod tests {
     }
 
     #[test]
-    fn the_limit_comes_before_the_expected_patience_runs_out() {
-        // A debtor that never moves from 60 days: the limit is offered within the patience.
-        let params = OfferParams::default();
-        let mut c = read_curve();
-        let offers: Vec<u32> = (0..params.expected_patience as usize)
-            .map(|_| c.next_offer(&turn(Pressure::Normal, Some(60))))
-            .collect();
-        assert_eq!(*offers.last().unwrap(), 40, "{offers:?}");
-        assert!(offers[0] < 15, "{offers:?}");
-        // Hostile replies use patience up: the limit comes sooner.
-        let mut c = read_curve();
+    fn past_the_expected_patience_each_exchange_closes_half_the_gap() {
+        // A debtor that never moves from 60 days: the firm curve, then half way to the limit
+        // (its floor estimate, 60, is beyond it) on each exchange past its patience.
+        // A slow curve, so the acceleration shows.
+        let params = OfferParams {
+            concession_turns: 30,
+            ..OfferParams::default()
+        };
+        let patience = params.expected_patience as usize;
+        let mut plain = ConcessionCurve::new(10, 40, &params).with_pacing(Pacing::Curve);
+        let mut c = ConcessionCurve::new(10, 40, &params);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for _ in 0..patience + 3 {
+            a.push(plain.next_offer(&turn(Pressure::Normal, Some(60))));
+            b.push(c.next_offer(&turn(Pressure::Normal, Some(60))));
+        }
+        assert_eq!(
+            a[..patience - 2],
+            b[..patience - 2],
+            "the curve until the deadline"
+        );
+        assert!(
+            b[patience + 2] >= 38 && b[patience + 2] > a[patience + 2],
+            "{b:?} / {a:?}"
+        );
+        // Hostile replies use patience up: the acceleration comes sooner.
+        let mut c = ConcessionCurve::new(10, 40, &params);
         let hostile: Vec<u32> = (0..6)
             .map(|_| {
                 c.next_offer(&DebtorTurn {
@@ -411,22 +412,37 @@ mod tests {
                 })
             })
             .collect();
-        assert_eq!(*hostile.last().unwrap(), 40, "{hostile:?}");
+        assert!(hostile[5] > a[5] + 5, "{hostile:?} / {a:?}");
     }
 
     #[test]
-    fn a_debtor_still_moving_gets_no_more_than_a_share_of_its_own_concession() {
+    fn a_final_word_beside_the_usual_step_is_haggling_and_a_jump_is_not() {
+        let final_turn = |days| DebtorTurn {
+            days: Some(days),
+            final_word: true,
+            ..DebtorTurn::default()
+        };
+        // The same step as before, called final: the curve goes on.
         let mut c = read_curve();
-        let asks = [100, 90, 81];
-        let offers: Vec<u32> = asks
-            .iter()
-            .map(|a| c.next_offer(&turn(Pressure::Normal, Some(*a))))
-            .collect();
-        // Its concessions of 10 and 9 days earn steps of at most 5 and 4.5 days.
-        assert!(
-            offers[1] - offers[0] <= 5 && offers[2] - offers[1] <= 5,
-            "{offers:?}"
+        let mut plain = curve();
+        for days in [150, 130] {
+            c.next_offer(&turn(Pressure::Normal, Some(days)));
+            plain.next_offer(&turn(Pressure::Normal, Some(days)));
+        }
+        assert_eq!(
+            c.next_offer(&final_turn(110)),
+            plain.next_offer(&turn(Pressure::Normal, Some(110)))
         );
+        // A big drop called final: the limit at once.
+        let mut c = read_curve();
+        for days in [150, 130] {
+            c.next_offer(&turn(Pressure::Normal, Some(days)));
+        }
+        assert_eq!(c.next_offer(&final_turn(60)), 40);
+        // The same number called final twice: the limit.
+        let mut c = read_curve();
+        c.next_offer(&final_turn(90));
+        assert_eq!(c.next_offer(&final_turn(90)), 40);
     }
 
     #[test]

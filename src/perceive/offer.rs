@@ -2068,7 +2068,8 @@ impl Reader<'_> {
     fn negated_cue(&self, i: usize) -> bool {
         let t = self.t;
         let mut k = i;
-        for _ in 0..3 {
+        // Four words back: "I don't think I can agree".
+        for _ in 0..4 {
             if k == 0 {
                 break;
             }
@@ -2239,7 +2240,15 @@ impl Reader<'_> {
                         | "blame" | "some" | "part" => true,
                         _ => false,
                     };
-                    (subj && !statement).then_some(if neg() { Cue::Reject } else { Cue::Accept })
+                    // "before I agree to anything", "until I agree": not yet.
+                    let pending = (1..4).any(|b| {
+                        matches!(t.wb(i, b), "before" | "until" | "till" | "unless" | "when")
+                    });
+                    (subj && !statement && !pending).then_some(if neg() {
+                        Cue::Reject
+                    } else {
+                        Cue::Accept
+                    })
                 }
                 "works" | "work" => {
                     // The subject, skipping negators and modals: "that doesn't work".

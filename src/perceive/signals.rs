@@ -169,6 +169,19 @@ static NO_HURRY: LazyLock<Regex> = LazyLock::new(|| {
         "dont panic",
         "lets not rush",
         "why rush",
+        "dont worry(?: your head)?(?: about it)?",
+        "no drama",
+        "nice and slow",
+        "easy peasy",
+        "whatevers easiest",
+        "give or take",
+        "comes and goes",
+        "not an issue",
+        "life is too short",
+        "lifes too short",
+        "comfy",
+        "laid back",
+        "no hassle",
     ])
 });
 
@@ -193,8 +206,6 @@ static STALLING: LazyLock<Regex> = LazyLock::new(|| {
         "have to check",
         "need to look",
         "look at my (?:budget|finances|accounts)",
-        "talk to my (?:wife|husband|partner|family|accountant|bank)",
-        "ask my (?:wife|husband|partner|family|accountant|bank)",
         "not sure yet",
         "havent decided",
         "well see",
@@ -205,6 +216,18 @@ static STALLING: LazyLock<Regex> = LazyLock::new(|| {
         "cant commit",
         "wont commit",
         "not ready to",
+        "another day",
+        "call you back",
+        "before i (?:say|decide|commit|promise)",
+        "on the spot",
+        "good and ready",
+        "have a think",
+        "not deciding",
+        "talk it over",
+        "ask my \\w+",
+        "talk to my \\w+",
+        "when i deal with it",
+        "(?:send|put) (?:it|me|the details|that) (?:in writing|by email)",
     ])
 });
 

@@ -18,8 +18,8 @@
 //! Its words come from a phrase bank written by a writer who never saw the agent's code
 //! (`family_lines.jsonl`: move, mood, text with `{days}`). The family has two halves that share
 //! nothing: the tuning half and the held-out half draw from different random streams and speak
-//! different halves of the bank (even and odd lines), so a policy tuned on one is judged on the
-//! other.
+//! different halves of the bank (its even and odd lines), so a policy tuned on one is judged on
+//! the other.
 
 use std::sync::LazyLock;
 
@@ -419,12 +419,14 @@ impl FamilyDebtor {
     fn line(&mut self, action: Move, days: Option<u32>) -> String {
         let mood = self.mood();
         let parity = self.half.parity();
+        // A line belongs to the half of its position in the bank, whatever is asked of it.
         let pick = |want_mood: Option<Mood>| -> Vec<&'static Line> {
             LINES
                 .iter()
-                .filter(|l| l.action == action && want_mood.is_none_or(|m| l.mood == m))
                 .enumerate()
-                .filter(|(i, _)| i % 2 == parity)
+                .filter(|(i, l)| {
+                    i % 2 == parity && l.action == action && want_mood.is_none_or(|m| l.mood == m)
+                })
                 .map(|(_, l)| l)
                 .collect()
         };
@@ -473,6 +475,15 @@ mod tests {
         ] {
             let lines: Vec<&Line> = LINES.iter().filter(|l| l.action == action).collect();
             assert!(lines.len() >= 4, "{action:?}: {} lines", lines.len());
+            for parity in 0..2 {
+                assert!(
+                    LINES
+                        .iter()
+                        .enumerate()
+                        .any(|(i, l)| i % 2 == parity && l.action == action),
+                    "{action:?} has no line in half {parity}"
+                );
+            }
             let with_days = matches!(
                 action,
                 Move::Counter
