@@ -659,22 +659,22 @@ impl EmotionPolicy {
             return choice;
         }
         let mut candidates = vec![choice.emotion];
-        candidates.retain(|e| LEARNED.contains(e));
-        candidates.extend(LEARNED.iter().filter(|e| **e != choice.emotion));
-        let replies = self.params.turn_veto_replies;
-        candidates.retain(|e| !self.debtor_evidence.rules_out(*e, replies));
-        // Firmness and urgency answer excuses, lies, complacency and stalling: only where the
-        // debtor cheated, stonewalled or showed such a stance, and never while it is upset (its
-        // latest emotion negative) or most likely distressed.
-        let firm_fits = matches!(
-            self.tactic,
-            Some(TacticKind::Cheating | TacticKind::Stonewalling)
-        ) || self.tactic.is_none() && self.stance.is_some();
-        if !firm_fits || self.distressed || self.recent.back().is_some_and(|e| e.is_negative()) {
-            candidates.retain(|e| !FIRM.contains(e));
+        // Complacency's first answer is polite urgency, ahead of the table's proposal.
+        if self.tactic.is_none() && self.stance == Some(Stance::Complacent) {
+            candidates.insert(0, Emotion::Fear);
         }
+        for e in LEARNED {
+            if !candidates.contains(&e) {
+                candidates.push(e);
+            }
+        }
+        let replies = self.params.turn_veto_replies;
+        candidates.retain(|e| self.fits(*e) && !self.debtor_evidence.rules_out(*e, replies));
         if candidates.is_empty() {
-            return choice;
+            return EmotionChoice {
+                strategy: Strategy::Learned,
+                emotion: Emotion::Neutral,
+            };
         }
         // Trying a tone only teaches something when the debtor's answer can be scored; near
         // the end of the haggling it cannot, and the best-known tone is used.
@@ -693,6 +693,23 @@ impl EmotionPolicy {
                 Strategy::Learned
             },
             emotion,
+        }
+    }
+
+    /// Whether a tone fits this debtor now: empathy (sadness) only for one who is upset (its
+    /// latest emotion negative) or most likely distressed; firmness and urgency (anger, disgust,
+    /// fear) only against cheating, stonewalling, complacency or stalling, and never while it is
+    /// upset or distressed; warmth, surprise and neutral always.
+    fn fits(&self, tone: Emotion) -> bool {
+        let upset = self.distressed || self.recent.back().is_some_and(|e| e.is_negative());
+        let excuses = matches!(
+            self.tactic,
+            Some(TacticKind::Cheating | TacticKind::Stonewalling)
+        ) || self.tactic.is_none() && self.stance.is_some();
+        match tone {
+            Emotion::Sadness => upset,
+            e if FIRM.contains(&e) => excuses && !upset,
+            _ => true,
         }
     }
 
@@ -993,7 +1010,7 @@ mod tests {
     }
 
     #[test]
-    fn firmness_is_kept_for_excuses_and_never_for_an_upset_debtor() {
+    fn each_tone_only_where_it_fits_firmness_for_excuses_sympathy_for_the_upset() {
         // Fear (urgency) was the best answer so far, warmth the worst.
         let mut tones = ToneStats::default();
         let complacent = Emotion::COUNT + 4;
@@ -1006,8 +1023,17 @@ mod tests {
             EmotionPolicy::new(&PolicyParams::default(), PayoffAdjustments::default())
                 .with_tones(tones.clone())
         };
-        // A cheerful debtor with no stance: no urgency.
-        assert!(!FIRM.contains(&fresh().choose(Emotion::Joy, &tracker).emotion));
+        // A cheerful debtor with no stance: no urgency, and no sympathy either.
+        for _ in 0..5 {
+            let mut policy = fresh();
+            let tone = policy.choose(Emotion::Joy, &tracker).emotion;
+            assert!(!FIRM.contains(&tone) && tone != Emotion::Sadness, "{tone}");
+        }
+        // A sad one may hear sympathy, never firmness.
+        let mut policy = fresh();
+        policy.last = Some(Emotion::Sadness);
+        let tone = policy.choose(Emotion::Sadness, &tracker).emotion;
+        assert!(!FIRM.contains(&tone), "{tone}");
         // A complacent one: urgency is allowed, and it has paid.
         let mut policy = fresh();
         policy.observe_stance(&StanceSignals {
