@@ -44,8 +44,8 @@
 //!   with the burst policy (newest wins) and barge-in;
 //! - [`ros`] (feature `ros`): the r2r node, thin glue from topics, the reset service, ROS
 //!   parameters and diagnostics to the agent;
-//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`, `bench`,
-//!   `simulate`, `record show|verify`, `node`).
+//! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`,
+//!   `eval-tactics`, `bench`, `simulate`, `record show|verify`, `node`).
 //!
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 

@@ -744,4 +744,55 @@ fn simulate_draws_the_family_from_either_half_beside_the_linear_baselines() {
             .collect()
     };
     assert!(templates(&a).is_disjoint(&templates(&b)));
+
+fn eval_tactics_prints_the_table_and_names_a_bad_line() {
+    let lines = project("tests/data/tactics/set_a.jsonl");
+    let report: serde_json::Value = serde_json::from_slice(&run_ok(
+        &["eval-tactics", "--lines", lines.to_str().unwrap(), "--json"],
+        "",
+    ))
+    .unwrap();
+    assert_eq!(report["items"], 265);
+    assert_eq!(report["per_tactic"].as_array().unwrap().len(), 4);
+    assert!(report["emotion_accuracy"].as_f64().unwrap() > 0.0);
+
+    let text = String::from_utf8(run_ok(
+        &[
+            "eval-tactics",
+            "--lines",
+            lines.to_str().unwrap(),
+            "--verbose",
+        ],
+        "",
+    ))
+    .unwrap();
+    for word in [
+        "threat",
+        "playing_victim",
+        "cheating",
+        "stonewalling",
+        "precision",
+        "recall",
+        "emotion accuracy",
+        "misses",
+        "false alarms",
+    ] {
+        assert!(text.contains(word), "{word}: {text}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"text\": \"ok\", \"tactics\": [], \"emotion\": \"joy\"}\n{\"text\": \"x\", \"tactics\": [\"bribery\"], \"emotion\": \"joy\"}\n",
+    )
+    .unwrap();
+    let out = run_with_stdin(&["eval-tactics", "--lines", bad.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.jsonl") && err.contains("line 2") && err.contains("bribery"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
 }

@@ -8,6 +8,7 @@ mod bench;
 #[cfg(feature = "llm")]
 mod bench_llm;
 mod chat;
+mod eval_tactics;
 mod record;
 mod simulate;
 
@@ -43,6 +44,9 @@ pub enum CliError {
     /// Emotion evaluation data.
     #[error(transparent)]
     Eval(#[from] EvalError),
+    /// Tactic evaluation data.
+    #[error(transparent)]
+    TacticEval(#[from] crate::perceive::tactic_eval::TacticEvalError),
     /// The ROS 2 node.
     #[cfg(feature = "ros")]
     #[error(transparent)]
@@ -114,6 +118,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure the tactic detector on labelled debtor lines (JSON lines: text, context,
+    /// tactics, emotion): precision and recall per tactic, and the lexicon's emotion accuracy.
+    EvalTactics(eval_tactics::EvalTacticsArgs),
     /// Print a benchmark table.
     Bench {
         /// What to measure.
@@ -354,6 +361,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             }
             Ok(())
         }
+        Command::EvalTactics(args) => eval_tactics::eval_tactics(args),
         Command::Bench {
             target,
             negotiations,

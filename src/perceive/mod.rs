@@ -5,13 +5,16 @@
 //! - [`offer`]: the repayment offer (in days) and acceptance stated in a sentence;
 //! - [`signals`]: where the debtor stands: a final number, leaving, no hurry, stalling;
 //! - [`fused`]: two detectors mixed (the lexicon with the language model);
-//! - [`eval`]: accuracy and F1 of a detector on a labelled TSV file (`eval-emotion`).
+//! - [`eval`]: accuracy and F1 of a detector on a labelled TSV file (`eval-emotion`);
+//! - [`tactic_eval`]: precision and recall of the tactic detector (and emotion accuracy) on
+//!   labelled debtor lines in JSON lines (`eval-tactics`).
 
 pub mod eval;
 pub mod fused;
 pub mod lexicon;
 pub mod offer;
 pub mod signals;
+pub mod tactic_eval;
 pub mod tactics;
 
 use crate::emotion::EmotionDistribution;
