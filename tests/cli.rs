@@ -744,7 +744,9 @@ fn simulate_draws_the_family_from_either_half_beside_the_linear_baselines() {
             .collect()
     };
     assert!(templates(&a).is_disjoint(&templates(&b)));
+}
 
+#[test]
 fn eval_tactics_prints_the_table_and_names_a_bad_line() {
     let lines = project("tests/data/tactics/set_a.jsonl");
     let report: serde_json::Value = serde_json::from_slice(&run_ok(

@@ -62,12 +62,10 @@ pub struct DebtorRead {
     pub exchanges: u32,
     /// Patience used by hostility, in exchanges.
     pub strain: f64,
-    /// The debtor called its latest number final, or said it is leaving.
+    /// The debtor called its latest number final, or named it with words of leaving ("40 days
+    /// or I hang up"); words of leaving alone earn nothing.
     pub closing: bool,
-    /// It said it is leaving.
-    #[serde(default)]
-    pub leaving: bool,
-    /// Turns in a row it called its number final or said it is leaving.
+    /// Turns in a row it did so.
     #[serde(default)]
     pub closings: u32,
 }
@@ -85,8 +83,7 @@ impl DebtorRead {
                 self.asks.remove(0);
             }
         }
-        self.closing = turn.final_word || turn.leaving;
-        self.leaving = turn.leaving;
+        self.closing = turn.final_word || turn.leaving && turn.days.is_some();
         self.closings = if self.closing { self.closings + 1 } else { 0 };
     }
 
@@ -155,8 +152,8 @@ impl DebtorRead {
 ///
 /// Paced by the debtor ([`Pacing::Read`]), the offer follows the firm curve of the vanilla
 /// baseline (slower against manipulation, faster for genuine hardship) until the debtor's own
-/// words or its patience say it may leave: once it says it is leaving, calls a number within the
-/// limit final, or makes a credible final stand beyond it ([`DebtorRead::credible_final`]), the
+/// words or its patience say it may leave: once it calls a number within the limit final (or
+/// names it with words of leaving), or makes a credible final stand beyond it ([`DebtorRead::credible_final`]), the
 /// offer meets its number or the limit at once; once the exchanges it is expected to stay are
 /// used up ([`DebtorRead::exchanges_left`]), each further exchange closes half the gap to its
 /// estimated floor (the limit while that is unknown), so the offer still moves on the next.
@@ -266,9 +263,9 @@ impl ConcessionCurve {
         let last = f64::from(self.last_offer.max(curve));
         let cap = f64::from(self.read.ask().map_or(self.limit, |a| a.min(self.limit)));
         let within_limit = self.read.ask().is_none_or(|a| a <= self.limit);
-        // The debtor says it is leaving, calls a number within the limit final, or makes a
-        // credible final stand beyond it: meet it, or offer the limit.
-        if self.read.leaving || self.read.closing && within_limit || self.read.credible_final() {
+        // The debtor calls a number within the limit final, or makes a credible final stand
+        // beyond it: meet it, or offer the limit.
+        if self.read.closing && within_limit || self.read.credible_final() {
             return cap.ceil() as u32;
         }
         // Its patience about to run out: half way to its estimated floor (the limit while that
@@ -365,14 +362,21 @@ mod tests {
             ..DebtorTurn::default()
         });
         assert_eq!(offer, 32);
-        // Above the limit, the limit itself is offered at once.
+        // A number within the limit named with words of leaving: met too.
         let mut c = read_curve();
-        let offer = c.next_offer(&DebtorTurn {
-            days: Some(70),
+        c.next_offer(&turn(Pressure::Normal, Some(90)));
+        let leaving = |days| DebtorTurn {
+            days,
             leaving: true,
             ..DebtorTurn::default()
-        });
-        assert_eq!(offer, 40);
+        };
+        assert_eq!(c.next_offer(&leaving(Some(35))), 35);
+        // Words of leaving alone, or an opening number beyond the limit called final, earn
+        // nothing: the curve goes on.
+        let mut c = read_curve();
+        assert!(c.next_offer(&leaving(None)) < 15);
+        let mut c = read_curve();
+        assert!(c.next_offer(&leaving(Some(70))) < 15);
     }
 
     #[test]
