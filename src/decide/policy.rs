@@ -658,6 +658,15 @@ impl EmotionPolicy {
         if self.mode != PolicyMode::Eq || !self.params.turn_learning || types.is_empty() {
             return choice;
         }
+        // The table's proposal, where it does not fit, gives way to calm.
+        let choice = if self.fits(choice.emotion) {
+            choice
+        } else {
+            EmotionChoice {
+                emotion: Emotion::Neutral,
+                ..choice
+            }
+        };
         let mut candidates = vec![choice.emotion];
         // Complacency's first answer is polite urgency, ahead of the table's proposal.
         if self.tactic.is_none() && self.stance == Some(Stance::Complacent) {
@@ -696,10 +705,11 @@ impl EmotionPolicy {
         }
     }
 
-    /// Whether a tone fits this debtor now: empathy (sadness) only for one who is upset (its
-    /// latest emotion negative) or most likely distressed; firmness and urgency (anger, disgust,
-    /// fear) only against cheating, stonewalling, complacency or stalling, and never while it is
-    /// upset or distressed; warmth, surprise and neutral always.
+    /// Whether a tone fits this debtor now. To one who is upset (its latest emotion negative) or
+    /// most likely distressed: empathy (sadness) or calm (neutral) only, never cheer, surprise,
+    /// firmness or urgency. Otherwise: no empathy (there is no hardship to answer); firmness and
+    /// urgency (anger, disgust, fear) only against cheating, stonewalling, complacency or
+    /// stalling; warmth, surprise and neutral always.
     fn fits(&self, tone: Emotion) -> bool {
         let upset = self.distressed || self.recent.back().is_some_and(|e| e.is_negative());
         let excuses = matches!(
@@ -708,7 +718,9 @@ impl EmotionPolicy {
         ) || self.tactic.is_none() && self.stance.is_some();
         match tone {
             Emotion::Sadness => upset,
-            e if FIRM.contains(&e) => excuses && !upset,
+            Emotion::Neutral => true,
+            _ if upset => false,
+            e if FIRM.contains(&e) => excuses,
             _ => true,
         }
     }
@@ -1029,11 +1041,16 @@ mod tests {
             let tone = policy.choose(Emotion::Joy, &tracker).emotion;
             assert!(!FIRM.contains(&tone) && tone != Emotion::Sadness, "{tone}");
         }
-        // A sad one may hear sympathy, never firmness.
+        // A sad one hears sympathy or calm, never cheer, surprise or firmness.
         let mut policy = fresh();
         policy.last = Some(Emotion::Sadness);
-        let tone = policy.choose(Emotion::Sadness, &tracker).emotion;
-        assert!(!FIRM.contains(&tone), "{tone}");
+        for _ in 0..5 {
+            let tone = policy.choose(Emotion::Sadness, &tracker).emotion;
+            assert!(
+                matches!(tone, Emotion::Sadness | Emotion::Neutral),
+                "{tone}"
+            );
+        }
         // A complacent one: urgency is allowed, and it has paid.
         let mut policy = fresh();
         policy.observe_stance(&StanceSignals {
@@ -1230,9 +1247,19 @@ mod tests {
             turn_exploration: 20.0,
             ..PolicyParams::default()
         };
-        // Surprise was scored twice: very uncertain, so optimism favours trying it.
-        let mut policy = EmotionPolicy::new(&params, PayoffAdjustments::default())
-            .with_tones(angry_population(true));
+        // Neutral was scored twice against sympathy's 200 times: very uncertain, so optimism
+        // favours trying it (cheer and surprise do not fit an angry debtor).
+        let mut stats = ToneStats::default();
+        let anger = Emotion::Anger.index();
+        for i in 0..200 {
+            let wobble = if i % 2 == 0 { 0.01 } else { -0.01 };
+            stats.record_turn(anger, Emotion::Sadness, 0.03 + wobble, 1.0);
+            if i < 2 {
+                stats.record_turn(anger, Emotion::Neutral, 0.02 + wobble, 1.0);
+            }
+        }
+        let mut policy =
+            EmotionPolicy::new(&params, PayoffAdjustments::default()).with_tones(stats);
         let choose = |policy: &mut EmotionPolicy| policy.choose(Emotion::Anger, &tracker).emotion;
         // Nothing to score yet (no earlier number to compare with): the best-known tone.
         assert_eq!(choose(&mut policy), Emotion::Sadness);
@@ -1240,15 +1267,27 @@ mod tests {
         assert_eq!(choose(&mut policy), Emotion::Sadness);
         // The debtor's numbers now give a share, and the next one can be compared with it.
         policy.observe_offer(Some(90), 11);
-        assert_eq!(choose(&mut policy), Emotion::Surprise);
+        assert_eq!(choose(&mut policy), Emotion::Neutral);
         // Within `turn_min_gap_days` of our offer a reply says little: no more trying.
         policy.observe_offer(Some(87), 80);
         assert_eq!(choose(&mut policy), Emotion::Sadness);
     }
 
+    /// The paper's table policy alone (no turn-level learning over it).
+    fn table_setup() -> (EmotionPolicy, DispositionTracker) {
+        let params = PolicyParams {
+            turn_learning: false,
+            ..PolicyParams::default()
+        };
+        (
+            EmotionPolicy::new(&params, PayoffAdjustments::default()),
+            DispositionTracker::new(&HmmParams::default(), None),
+        )
+    }
+
     #[test]
     fn win_stays_and_loss_shifts() {
-        let (mut policy, tracker) = setup();
+        let (mut policy, tracker) = table_setup();
         policy.choose(Emotion::Joy, &tracker); // Joy
         // Debtor answers Joy with Surprise: payoff(Surprise, Joy) = 3 >= 2: stay.
         assert_eq!(
@@ -1265,7 +1304,7 @@ mod tests {
 
     #[test]
     fn gate_hands_over_to_the_hmm_after_k_of_n_negative() {
-        let (mut policy, tracker) = setup();
+        let (mut policy, tracker) = table_setup();
         let sequence = [
             Emotion::Anger,
             Emotion::Joy,
