@@ -1003,12 +1003,12 @@ mod tests {
         );
         // A file written with eleven rows (before the stances) loads, padded with zeros.
         let row = "[1.0,0.0,0.0,0.0,0.0,0.0,0.0]";
-        let rows = vec![row; 11].join(",");
+        let rows = [row; 11].join(",");
         let json = format!(r#"{{"turns":[{rows}],"gain":[{rows}],"gain_squares":[{rows}]}}"#);
         let tones: ToneStats = serde_json::from_str(&json).unwrap();
         assert_eq!(tones.turns[10][0], 1.0);
         assert_eq!(tones.turns[CONTEXTS - 1], [0.0; 7]);
-        let too_many = vec![row; CONTEXTS + 1].join(",");
+        let too_many = [row; CONTEXTS + 1].join(",");
         assert!(
             serde_json::from_str::<ToneStats>(&format!(r#"{{"turns":[{too_many}]}}"#)).is_err()
         );

@@ -236,7 +236,10 @@ static NEGATED: LazyLock<Regex> =
 
 /// Reads the stance signals of one utterance.
 pub fn read_signals(text: &str) -> StanceSignals {
-    let end = text.floor_char_boundary(MAX_INPUT.min(text.len()));
+    let mut end = MAX_INPUT.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
     let norm: String = text[..end]
         .to_lowercase()
         .chars()

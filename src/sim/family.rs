@@ -165,7 +165,7 @@ impl FamilyHalf {
     fn salt(self) -> u64 {
         match self {
             FamilyHalf::Tune => 0x7475_6E65,
-            FamilyHalf::HeldOut => 0x686F_6C64_6F75_74,
+            FamilyHalf::HeldOut => 0x0068_6F6C_646F_7574,
         }
     }
 
