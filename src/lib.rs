@@ -7,17 +7,20 @@
 //! - [`perceive`]: reads the utterance. [`perceive::LexiconDetector`] gives an emotion
 //!   distribution over the seven labels of [`emotion`]; [`perceive::TacticDetector`] finds threats,
 //!   victim play, cheating and stonewalling, with evidence; [`perceive::read_offer`] finds the
-//!   days offered and any acceptance. [`perceive::eval`] scores a detector on labelled data.
+//!   days offered and any acceptance; [`perceive::read_signals`] reads where the debtor stands
+//!   (a final word, leaving, no hurry, stalling). [`perceive::eval`] and [`perceive::tactic_eval`]
+//!   score the readers on labelled data.
 //! - [`track`]: [`track::DispositionTracker`], an input-output HMM over four hidden dispositions,
 //!   filters a belief from soft emotion evidence with transitions conditioned on the agent's own
 //!   last emotion, forecasts the debtor's reaction to each emotion the agent might choose, and
 //!   learns online with Dirichlet counts.
 //! - [`decide`]: [`decide::EmotionPolicy`] picks the agent's emotion (k-of-n gate between
-//!   win-stay/lose-shift and the HMM's expected payoff, over the paper's payoff table corrected
-//!   by what each tone earned per debtor context, [`decide::ToneStats`]);
-//!   [`decide::ConcessionCurve`] picks the
-//!   offer; [`decide::check_agreement`] closes the deal; [`decide::check_reply`] is the guardrail
-//!   every reply passes.
+//!   win-stay/lose-shift and the HMM's expected payoff over the paper's payoff table, then one
+//!   learner over the seven tones that fit, by how much of the gap each debtor type gave up after
+//!   each, [`decide::ToneStats`]); [`decide::ConcessionCurve`] picks the offer, a firm curve read
+//!   by the debtor's final words and patience ([`decide::DebtorRead`]);
+//!   [`decide::check_agreement`] closes the deal; [`decide::check_reply`] is the guardrail every
+//!   reply passes.
 //! - [`speak`]: a [`speak::Speaker`] phrases the decision; [`speak::TemplateSpeaker`] is the
 //!   deterministic speaker and the fallback for any reply that fails the guardrails.
 //!
@@ -35,8 +38,9 @@
 //!   the language-model speaker and emotion reader;
 //! - [`sim`]: simulated debtors and the agent-to-agent evaluation: the scripted debtor of the
 //!   demo and the benchmark, nine [`sim::Persona`]s with hidden goodwill, patience and tactics,
-//!   the [`sim::SimPlan`] harness that runs every policy (the agent and its baselines,
-//!   [`decide::PolicyMode`]) against every persona with learning carried across negotiations,
+//!   the drawn [`sim::FamilyDebtor`]s with a tuning and a held-out half, the [`sim::SimPlan`]
+//!   harness that runs every policy (the agent and its baselines, [`decide::PolicyMode`])
+//!   against every debtor with learning carried across negotiations,
 //!   [`sim::metrics`] with bootstrap intervals, and [`sim::report`] and [`sim::plots`] for
 //!   report.md, results.json and SVG charts;
 //! - [`agent`]: [`agent::Agent`] runs one negotiation after another for the node (utterance
