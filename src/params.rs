@@ -218,10 +218,10 @@ pub struct PolicyParams {
     pub payoff_learning_rate: f64,
     /// Learned payoff adjustments are clamped to +/- this, so the paper's table stays the anchor.
     pub payoff_adjustment_limit: f64,
-    /// Turn-level tone learning: each reply's tone is chosen among the seven (firmness and
-    /// urgency only for cheating, stonewalling, complacency or stalling, never for a debtor who
-    /// is upset or distressed) by how much more of the gap to our offer the debtor gave up after
-    /// it, learned per debtor type (the emotions of its first replies, else the latest tactic
+    /// Turn-level tone learning: each reply's tone is chosen among the seven that fit (for an
+    /// upset or distressed debtor sympathy or calm only; sympathy only for such a debtor;
+    /// firmness and urgency only for cheating, stonewalling, complacency or stalling) by how much
+    /// more of the gap to our offer the debtor gave up after it, learned per debtor type (the emotions of its first replies, else the latest tactic
     /// seen, else its stance); the payoff table's choice is tried first. Off: the table policy
     /// alone.
     pub turn_learning: bool,
