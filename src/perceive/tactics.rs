@@ -203,12 +203,13 @@ enum Fact {
 }
 
 /// Pairs (earlier, now) of facts that contradict each other across turns.
-const CONTRADICTIONS: [(Fact, Fact); 11] = [
+const CONTRADICTIONS: [(Fact, Fact); 12] = [
     (Fact::DebtDenied, Fact::Owes),
     (Fact::NoKids, Fact::Kids),
     (Fact::Kids, Fact::NoKids),
     (Fact::Paid, Fact::Owes),
     (Fact::NoContact, Fact::Contact),
+    (Fact::Contact, Fact::NoContact),
     (Fact::NeverUsed, Fact::Used),
     (Fact::LivesAlone, Fact::Dependants),
     (Fact::Dependants, Fact::LivesAlone),
@@ -260,7 +261,10 @@ static THREAT_LEGAL: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:call|calling|contact|contacting|get|getting|hire|hiring|involve|involving|bring in|bringing in|sic|retain|retaining) (?:my|a) (?:lawyer|attorney|solicitor|legal team)",
         r"|my (?:lawyer|attorney|solicitor|legal team)(?: (?:will|is going to|is gonna|would|can|shall|is|would just|would really))? (?:sue|file|files|filing|contact you|call you|be in touch|be contacting|be calling|deal with you|handle this|hear about|take (?:you|this|it)|go after|come after|get you|destroy|bury|looking into|is looking into|reviewing|is reviewing|says you|said you|thinks you|love|enjoy|have a field day|be (?:very )?interested|want to (?:hear|see|talk))",
         r"|see you in (?:[a-z0-9]+ ){0,2}court",
-        r"|(?:take|taking|took|drag|dragging|haul|hauling) (?:you|this|it|your company|this company|you people|you guys|you lot|your \w+)(?: all the way)? to (?:[a-z0-9]+ )?court",
+        r"|(?:take|taking|took|drag|dragging|haul|hauling) (?:you|this|it|your company|this company|you people|you guys|you lot|your \w+)(?: all the way)? (?:to|into|before|in front of) (?:[a-z0-9]+ ){0,2}courts?",
+        // The law as a future audience of the call: "the judge will want to know it too".
+        r"|(?:the|a) (?:judge|court|jury|magistrate|regulator|ombudsman|police|cops|sheriff|tribunal)(?: [a-z0-9]+)? (?:will|would|is going to|gonna|shall) (?:want to |love to |be (?:very )?)?(?:know|hear|see|interested|hearing|asking)",
+        r"|(?:want|wants|wanna) (?:this|it|us|me|things) to (?:go|end up|get) (?:to|in|before) (?:a |the )?(?:court|judge)|(?:happy|ready|glad|fine|prepared) to (?:go|see you) (?:to|in) court",
         r"|(?:in front of|before|explain (?:it|this|that) to) a judge",
         r"|legal action|legal proceedings|press charges|class action|(?:harassment|formal|official) (?:complaint|claim|case|lawsuit)",
         r"|(?:file|filing|bring|bringing|start|starting|launch|launching) (?:a )?(?:suit|lawsuit|claim|case) against|suit against (?:you|your)",
@@ -295,6 +299,8 @@ static PUBLIC_ENTITY: LazyLock<Regex> = LazyLock::new(|| {
 static PUBLIC_DAMPER: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"saw|seen|heard|read|watched|watching|learned|found|in the background|recommended|said you (?:were|are)|reasonable|fair|helpful",
+        // Praise: "I'm gonna tell everyone at work how easy you made this".
+        r"|how (?:easy|nice|kind|helpful|good|great|patient|pleasant|understanding|quick|simple|smooth|lovely|painless)|(?:you|youve|youre) (?:were|been|are) (?:so |very |really )?(?:great|helpful|kind|nice|patient|understanding|lovely|amazing|wonderful|decent)",
         r"|(?:pay|paying|payment|check|cheque|forms?|plan|statement|details) (?:[a-z0-9]+ )?online|online (?:banking|account|portal|payment)"
     ))
 });
@@ -325,8 +331,8 @@ static LEGAL_ACCUSE: LazyLock<Regex> = LazyLock::new(|| {
 static MY_LAWYER: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"my (?:[a-z0-9]+ )?(?:lawyers?|attorneys?|solicitors?|barristers?|legal team|legal department|legal counsel|counsel|legal representatives?|legal reps?)",
-        r"|(?:my|a) (?:[a-z0-9]+ ){0,3}(?:is a|s a|who is a|whos a|works as a|was a) (?:judge|cop|police officer|policeman|lawyer|attorney|solicitor|barrister|magistrate|reporter|journalist|detective)",
-        r"|my [a-z0-9]+s a (?:judge|cop|lawyer|attorney|solicitor|barrister|reporter|journalist|detective)"
+        r"|(?:my|a) (?:[a-z0-9]+ ){0,3}(?:is a|s a|who is a|whos a|works as a|was a|is an|s an) (?:[a-z0-9]+ )?(?:judge|cop|police officer|policeman|lawyer|attorney|solicitor|barrister|magistrate|reporter|journalist|detective|litigator|prosecutor|paralegal|trooper|sergeant|district attorney|public defender)",
+        r"|my [a-z0-9]+s a (?:judge|cop|lawyer|attorney|solicitor|barrister|reporter|journalist|detective|litigator|prosecutor)"
     ))
 });
 
@@ -348,6 +354,13 @@ static THREAT_COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:write|writing|wrote) to (?:the|my) (?:[a-z0-9]+ )?(?:senator|congressman|congresswoman|mp|representative|governor)",
         r"|(?:i|ill|i will|im|and i|gonna|going to) call(?:ing)? (?:the )?(?:police|cops|authorities)",
         r"|(?:to|tell|alert|contact|contacting|notify|notifying) the (?:authorities|licensing (?:board|authority)|state board)",
+        // Licences: "the state licensing board", "see if your agency still has a license".
+        r"|licen[cs]ing (?:board|authority|body|commission|department|office)|(?:state|federal) (?:board|commission)",
+        r"|(?:lose|losing|lost|still (?:has|have|got)|revoke|revoked|revoking|pull|pulled|pulling|yank|strip|stripped|suspend|suspended) (?:your|their|its|the|a|his|her) (?:[a-z0-9]+ )?licen[cs]e|licen[cs]e (?:revoked|pulled|suspended|taken away|yanked)",
+        // Going over the agent's head: "I've got your CEO's email", "you'll be out of a job".
+        r"|(?:email|emailing|write|writing|wrote|call|calling|phone|phoning|ring|ringing|contact|contacting|message|messaging) (?:to )?(?:your|the) (?:ceo|president|chairman|board of directors|head office|headquarters|compliance (?:team|department|officer)|regional manager|owner)",
+        r"|your (?:ceos?|presidents?|owners?|bosss?|managers?|supervisors?) (?:email|e mail|phone|number|address|direct line)|(?:ceos|bosss|managers|supervisors) (?:email|e mail|number|address|direct line)",
+        r"|(?:youll|you will|youre going to|youre gonna|you are going to|you might|you could) (?:be )?(?:out of (?:a|your) job|fired|sacked|unemployed|looking for (?:a new|another) job|lose your job|on the dole)",
         r"|my (?:local )?(?:mp|senator|congressman|congresswoman|councillor|councilman|councilwoman|state representative|assemblyman|assemblywoman)",
         r"|(?:get|getting|bring|bringing) (?:the )?(?:police|cops|law|authorities|lawyers?|attorneys?|solicitors?|regulators?|ombudsman|courts?|press|media|feds) involved",
         r"|(?:call|calling|phone|phoning|ring|ringing|tell|telling|contact|contacting) (?:the )?(?:police|cops)|report (?:you|this|it) to (?:the )?(?:police|cops)",
@@ -389,7 +402,17 @@ static THREAT_PUBLIC: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:tell|telling|warn|warning|let) (?:every|everyone|everybody|the world|the whole|all (?:my|of my|the)|all my)|(?:tell|telling|warn|warning) (?:people|everyone|everybody) (?:online|on [a-z0-9]+)",
         r"|(?:everyone|everybody|the whole (?:world|town|city|street|neighborhood|neighbourhood|church|internet|county|village)|the world|all my (?:friends|followers|neighbors|neighbours)) (?:[a-z0-9]+ ){0,3}(?:is going to|are going to|will|gonna|is gonna|are gonna) (?:[a-z0-9]+ )?(?:hear|know|find out|learn|see)",
         r"|make sure (?:that )?(?:your|every|everyone|everybody|the whole|all|the world|the public|people|the entire)(?: [a-z0-9]+){0,5} (?:knows?|hears?|finds? out|learns?|sees?)",
-        r"|(?:hell|shell|theyll|he will|she will|they will|will|going to|gonna) (?:be )?hear(?:ing)? about (?:this|you|it|that|how)"
+        r"|(?:hell|shell|theyll|he will|she will|they will|will|going to|gonna) (?:be )?hear(?:ing)? about (?:this|you|it|that|how)",
+        // Any audience told how the creditor behaves: "my whole congregation will hear how you
+        // treat a widow", "everyone in this town will know what you people do".
+        r"|(?:everyone|everybody|people|they|the (?:whole |entire )?[a-z]+|my (?:whole |entire )?[a-z]+|all (?:my|of my|the) [a-z]+|the world)(?: [a-z0-9]+){0,4} (?:will|would|gonna|going to|is going to|are going to|shall|should|must) (?:all )?(?:hear|know|find out|learn) (?:all )?(?:about )?(?:exactly )?(?:how|what) (?:you|your|this company|you people|you guys|you lot|this agency|your company)",
+        r"|(?:want me to|should i|shall i|maybe i should|how about i|do you want me to|wanna see me|maybe ill|i could|i might) (?:tell|show|warn|inform|let|alert)(?: [a-z0-9]+){0,4} (?:how|what|about) (?:you|your)",
+        r"|(?:group|page|forum|community|channel|account|network|following|newsletter|list)(?: [a-z0-9]+){0,2} with (?:[a-z0-9]+ ){1,3}(?:members|followers|subscribers|readers|people)",
+        r"|(?:name|reputation|brand)(?: [a-z0-9]+){0,3} (?:is|will be|gonna be|is gonna be|is going to be|going to be|be|would be) (?:mud|dirt|ruined|trash|garbage|toxic|dead|finished|worthless)",
+        r"|(?:in|at|to|across|around) every (?:church|school|shop|store|street|house|bar|pub|office|forum|group|mosque|temple|gym|club|town)",
+        r"|(?:call|calling|contact|contacting|ring|ringing|phone|phoning|tip off|tipping off|email|emailing|go to|going to|tell|telling) (?:the )?(?:channel (?:\d+|[a-z]+)|[a-z0-9]+ news|(?:local )?tv(?: station)?|(?:local )?radio(?: station)?|news (?:desk|station|team)|newsroom)",
+        r"|(?:they|reporters|journalists|the news|tv|stations?|channel \d+|media|press|papers|viewers|people) (?:love|loves|eat up|lap up|would love|live for|adore)(?: [a-z0-9]+)? (?:stories|a story|this kind|this sort|these stories|that kind|stuff like this)",
+        r"|stories (?:about|of|like) (?:vultures?|collectors?|debt collectors|companies like yours|people like you|firms like yours|agencies like yours|you)"
     ))
 });
 
@@ -441,7 +464,28 @@ static THREAT_MENACE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:hurt|kill|beat up|come after|hunt down) you|break your (?:legs|neck|face|windows)|burn (?:down )?your",
         r"|(?:learn|find out) (?:it )?the hard way|you (?:really )?(?:want|wanna) (?:to )?go down that road",
         r"|(?:messing|messin|screwing) with the wrong|(?:dont|do not|no idea) (?:know )?who (?:youre|you are) (?:dealing|messing|talking|screwing) with",
-        r"|pushed into a corner|push me (?:too far|any further)"
+        r"|pushed into a corner|push me (?:too far|any further)",
+        // A visit: "I'll pay you a visit", "settle this face to face".
+        r"|pay (?:you|your (?:[a-z0-9]+ ){0,2}(?:office|house|home|place|family|kids|boss|work|desk)) a (?:little |personal |friendly |surprise |quick |special )?visit",
+        r"|(?:well |we will |lets |we can )?settle (?:this|it|things|that|the matter|our differences) (?:face to face|man to man|outside|the old (?:fashioned )?way|in person|my way)",
+        r"|(?:youll|you will|youre gonna|youre going to|you are going to|and you|then you) wish (?:you (?:hadnt|had not|never|didnt|did not|were never|had)|youd)",
+        // The agent's family, name, face or voice, remembered: "tell your family I said hello".
+        r"|tell your (?:lovely )?(?:family|wife|husband|kids|children|mother|mum|mom|daughter|son|little ones|parents) (?:i said )?(?:hello|hi)|(?:say hi|say hello|give my (?:love|regards|best)|send my (?:love|regards|best)) to your (?:lovely )?(?:family|wife|husband|kids|children|mother|mum|mom|daughter|son|little ones|parents)",
+        r"|(?:im sure|i bet|i hope) (?:theyre|they are|your (?:family|wife|husband|kids|children) (?:is|are)) (?:[a-z]+ )?(?:lovely|beautiful|nice|sweet|cute|safe|well)",
+        r"|(?:memoris|memoriz)(?:e|ed|es|ing) (?:your|the) (?:voice|face|name|number|address)|(?:wont|will not|never) forget (?:your|that) (?:voice|face|name)",
+        r"|(?:bump|run|running|bumping|ran|bumped) into (?:each other|you)|sooner or later (?:well|we will|i will|ill|youll|you will|were gonna|were going to|someone|somebody)",
+        r"|(?:your|ur) (?:real |full |last |first )?name(?: [a-z0-9|]+){0,8} (?:ill|i will|im going to|im gonna|i can|i could) (?:find|look|dig|track) (?:out|you|it up|up)",
+        r"|(?:ill|i will|im going to|im gonna|i can|i could) (?:find|look|dig|track) (?:out |up )?(?:who you (?:are|really are)|where you (?:live|work|are|sleep)|your (?:real |full |last |home )?(?:name|address|details|family|house))",
+        r"|(?:friends|people|guys|mates|buddies|cousins|brothers|boys|associates|neighbou?rs)(?: [a-z0-9]+)? who (?:dont|do not|wont|arent|are not) (?:care (?:much )?for|like|take kindly|appreciate|fond of|too fond of|big fans of|very fond|fans of|very patient|patient)",
+        r"|(?:friends|people|associates) in (?:low|high|certain|the right|the wrong) places",
+        // Veiled: "you sleep okay at night? after this call I wouldn't be so sure".
+        r"|sleep (?:okay |ok |well |soundly |safe |safely |tight |easy )?(?:at night )?(?:[a-z0-9|]+ ){0,8}(?:wouldnt|would not) be (?:so|too) sure",
+        r"|(?:after|from) (?:this|today|tonight|now)(?: [a-z0-9]+){0,3} (?:i )?(?:wouldnt|would not) be (?:so|too) sure",
+        r"|(?:sleep|sleeping) with one eye open|(?:look|looking|watch|watching) over your shoulder|(?:lock|check) your (?:doors|locks|windows)",
+        r"|(?:teach|teaches|taught|teaching) you (?:a lesson|some (?:manners|respect)|how|a thing or two|respect|manners)",
+        r"|(?:handle|deal with|settle|take care of) (?:disrespect|things|this|people like you|matters|problems|it) (?:differently|our (?:own )?way|the old (?:fashioned )?way|my way)",
+        r"|(?:youll|you will|youre gonna|youre going to|you are going to|then youll|and youll) (?:find out|learn|discover) (?:exactly )?(?:what kind of|what sort of|who|what|how)",
+        r"|find out (?:exactly )?(?:what kind of|what sort of) (?:man|woman|person|guy|people)"
     ))
 });
 
@@ -517,7 +561,7 @@ static VICTIM_BLAME: LazyLock<Regex> = LazyLock::new(|| {
         r"|shame on (?:you|your)|treating (?:a|an|me|us|people) (?:[a-z0-9]+ ){0,2}like (?:this|that)",
         r"|(?:im|i am) (?:pleading|begging)|pleading with you|desperate (?:woman|man|mother|father|mum|mom|dad)",
         r"|blood (?:is )?on your hands|on your conscience|because of (?:you|you people|you guys|people like you|your (?:calls|harassment|threats|hounding|constant|company|people|greed)|(?:these|the|all (?:these|the|your)) (?:constant |endless )?(?:calls|letters|threats|messages|texts|harassment))|thanks to you",
-        r"|(?:thats|that is|its|it is|thatll be|this is|it will be|will be) (?:all )?on you",
+        r"|(?:thats|that is|its|it is|thatll be|this is|it will be) (?:all )?on you",
         r"|you (?:dont|do not) (?:even )?care (?:about (?:me|us|people|my)|if|whether)|all (?:you|you people|you guys|your company|they) (?:care|cares|think|thinks) about",
         r"|heartless|inhuman|have you no (?:heart|shame|soul|decency)|shame on you|ashamed of yourselves?",
         r"|(?:have|show|give) (?:me |us )?(?:some|a little|a bit of|any|some kind of) (?:decency|mercy|compassion|humanity|pity|heart)|(?:show|have) mercy|mercy on (?:me|us)",
@@ -552,10 +596,20 @@ static VICTIM_BLAME: LazyLock<Regex> = LazyLock::new(|| {
         r"|alone in (?:this|the) world|(?:nobody|no one) (?:ever )?(?:helps|cares about|gives a damn about) me",
         r"|(?:my )?(?:whole|entire) (?:life|world) is (?:falling apart|crumbling|collapsing|over|ruined)",
         r"|(?:hope youre|you must be|you should be|hope you are) (?:so |very |real |really )?proud|(?:real|very) proud job|tell your (?:kids|children|mother|mom|family|wife|husband) what you do",
-        r"|(?:terrorizing|terrorising|bullying|harassing|preying on|picking on|torturing|hounding|tormenting) (?:a |an |the )?(?:[a-z0-9]+ )?(?:disabled|sick|old|elderly|poor|vulnerable|widows?|single|grandmothers?|pensioners?|veterans?|dying|innocent)",
+        r"|(?:you|youre|you are|yall|you people|you guys|you lot|and now|keep|still|why are you)(?: [a-z0-9]+){0,2} (?:terrorizing|terrorising|bullying|harassing|preying on|picking on|torturing|hounding|tormenting|chasing|badgering) (?:a |an |the |this |me |us )?(?:[a-z0-9]+ )?(?:disabled|sick|old|elderly|poor|vulnerable|widows?|single|grandmothers?|pensioners?|veterans?|dying|innocent)",
         r"|calling an? (?:[a-z0-9]+ )?(?:sick|old|dying|disabled|elderly)",
-        r"|so cruel|cruel to (?:me|us|a|an|people)|(?:youre|you are) (?:a )?(?:monsters?|heartless|cruel|evil|sadists?)",
-        r"|(?:vultures|sharks|wolves) (?:are )?circling|now you (?:people |guys )?(?:[a-z0-9]+ )?on top of",
+        r"|so cruel|cruel to (?:me|us|a|an|people)|(?:youre|you are|youre just|you are just|you people are) (?:a |the |such a |such |nothing but )?(?:monsters?|heartless|cruel|evil|sadists?|vultures?|parasites?|bloodsuckers?|leeches)",
+        r"|(?:vultures?|sharks?|wolves|wolf|hyenas?|buzzards?) (?:are |is )?(?:circling|picking|feeding)|now you (?:people |guys )?(?:[a-z0-9]+ )?on top of",
+        r"|(?:pick|picking|picked|strip|stripping) (?:my|the|our) bones|(?:circling|picking (?:at|over)) (?:the|my|a) (?:carcass|corpse|body|bones)|go ahead(?: and| \|)* (?:pick my|bleed me|kick me|take everything|take it all|take my (?:last|house|home|car|kids|everything)|squeeze me|finish me|bury me|strip me|rob me)",
+        // Blame for the debtor's collapse: "people like you are what broke me", "just remember it
+        // was your call that did it", "now a stranger rings up to call me a deadbeat".
+        r"|(?:people like you|you people|you lot|you guys|you|your (?:kind|company|industry|calls|letters|threats|people))(?: [a-z0-9]+)? (?:are|is|were|was) (?:what|who|the ones? (?:who|that)|the thing that) (?:broke|destroyed|ruined|wrecked|crushed|killed|finished|did this to) (?:me|us|my)",
+        r"|what broke me|(?:remember|know|never forget) (?:that )?(?:it was|that it was|who) (?:you|your)|(?:it was|its|that was|it is) (?:you|your (?:[a-z0-9]+ )?(?:call|calls|letters?|company|people|threats)) (?:that|who) (?:did|caused|put|sent|made|broke|pushed|drove)",
+        r"|(?:call|calling|called|calls|label|labelling|labeling|treat|treating) me (?:a|an) (?:deadbeat|liar|thief|criminal|crook|scammer|fraud|cheat|bum|loser|scrounger|freeloader)",
+        r"|and now (?:a|some|this|another|one of your) (?:stranger|kid|person|collector|company|agent|robot|guy|woman|man|girl|boy)",
+        r"|after (?:everything|all|all that) (?:ive|i have|weve|we have|i|we) (?:been through|gone through|suffered|lost|survived)(?: [a-z0-9|]+){0,12} (?:you|your)",
+        r"|what(?:s| is) next(?: [a-z0-9|]+){0,2} (?:my|your|the) (?:kidneys?|house|firstborn|kids|soul|blood|organs|home|car|shirt|life|teeth|children)",
+        r"|(?:its|it is|its not|thats) not like (?:my|i|im|i am|i have|ive)(?: [a-z0-9]+){0,4} (?:already|enough|going through|dealing with|struggling|falling|suffering|lost|losing|problems|troubles|drowning)",
         r"|(?:youre|you are) (?:sitting|sat) (?:there )?in your (?:[a-z0-9]+ ){0,3}office"
     ))
 });
@@ -581,6 +635,9 @@ static SUFFERING: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"cry|crying|cried|tears|sobbing|suffer|suffering|suffered|torture|tortured|torment|tormented|misery|miserable",
         r"|(?:living|pure|absolute|through) hell|going hungry|go hungry|drowning|heartbroken|broken (?:me|heart|woman|man|person)|dying|starve|starving|worthless",
+        // The body giving way: "I won't even be alive in thirty days", "my blood pressure".
+        r"|(?:wont|will not|wouldnt|might not|may not) (?:even )?(?:be alive|survive|live that long)|blood pressure|heart attack|nervous breakdown|(?:to|in) (?:the )?(?:er|emergency room|a and e|an ambulance)",
+        r"|stressing me (?:out|to death)|(?:worried|scared|stressed|worrying me) (?:sick|to death)|(?:losing|lost) my mind|falling apart|(?:broke|broken|destroyed|ruined|crushed) me|(?:no|any) (?:suffering|tears|strength) left",
         r"|(?:all|so|completely|totally) alone|lonely|frightened|terrified|unfair|victim",
         r"|ruined|destroyed|lost everything|grave|desperate|begging|pleading|humiliated|nothing left|despair|nightmare",
         r"|cant take (?:it|this|any more|anymore)|breaking point|end of my rope|rock bottom|panic attacks?|depressed|depression"
@@ -663,8 +720,28 @@ static PAYMENT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:its|it is) (?:already )?(?:paid|paid off|cleared)",
         r"|took care of (?:it|that|this|the bill|the balance|everything)",
         r"|(?:you|your (?:[a-z0-9]+ )?(?:people|company|system|office|bank|guys))(?: must have| mustve| must of| probably| obviously| clearly| must)? (?:lost|misplaced|misapplied) (?:it|the payment|my payment|the check|the cheque|the money)",
-        r"|(?:put|pushed|dropped|slipped|left|handed|delivered|brought|gave) (?:it|the money|the cash|the check|the cheque|an envelope|the envelope|the payment|the money order|cash)(?: [a-z0-9]+){0,4} (?:through|in|at|to|into|under) your"
+        r"|(?:put|pushed|dropped|slipped|left|handed|delivered|brought|gave) (?:it|the money|the cash|the check|the cheque|an envelope|the envelope|the payment|the money order|cash)(?: [a-z0-9]+){0,4} (?:through|in|at|to|into|under) your",
+        // The creditor took it: "you guys already debited my card".
+        r"|(?:you|you guys|you people|yall|your (?:[a-z0-9]+ )?(?:company|system|office|bank|people|guys|department|side|team))(?: already| definitely| clearly| literally| obviously)? (?:debited|charged|took|withdrew|pulled|deducted|collected|processed|cashed|drew|swiped)(?: the money| it| the payment| the funds| the amount| [a-z0-9]+)? (?:from|out of|off|on) my (?:card|account|bank|credit card|debit card)",
+        r"|(?:saw|see|seen|its|it is|it was|it shows|shows|showing) (?:it )?(?:right )?on my (?:bank |card )?statement",
+        // Proof offered: "it said success, green checkmark and everything".
+        r"|(?:it|the app|the bank|my bank|the screen|the website|the portal|the site|the system) (?:said|says|showed|shows) (?:success|successful|completed|complete|approved|confirmed|paid|processed|sent)|green (?:check ?mark|tick)"
     ))
+});
+
+/// A payment claimed in a clause without a subject ("Paid it. Two days ago.").
+static PAID_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:already )?(?:paid|sent|transferred|wired|mailed|settled)(?:(?: it| that| this| the (?:lot|bill|balance|full amount|whole thing))(?: already| in full| off| yesterday| last (?:week|month|[a-z]+day)| weeks ago| days ago| ages ago| on [a-z]+)?|(?: already| in full| yesterday| last (?:week|month|[a-z]+day)| weeks ago| days ago| ages ago))$",
+    )
+});
+
+/// A partial payment told while arranging the rest ("I paid the first installment on the 3rd and
+/// I'm calling to set up the rest"): an account of progress, not a claim that nothing is owed.
+static PAYING_THE_REST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?:set up|pay|paying|sort|sorting|arrange|arranging|schedule|scheduling|plan for|deal with|cover|covering) (?:the )?(?:rest|remainder|remaining (?:balance|amount|payments?)|balance left|remaining)",
+    )
 });
 
 /// Insisting the creditor look again ("check again"), a payment claim when a payment is named.
@@ -684,7 +761,11 @@ static AGREEMENT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
         r"|the (?:last|other|previous|first) (?:guy|lady|person|agent|one|collector|rep|caller|woman|man|girl)",
         r"|the (?:lady|guy|man|woman|girl|agent|rep|representative|robot|bot|person|operator|supervisor|manager|caller|collector)|somebody|someone)",
         r"(?: (?:[a-z0-9]+|\|)){0,6}? (?:already |definitely |clearly )?(?:said|told me|promised|agreed|offered|gave me|confirmed|approved|allowed|assured me|forgave|wrote (?:it |this |that )?off|waived|cancelled|guaranteed|put me on|granted|extended)",
-        r"|we (?:already )?(?:agreed|settled|sorted|shook (?:hands )?on|worked out|arranged)",
+        r"|we (?:already )?(?:agreed|settled|sorted|shook (?:hands )?on|worked out|arranged|signed|set up|made|put in place|drew up|negotiated|had agreed)",
+        // The paperwork as the witness: "the original contract gives me an eighteen-month grace
+        // period", "the agreement was 180 days".
+        r"|(?:the|our) (?:original |old |first |signed |written |loan |actual )?(?:agreement|deal|arrangement|contract|paperwork|terms and conditions|fine print|loan agreement|small print) (?:was|were|said|says|gives|gave|states|stated|allows|allowed|lets|let|entitles|entitled|guarantees|guaranteed|promised|promises|clearly (?:says|states))",
+        r"|(?:i|we) (?:have|had|got) (?:it|that|this) (?:in writing|on paper|in the contract|in an email)",
         r"|(?:he|she) (?:already |definitely )?(?:promised|guaranteed|assured me|waived|wrote (?:it |this )?off)",
         r"|(?:have|had|made|got) (?:an? |our )?(?:gentlemans|verbal|handshake|informal|existing|prior|previous|standing|written) (?:agreement|deal|arrangement)",
         r"|we had (?:a deal|an? (?:understanding|agreement|arrangement))|we had (?:it|this|that|everything)(?: all)? (?:arranged|agreed|sorted|set up|worked out)|(?:got|have) (?:it|that|this) in writing|(?:in|on) (?:your|my) (?:notes|file|system|records)",
@@ -695,11 +776,21 @@ static AGREEMENT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
 /// Terms of an agreement: numbers, spans of time, dates, forgiveness.
 static TERMS: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred",
+        r"\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|dozen",
+        r"|forever|no end date|indefinitely|(?:no|zero|without) interest|interest free|take (?:your|my|our) time|no (?:rush|hurry)|(?:dont|do not|not to) worry about (?:it|the|paying)|forgive|forgiving|wipe|wiped|a (?:month|week)|per (?:month|week)|monthly|weekly",
         r"|(?:a|an|full|whole|extra|more|few|couple of|couple) (?:more )?(?:days?|weeks?|months?|years?)|half|settlement|discount|late fees?|holiday|skip|skipping|pause|paused|defer|deferred|on hold|till|until|frozen|froze|freeze|written off|write (?:it |this )?off|wrote (?:it |this )?off|forgiven|forgave|grace|interest",
         r"|(?:owed|owe|owing) nothing|nothing (?:owed|owing|to pay)|(?:was|is|had been|has been) (?:all )?(?:sorted|cleared|paid|sold|closed)",
         r"|(?:was|is|were|be) (?:totally |completely )?(?:fine|ok|okay)|whatever i want|whenever|settled|cancel(?:led)?|waived?|extension|deadline|christmas|easter",
         r"|january|february|march|april|june|july|august|september|october|november|december|spring|summer|autumn|winter|next year"
+    ))
+});
+
+/// Earlier terms recalled in order to change them or to own a lapse: no claim used as leverage.
+static AGREEMENT_DAMPER: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?:would|could|can|will) (?:you|we) (?:please )?(?:consider |think about )?(?:revis|renegotiat|chang|adjust|extend|modify|updat|redo|look at)\w*|(?:like|want|need|hoping|hope) to (?:revise|renegotiate|change|adjust|modify|update)",
+        r"|(?:is that|is it|its|is this|that) still (?:possible|available|on the table|an option|valid|open)|turned (?:it|that|them|him|her) down",
+        r"|(?:i|we) (?:missed|broke|couldnt keep|could not keep|didnt keep|did not keep|fell behind on|failed to keep)"
     ))
 });
 
@@ -728,6 +819,7 @@ static HAS_INCOME: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:just )?got paid|i get paid|get paid (?:on|every|next|this)|payday|got a raise|business is (?:doing )?(?:booming|good|great|going well|well)|we both work|both working|working from",
         r"|on shift|(?:im|i am) at (?:work|my office|the office|my desk|my job)|(?:with|my) clients|overtime|(?:im|i am) working (?:overtime|at|for|nights|days|double|extra|full|part)|(?:got|have|with) a (?:steady |full time |part time |good |decent |regular )?job (?:at|with|in)|(?:got|have) a (?:steady|full time|part time|good|decent|regular) job",
         r"|i work (?:at|for|in|as)|(?:im|i am) (?:working|employed) (?:at|for|as|full|part)",
+        r"|(?:been|worked|working|employed) (?:at|with|for) (?:the same|this|that|my|one) (?:firm|company|job|place|employer|office|shop|factory|store|hospital|school|business)|(?:same|steady|stable) job for",
         r"|i earn|my income is|(?:just )?bought (?:a |an )?(?:new )?(?:car|house|tv|phone|iphone|boat)",
         r"|(?:on|going on|back from) (?:vacation|holiday)"
     ))
@@ -738,7 +830,8 @@ static ACKNOWLEDGE: LazyLock<Regex> = LazyLock::new(|| {
         r"i (?:know i )?owe|my (?:debt|balance|loan|bill)|i borrowed|(?:about|on) (?:that|the|my) balance",
         r"|i missed (?:a|my|the) payments?|(?:im|i am|i fell) behind|pay (?:you|it) back|(?:the|my|that) balance",
         r"|(?:ill|i will|i can|i want to) pay (?:you|it|this|the)|pay (?:you|it) back",
-        r"|chip(?:ping)? away|(?:start|begin) (?:paying|to pay)"
+        r"|chip(?:ping)? away|(?:start|begin) (?:paying|to pay)",
+        r"|(?:i|we|my \w+ and i)(?: both)? signed (?:the |for the |that |this |those )?(?:loan|papers|contract|agreement|paperwork|application|forms?)|(?:its|it is|thats|that is) my (?:loan|debt|account|card)|i took (?:it|the loan|that loan|this loan|the card) out"
     ))
 });
 
@@ -746,7 +839,9 @@ static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"never (?:received|got|saw) (?:the|a|any|your) (?:bills?|invoices?|statements?|letters?|notices?)",
         r"|(?:i dont|i do not|i never) owe|i never owed|i never borrowed|(?:not|isnt|is not|aint|wasnt) my (?:debt|loan|bill|account|card)",
-        r"|never signed|never took out|never opened (?:that|the|this|an|any) account|not my signature|never (?:even )?heard of (?:you|your|this|them)|never used (?:it|the card|this card|that card|the account)|(?:card|it) was stolen"
+        r"|never signed|never took out|never opened (?:that|the|this|an|any) account|not my signature|never (?:even )?heard of (?:you|your|this|them)|never used (?:it|the card|this card|that card|the account)|(?:card|it) was stolen",
+        r"|forged|forgery|(?:someone|somebody) (?:else )?(?:signed|used my name)|not my (?:handwriting|name on)|(?:had|have|has) nothing to do with (?:it|this|that|the loan|the debt|the account)",
+        r"|i (?:only |just )?borrowed (?:maybe|only|like|about|around|at most|no more than)"
     ))
 });
 
@@ -794,8 +889,32 @@ static NEVER_SAID: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"i never (?:said|agreed|offered|promised|proposed)",
         r"|i (?:didnt|did not) (?:say|agree|offer|promise)|thats not what i said",
-        r"|who said (?:that|anything|[a-z0-9]+ (?:days?|weeks?|months?))|where(?:d| did) you (?:even )?get that|where is that coming from"
+        r"|who said (?:that|anything|[a-z0-9]+ (?:days?|weeks?|months?))|where(?:d| did) you (?:even )?get that|where is that coming from",
+        r"|i (?:accepted|agreed to|said|offered|promised|committed to) nothing|i never (?:accepted|committed)|i (?:didnt|did not) (?:accept|commit)",
+        r"|(?:that|it|this|those|[a-z0-9]+ (?:days|weeks|months)) (?:was|were) (?:your|all your) (?:idea|number|suggestion|offer|words)|i was (?:only|just) (?:repeating|quoting|saying|asking|thinking out loud)",
+        r"|(?:thats|that is|that was|this is) not what i (?:meant|agreed|offered|promised)|i (?:only |just )?meant (?:i|id|that|maybe|we|to)|i (?:didnt|did not|never) mean",
+        r"|(?:putting|put) words in my mouth|i (?:take|took|am taking|m taking) (?:it|that) back|(?:ive |i have |i )?changed my mind|scratch that"
     ))
+});
+
+/// A promise to act on the debt ("Sure, I'll set up the automatic payment today"): what a later
+/// "I never agreed to that" reneges on, as an accepted offer is.
+static COMMITMENT: LazyLock<Regex> = LazyLock::new(|| {
+    re(concat!(
+        r"(?:ill|i will|i can|im going to|im gonna|i promise to|i promise ill|i am going to)(?: definitely| absolutely| certainly)? (?:set up|pay|send|have|get|transfer|make|sign|start|do|sort|clear) (?:it|that|this|the|you|my|a|everything)",
+        r"|you have my word|sounds good|works for me"
+    ))
+});
+
+/// A promise that is a clause of its own ("..., promise.").
+static COMMITMENT_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"^(?:(?:i )?promise(?: you)?|deal|its a deal|agreed)$"));
+
+/// A refusal that is a clause of its own; after an acceptance it reneges ("Nah.", "No way.").
+static REJECT_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"^(?:nah|no way|nope|no deal|not happening|forget (?:it|that)|(?:i )?changed my mind|never mind|no chance|not a chance|absolutely not|hell no)$",
+    )
 });
 
 /// "I said ninety": the number the debtor now claims to have offered (see [`spoken_days`]).
@@ -884,7 +1003,14 @@ static STONEWALL: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:thats|that is) the end of (?:it|that|the matter|this)|(?:ive|i have) said no",
         r"|silence is golden|(?:remain|stay|staying|keep|keeping) (?:silent|quiet)|stop you (?:right )?there",
         r"|(?:talk|talking) about (?:literally )?(?:anything|something) else|change the subject",
-        r"|(?:whats|hows) the weather|the weather (?:doing|like)|(?:catch|see|watch) the (?:game|match)|your fav(?:ou)?rite (?:color|colour|food|movie|team|song|animal)|(?:car|extended) warranty"
+        r"|(?:whats|hows) the weather|the weather (?:doing|like)|(?:catch|see|watch) the (?:game|match)|your fav(?:ou)?rite (?:color|colour|food|movie|team|song|animal)|(?:car|extended) warranty",
+        r"|nothing (?:more |else |left |further )to (?:say|discuss|add|talk about)|too (?:[a-z0-9]+ )?to (?:even )?(?:talk|discuss|speak) about (?:this|it|that)",
+        r"|(?:talk|talking|say|ask|call|ring|shout|yell|write|send|threaten) (?:all|as much as|whatever) you (?:want|like)",
+        r"|(?:me )?(?:no|not|never) (?:speak|talk|discuss)(?:ing)? (?:about )?(?:this|it|that|money|debt)",
+        r"|(?:doesnt|does not|dont|do not) mean (?:im|i am|i will|ill|i have to|i gotta) (?:listening|listen|answer|answering|care|caring|going to|gonna)|(?:im|i am) not listening",
+        r"|(?:talk|speak|say it|tell it|explain it) to the (?:kitchen|dog|cat|door|fridge|ceiling|air|void|dial tone|birds|plants|tv)",
+        r"|(?:on speaker|on hold|on mute|the phone down|the phone) and (?:walking|walk|wander|wandering|going) (?:away|off)",
+        r"|(?:not|never) doing this (?:right now|now|today|again|anymore|any more|with you)|call (?:me )?(?:back )?never"
     ))
 });
 
@@ -896,6 +1022,13 @@ static ENGAGE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
+/// The matter itself: money, payments, time to pay.
+static MONEY_TALK: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"pay|paid|paying|payment|payments|money|days|weeks?|months?|\d+ day|plan|owe|debt|balance|bill|afford|cash|installments?|numbers|the \d+(?:st|nd|rd|th)?",
+    )
+});
+
 /// Evasion that counts only when nothing is offered: leaving, a bad line, no time, no mood.
 static STONEWALL_EVASION: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
@@ -903,7 +1036,13 @@ static STONEWALL_EVASION: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:im|i am) in a tunnel|(?:the )?line(?:s| is) (?:terrible|bad|awful|breaking up)|bad (?:line|connection|signal)",
         r"|look at the time|(?:gotta|got to|have to|need to) (?:run|dash|fly)|not in the mood",
         r"|(?:is it|its) (?:sunny|raining|snowing|cold|hot) (?:there|here)|(?:sunny|raining|pouring|snowing) (?:there|here)",
-        r"|call (?:me )?(?:back )?(?:never|some other time)|not doing this"
+        r"|call (?:me )?(?:back )?(?:never|some other time)|not doing this",
+        r"|(?:ive got|i have|i got|ive|got) nothing (?:for you|to tell you|to give you|more for you)|any (?:other|more|further) questions",
+        // The subject changed: "never mind all that money business", a dog in the background.
+        r"|never mind (?:all )?(?:that|the|this|about)(?: [a-z0-9]+){0,2} (?:money|debt|bill|payment|balance|loan|business|stuff)|forget (?:about )?(?:the|that|this|all that) (?:money|debt|bill|payment|balance|stuff)",
+        r"|enough (?:about|of) (?:the |that |this )?(?:money|debt|bill|payment|balance)|(?:lets|let us) not talk about (?:money|the debt|that|this|it)",
+        r"|(?:is that|was that|i hear|do i hear) (?:a |your )?(?:dog|baby|cat|bird|parrot|kid|child)|what breed|(?:i )?(?:love|adore) (?:dogs|cats|your accent|that song)",
+        r"|how (?:was|is) your (?:day|weekend|morning|week|holiday|vacation|lunch)|(?:where|what city|what state) are you (?:calling from|based|from|located)|(?:did you|have you) (?:see|seen|watch|watched|catch) (?:the|that|last)"
     ))
 });
 
@@ -914,6 +1053,7 @@ static STONEWALL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:thats|its|that is|it is) (?:private|personal|confidential)|(?:i )?cant talk(?: now| right now)?|(?:it )?(?:doesnt|does not) matter",
         r"|next|no (?:answer|response|reply)|silence|(?:ok |okay |right )?(?:bye|goodbye)(?: then| now| bye)?|no thanks|no thank you",
         r"|nothing|stop|(?:just )?stop it|leave it|drop it|forget it|let it go|not my (?:problem|concern)|(?:id|i would) rather not|enough|(?:im|i am) (?:going|off|leaving)",
+        r"|(?:because |but |and |so )?(?:im|i am) not (?:going to|gonna)|(?:because |but |and |so )?i (?:wont|will not|refuse)|noted|duly noted|(?:is|its|it is|this is|that is|all) (?:finished|over)",
         r"|bye|goodbye|bye bye|gotta go|got to go|i (?:gotta|have to|need to) go|gotta run",
         r"|(?:im|i am|were|we are) done)$"
     ))
@@ -1054,6 +1194,17 @@ fn claims_this_debt(rest: &str) -> bool {
             | "ages" | "weeks" | "months" | "days",
         ) => true,
         Some("some") => second == Some("of"),
+        // "I transferred four hundred on Monday": an amount, unless it went to someone named.
+        Some(w)
+            if (is_amount(w)
+                || (matches!(w, "over" | "about" | "around" | "nearly" | "exactly")
+                    && second.is_some_and(is_amount)))
+                && !words.windows(2).any(|p| {
+                    matches!(p[0], "to" | "for") && !matches!(p[1], "you" | "your" | "yall")
+                }) =>
+        {
+            true
+        }
         Some("every") => matches!(
             second,
             Some("penny" | "cent" | "dime" | "dollar" | "pound" | "last")
@@ -1123,16 +1274,53 @@ fn claims_this_debt(rest: &str) -> bool {
         && !words.iter().any(|w| {
             matches!(
                 *w,
-                "rent" | "landlord" | "insurance" | "mortgage" | "different" | "another" | "other"
+                "rent" | "landlord" | "insurance" | "mortgage" | "different" | "other"
             )
         })
+        // "another company", but not "another four hundred".
+        && !words
+            .windows(2)
+            .any(|p| p[0] == "another" && !is_amount(p[1]))
         && !words.windows(2).any(|p| utility(p[0]) && billed(p[1]))
 }
 
+/// Whether `w` starts an amount of money: digits, a number word, "another".
+fn is_amount(w: &str) -> bool {
+    w.bytes().all(|b| b.is_ascii_digit())
+        || matches!(
+            w,
+            "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+                | "ten"
+                | "twenty"
+                | "thirty"
+                | "forty"
+                | "fifty"
+                | "sixty"
+                | "seventy"
+                | "eighty"
+                | "ninety"
+                | "hundred"
+                | "another"
+        )
+}
+
 /// Whether terms of an agreement (a number, a span of time, a date, forgiveness) come within the
-/// next dozen words of `rest`.
+/// next fourteen words of `rest` (clause marks not counted).
 fn names_terms(rest: &str) -> bool {
-    TERMS.is_match(&words_after(rest, 0, 12))
+    let words: Vec<&str> = rest
+        .split(' ')
+        .filter(|w| !w.is_empty() && *w != "|")
+        .take(14)
+        .collect();
+    TERMS.is_match(&words.join(" "))
 }
 
 /// Days named by the first words of `rest`: digits or number words ("ninety", "forty five", "a
@@ -1307,7 +1495,9 @@ static RULES: LazyLock<(Vec<&'static Regex>, RegexSet)> = LazyLock::new(|| {
         &*PAYMENT_CLAIM,
         &*CHECK_AGAIN,
         &*PAYMENT_WORD,
+        &*PAYING_THE_REST,
         &*AGREEMENT_CLAIM,
+        &*AGREEMENT_DAMPER,
         &*TERMS,
         &*PAST,
         &*NO_INCOME,
@@ -1321,6 +1511,7 @@ static RULES: LazyLock<(Vec<&'static Regex>, RegexSet)> = LazyLock::new(|| {
         &*USED,
         &*NEVER_SAID,
         &*I_SAID,
+        &*COMMITMENT,
         &*LIVES_ALONE,
         &*DEPENDANTS,
         &*NO_KIDS,
@@ -1594,6 +1785,23 @@ impl TacticDetector {
                 .filter(|w| !w.is_empty())
                 .take(3)
                 .collect();
+            let clause_rest: Vec<&str> = norm[m.end()..]
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .take_while(|w| *w != "|")
+                .take(8)
+                .collect();
+            // "Friends who don't care much for debt collectors": a dislike, not a refusal.
+            if s.ends_with("care") && matches!(next.first().copied(), Some("much" | "for")) {
+                continue;
+            }
+            // "I'm not discussing this with my kids, ... but with you, sure": another audience.
+            if clause_rest
+                .windows(2)
+                .any(|p| p[0] == "with" && matches!(p[1], "my" | "her" | "his" | "their" | "our"))
+            {
+                continue;
+            }
             // "I don't care about the fees, ..." and "not interested in fighting" still engage.
             if (s.ends_with("care") || s.ends_with("care less"))
                 && next.first() == Some(&"about")
@@ -1634,7 +1842,11 @@ impl TacticDetector {
             ]
             .iter()
             .any(|v| s.ends_with(v));
-            if refuses_talk && !about_this(&next) {
+            // "Not discussing the ninety days or anything else": the whole matter.
+            let everything = clause_rest
+                .windows(2)
+                .any(|p| matches!(p, ["anything", "else"] | ["or", "anything"]));
+            if refuses_talk && !everything && !about_this(&next) {
                 continue;
             }
             ev.push(s.to_string());
@@ -1653,13 +1865,21 @@ impl TacticDetector {
             if ev.len() == 3 {
                 break;
             }
+            // "Anyway, I can't pay anything this month": back to the matter, not away from it.
+            let turning = clause.ends_with("anyway") || clause == "moving on";
+            if turning {
+                let end = (clause.as_ptr() as usize - norm.as_ptr() as usize) + clause.len();
+                if engages || MONEY_TALK.is_match(&norm[end.min(norm.len())..]) {
+                    continue;
+                }
+            }
             // Leaving after a proposal ("30 days, deal. Bye!") is not a refusal to engage.
             let shrug = clause.starts_with("whatever")
-                || clause.ends_with("anyway")
+                || turning
                 || clause.starts_with("yeah")
                 || matches!(
                     clause,
-                    "next" | "no answer" | "no response" | "no reply" | "silence" | "moving on"
+                    "next" | "no answer" | "no response" | "no reply" | "silence"
                 );
             let leaving = !shrug;
             if leaving && engages {
@@ -1736,12 +1956,18 @@ impl TacticDetector {
         let norm = scan.norm;
         let mut ev = Vec::new();
         // (a) Payment claims: the debt is outstanding, so a claim of payment is unverified.
-        // "Once it's paid" and "if I pay" are not claims.
+        // "Once it's paid" and "if I pay" are not claims, and "I thought I'd already paid this"
+        // is a belief corrected.
         let conditional = [
-            "once", "when", "until", "till", "after", "before", "if", "unless",
+            "once", "when", "until", "till", "after", "before", "if", "unless", "thought",
+            "figured", "assumed", "believed",
         ];
         let mut paid = None;
-        for m in scan.find_iter(&PAYMENT_CLAIM).take(8) {
+        let partial = scan.is_match(&PAYING_THE_REST);
+        for m in scan
+            .find_iter(&PAYMENT_CLAIM)
+            .take(if partial { 0 } else { 8 })
+        {
             if negated_before(norm, m.start(), &conditional) {
                 continue;
             }
@@ -1786,6 +2012,13 @@ impl TacticDetector {
             ev.push(phrase);
             break;
         }
+        if paid.is_none()
+            && !partial
+            && let Some(c) = clause_hits(&PAID_CLAUSE, norm).next()
+        {
+            ev.push(c.to_string());
+            paid = Some(c.chars().take(MAX_FACT_LEN).collect());
+        }
         // "Check again, I set up a direct debit months ago."
         if paid.is_none()
             && let Some(again) = scan.first_hit(&CHECK_AGAIN, &[])
@@ -1798,7 +2031,26 @@ impl TacticDetector {
         // (b) Earlier agreements the agent has no record of, when they name terms. "We" and a
         // bare "you" may be about this very call ("like you said, 30 days"), so they count only
         // with a marker of an earlier one ("last time", "in August", "already").
-        for m in scan.find_iter(&AGREEMENT_CLAIM).take(8) {
+        // "We agreed on four months in March, but my hours got cut; could we revise it?": the
+        // earlier terms recalled to change them, not claimed as leverage.
+        let revising = scan.is_match(&AGREEMENT_DAMPER);
+        // Overlapping: a rejected "(like I told) you ..." must not hide "the last agent and I
+        // agreed" that starts inside it.
+        let mut at = 0;
+        for _ in 0..8 {
+            if revising || at >= norm.len() {
+                break;
+            }
+            let Some(m) = (if scan.can(&AGREEMENT_CLAIM) {
+                AGREEMENT_CLAIM.find_at(norm, at)
+            } else {
+                None
+            }) else {
+                break;
+            };
+            at = norm[m.start()..]
+                .find(' ')
+                .map_or(norm.len(), |i| m.start() + i + 1);
             let claim = m.as_str();
             let first = claim.split(' ').next().unwrap_or("");
             let negators: &[&str] = match first {
@@ -1926,6 +2178,13 @@ impl TacticDetector {
                 ev.push(format!("'{said}' after accepting"));
             }
         }
+        // "Okay, twenty days works." ... "Twenty days? Nah.": turning down what was accepted.
+        if self.accepted_before
+            && ev.is_empty()
+            && let Some(no) = clause_hits(&REJECT_CLAUSE, norm).next()
+        {
+            ev.push(format!("'{no}' after accepting"));
+        }
         if let (Some(low), None) = (self.lowest_offer, current) {
             for m in scan.find_iter(&I_SAID).take(4) {
                 // "Seventy-five days, that's what I said": the number comes first.
@@ -1963,7 +2222,9 @@ impl TacticDetector {
         if let Some(now) = current {
             self.lowest_offer = Some(self.lowest_offer.map_or(now, |l| l.min(now)));
         }
-        self.accepted_before |= offer.accepts;
+        self.accepted_before |= offer.accepts
+            || scan.is_match(&COMMITMENT)
+            || clause_hits(&COMMITMENT_CLAUSE, norm).next().is_some();
         ev.dedup();
         ev.truncate(3);
         ev
