@@ -2,6 +2,8 @@
 //!
 //! - [`lexicon`]: the default emotion detector, keyword lists with negation and intensifiers;
 //! - [`tactics`]: threats, playing the victim, cheating and stonewalling, with evidence;
+//! - [`tactic_model`]: the learned reader of the same tactics beside the rules (naive Bayes over
+//!   words and word pairs, trained on the committed labelled lines);
 //! - [`offer`]: the repayment offer (in days) and acceptance stated in a sentence;
 //! - [`signals`]: where the debtor stands: a final number, leaving, no hurry, stalling;
 //! - [`fused`]: two detectors mixed (the lexicon with the language model);
@@ -15,6 +17,7 @@ pub mod lexicon;
 pub mod offer;
 pub mod signals;
 pub mod tactic_eval;
+pub mod tactic_model;
 pub mod tactics;
 
 use crate::emotion::EmotionDistribution;
@@ -23,6 +26,7 @@ pub use fused::FusedDetector;
 pub use lexicon::LexiconDetector;
 pub use offer::{OfferReading, read_offer};
 pub use signals::{StanceSignals, read_signals};
+pub use tactic_model::TacticModel;
 pub use tactics::{Tactic, TacticDetector, TacticKind};
 
 /// Anything that reads an emotion distribution from one utterance.

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EmotionDetector;
 use super::offer::read_offer;
+use super::tactic_model::TacticModel;
 use super::tactics::{TacticDetector, TacticKind};
 use crate::emotion::Emotion;
 
@@ -33,6 +34,28 @@ pub const TACTIC_KINDS: [TacticKind; 4] = [
     TacticKind::Cheating,
     TacticKind::Stonewalling,
 ];
+
+/// Which reader of tactics is evaluated.
+#[derive(Debug, Clone, Copy)]
+pub enum Detection<'a> {
+    /// The rules alone ([`TacticDetector::observe_with`] without a model).
+    Rules,
+    /// The model alone, on the text without its context ([`TacticModel::read`]).
+    Model(&'a TacticModel),
+    /// The rules with the model beside them, as the agent runs them.
+    Combined(&'a TacticModel),
+}
+
+impl Detection<'_> {
+    /// A short name for reports: "rules", "model (N lines)", "rules + model (N lines)".
+    pub fn name(&self) -> String {
+        match self {
+            Detection::Rules => "rules".to_string(),
+            Detection::Model(m) => format!("model ({} training lines)", m.lines()),
+            Detection::Combined(m) => format!("rules + model ({} training lines)", m.lines()),
+        }
+    }
+}
 
 /// Longest line of a lines file, in bytes; a longer one is reported as malformed.
 pub const MAX_ITEM_BYTES: usize = 1024 * 1024;
@@ -140,6 +163,8 @@ pub struct TacticMistake {
 pub struct TacticEvalReport {
     /// The evaluated file.
     pub path: PathBuf,
+    /// The reader evaluated ([`Detection::name`]).
+    pub detection: String,
     /// Items scored.
     pub items: usize,
     /// Scores per tactic in [`TACTIC_KINDS`] order.
@@ -194,9 +219,10 @@ impl fmt::Display for TacticEvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "tactics on {}: {} items",
+            "tactics on {}: {} items, {}",
             self.path.display(),
-            self.items
+            self.items,
+            self.detection
         )?;
         writeln!(
             f,
@@ -231,7 +257,8 @@ pub fn parse_item(line: &str) -> Result<TacticItem, String> {
 
 /// Runs a fresh [`TacticDetector`] on every item of the JSON lines file at `path` (context lines
 /// first, then the text, each with [`read_offer`] on `today`) and `emotion` on each text, and
-/// scores both against the labels.
+/// scores both against the labels. The detector runs as the agent runs it: the rules with the
+/// built-in model ([`TacticModel::builtin`]); see [`evaluate_tactics_with`] for the others.
 ///
 /// Blank lines are ignored; every other line must be one item (see the [module](self) docs).
 ///
@@ -245,6 +272,27 @@ pub fn evaluate_tactics(
     path: &Path,
     emotion: &dyn EmotionDetector,
     today: NaiveDate,
+) -> Result<TacticEvalReport, TacticEvalError> {
+    evaluate_tactics_with(
+        path,
+        emotion,
+        today,
+        Detection::Combined(TacticModel::builtin()),
+    )
+}
+
+/// [`evaluate_tactics`] with the reader of tactics chosen: the rules alone, a model alone (on the
+/// text, without its context), or both; a model trained without the evaluated file measures how
+/// the model carries to lines it never saw.
+///
+/// # Errors
+///
+/// As [`evaluate_tactics`].
+pub fn evaluate_tactics_with(
+    path: &Path,
+    emotion: &dyn EmotionDetector,
+    today: NaiveDate,
+    detection: Detection<'_>,
 ) -> Result<TacticEvalReport, TacticEvalError> {
     let file = File::open(path).map_err(|source| {
         if source.kind() == io::ErrorKind::NotFound {
@@ -296,25 +344,47 @@ pub fn evaluate_tactics(
         let item = parse_item(line).map_err(malformed)?;
         items += 1;
 
-        let mut detector = TacticDetector::new();
-        for earlier in &item.context {
-            detector.observe(earlier, &read_offer(earlier, today));
-        }
-        let found = detector.observe(&item.text, &read_offer(&item.text, today));
+        let found: Vec<(TacticKind, String)> = match detection {
+            Detection::Model(model) => model
+                .read(&item.text)
+                .into_iter()
+                .map(|f| {
+                    (
+                        f.kind,
+                        format!("{:.3}: {}", f.probability, f.features.join(", ")),
+                    )
+                })
+                .collect(),
+            Detection::Rules | Detection::Combined(_) => {
+                let model = match detection {
+                    Detection::Combined(m) => Some(m),
+                    _ => None,
+                };
+                let mut detector = TacticDetector::new();
+                for earlier in &item.context {
+                    detector.observe_with(earlier, &read_offer(earlier, today), model);
+                }
+                detector
+                    .observe_with(&item.text, &read_offer(&item.text, today), model)
+                    .into_iter()
+                    .map(|t| (t.kind, t.evidence))
+                    .collect()
+            }
+        };
         for (i, kind) in TACTIC_KINDS.into_iter().enumerate() {
             let gold = item.tactics.contains(&kind);
-            let hit = found.iter().find(|t| t.kind == kind);
+            let hit = found.iter().find(|(k, _)| *k == kind);
             let c = &mut counts[i];
             c.0 += usize::from(gold);
             match (gold, hit) {
                 (true, Some(_)) => c.1 += 1,
-                (false, Some(t)) => {
+                (false, Some((_, evidence))) => {
                     c.2 += 1;
                     false_alarms.push(TacticMistake {
                         line: line_no,
                         kind,
                         text: item.text.clone(),
-                        evidence: Some(t.evidence.clone()),
+                        evidence: Some(evidence.clone()),
                     });
                 }
                 (true, None) => {
@@ -352,6 +422,7 @@ pub fn evaluate_tactics(
         .collect();
     Ok(TacticEvalReport {
         path: path.to_path_buf(),
+        detection: detection.name(),
         items,
         per_tactic,
         emotion_detector: emotion.name().to_string(),
@@ -378,6 +449,15 @@ mod tests {
         evaluate_tactics(path, &LexiconDetector::new(), default_eval_date())
     }
 
+    fn run_rules(path: &Path) -> Result<TacticEvalReport, TacticEvalError> {
+        evaluate_tactics_with(
+            path,
+            &LexiconDetector::new(),
+            default_eval_date(),
+            Detection::Rules,
+        )
+    }
+
     #[test]
     fn known_items_give_exact_counts() {
         let data = concat!(
@@ -391,7 +471,8 @@ mod tests {
             "\n",
         );
         let (_dir, path) = temp_file("small.jsonl", data);
-        let report = run(&path).unwrap();
+        let report = run_rules(&path).unwrap();
+        assert_eq!(report.detection, "rules");
         assert_eq!(report.items, 4);
         let t = report.tactic(TacticKind::Threat);
         assert_eq!((t.n, t.true_positives, t.false_positives), (1, 1, 0));
@@ -415,6 +496,39 @@ mod tests {
         assert!(report.mistakes_table().contains("line    3"));
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(json["per_tactic"][0]["kind"], "threat");
+    }
+
+    #[test]
+    fn every_reader_is_evaluated_and_named() {
+        let data = concat!(
+            r#"{"text": "See you in court.", "tactics": ["threat"], "emotion": "anger"}"#,
+            "\n",
+            r#"{"text": "30 days is fine, thanks.", "tactics": [], "emotion": "joy"}"#,
+            "\n",
+        );
+        let (_dir, path) = temp_file("two.jsonl", data);
+        let model = TacticModel::builtin();
+        for (detection, name) in [
+            (Detection::Rules, "rules"),
+            (Detection::Model(model), "model ("),
+            (Detection::Combined(model), "rules + model ("),
+        ] {
+            let report = evaluate_tactics_with(
+                &path,
+                &LexiconDetector::new(),
+                default_eval_date(),
+                detection,
+            )
+            .unwrap();
+            assert!(report.detection.starts_with(name), "{}", report.detection);
+            assert!(report.to_string().contains(name));
+            let t = report.tactic(TacticKind::Threat);
+            assert_eq!((t.true_positives, t.false_positives), (1, 0), "{report}");
+        }
+        assert_eq!(
+            run(&path).unwrap().detection,
+            Detection::Combined(model).name()
+        );
     }
 
     #[test]

@@ -111,8 +111,16 @@
 //! At most one [`Tactic`] per kind per utterance; its evidence lists up to three triggers joined by
 //! "; ". Input beyond [`MAX_INPUT`] bytes is not read, so time per call is bounded.
 //!
-//! The rules were tuned on `tests/data/tactics/set_a.jsonl` (lines by a writer who never saw
-//! them) and on paraphrases written by the rule author (`tests/data/tactics/own_paraphrases.jsonl`);
+//! Beside the rules, a learned model ([`TacticModel`]: naive Bayes over words and word pairs)
+//! reads each utterance in which the rules find nothing, and adds a tactic it is confident of
+//! unless the rules saw that tactic's words with an explicit reason against it (see
+//! [`TacticDetector::observe_with`]): rules name kinds of expression, and a paraphrase in words they
+//! do not list is what they miss. [`TacticDetector::observe_with`] without a model gives the rules
+//! alone.
+//!
+//! The rules were tuned on `tests/data/tactics/set_a.jsonl` and `set_b.jsonl` (lines by two
+//! writers who never saw them) and on paraphrases written by the rule author
+//! (`own_paraphrases.jsonl`, `own_after_b.jsonl`); the model is trained on the same files.
 //! `eval-tactics` measures them on any such file.
 
 use std::sync::LazyLock;
@@ -121,6 +129,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::{Deserialize, Serialize};
 
 use super::offer::OfferReading;
+use super::tactic_model::TacticModel;
 
 /// Bytes of an utterance that are read; the rest is ignored (bounds time on pathological input).
 pub const MAX_INPUT: usize = 32 * 1024;
@@ -203,7 +212,7 @@ enum Fact {
 }
 
 /// Pairs (earlier, now) of facts that contradict each other across turns.
-const CONTRADICTIONS: [(Fact, Fact); 12] = [
+const CONTRADICTIONS: [(Fact, Fact); 13] = [
     (Fact::DebtDenied, Fact::Owes),
     (Fact::NoKids, Fact::Kids),
     (Fact::Kids, Fact::NoKids),
@@ -211,6 +220,7 @@ const CONTRADICTIONS: [(Fact, Fact); 12] = [
     (Fact::NoContact, Fact::Contact),
     (Fact::Contact, Fact::NoContact),
     (Fact::NeverUsed, Fact::Used),
+    (Fact::Used, Fact::NeverUsed),
     (Fact::LivesAlone, Fact::Dependants),
     (Fact::Dependants, Fact::LivesAlone),
     (Fact::Confined, Fact::Active),
@@ -350,7 +360,7 @@ static THREAT_COMPLAINT: LazyLock<Regex> = LazyLock::new(|| {
         r"report(?:ing)? (?:you|your company|this company|this|your \w+)",
         r"|(?:file|filing|lodge|lodging|make|making|submit|submitting|draft|drafted|drafting|send|sending) (?:an? |the |my )?(?:formal |official )?complaint",
         r"|complain(?:ing)? to (?:the|your) \w+",
-        r"|regulators?|ombudsman|watchdog|cfpb|consumer financial protection|consumer protection|better business bureau|bbb|ftc|(?:office of )?fair trading|federal trade commission|attorney generals?|trading standards|financial conduct authority|fca",
+        r"|regulators?|ombudsman|watchdog|consumer affairs|cfpb|consumer financial protection|consumer protection|better business bureau|bbb|ftc|(?:office of )?fair trading|federal trade commission|attorney generals?|trading standards|financial conduct authority|fca",
         r"|(?:write|writing|wrote) to (?:the|my) (?:[a-z0-9]+ )?(?:senator|congressman|congresswoman|mp|representative|governor)",
         r"|(?:i|ill|i will|im|and i|gonna|going to) call(?:ing)? (?:the )?(?:police|cops|authorities)",
         r"|(?:to|tell|alert|contact|contacting|notify|notifying) the (?:authorities|licensing (?:board|authority)|state board)",
@@ -412,7 +422,13 @@ static THREAT_PUBLIC: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:in|at|to|across|around) every (?:church|school|shop|store|street|house|bar|pub|office|forum|group|mosque|temple|gym|club|town)",
         r"|(?:call|calling|contact|contacting|ring|ringing|phone|phoning|tip off|tipping off|email|emailing|go to|going to|tell|telling) (?:the )?(?:channel (?:\d+|[a-z]+)|[a-z0-9]+ news|(?:local )?tv(?: station)?|(?:local )?radio(?: station)?|news (?:desk|station|team)|newsroom)",
         r"|(?:they|reporters|journalists|the news|tv|stations?|channel \d+|media|press|papers|viewers|people) (?:love|loves|eat up|lap up|would love|live for|adore)(?: [a-z0-9]+)? (?:stories|a story|this kind|this sort|these stories|that kind|stuff like this)",
-        r"|stories (?:about|of|like) (?:vultures?|collectors?|debt collectors|companies like yours|people like you|firms like yours|agencies like yours|you)"
+        r"|stories (?:about|of|like) (?:vultures?|collectors?|debt collectors|companies like yours|people like you|firms like yours|agencies like yours|you)",
+        r"|(?:will|would|gonna|going to|is going to|are going to) (?:all )?know your (?:company|companys|firm|firms|agency|agencys|name|face|business)",
+        r"|screenshot(?:s|ting|ted|ing)?|(?:going|goes|go|put|putting|posted|post) (?:it |this |them )?(?:in|on|into) the (?:community|neighbou?rhood|local|facebook|whatsapp|parents|residents|village|street|church|school) (?:group|page|chat|forum)",
+        r"|one word from me|your (?:firm|company|agency|business|outfit|career) (?:is|will be|would be) (?:finished|done|over|toast)|(?:make|making) (?:you|your \w+) famous|not in a good way",
+        r"|(?:ive got|i have|i run|i host|i do|i make) a (?:[a-z0-9]+ )?(?:podcast|blog|channel|vlog|newsletter|youtube|tiktok)",
+        r"|(?:writes|works|writing|working|reports) for (?:the|a) (?:[a-z0-9]+ )?(?:paper|newspaper|magazine|news|station|gazette|times|herald|post|radio)(?: [a-z0-9|]+){0,4} (?:shed|hed|theyd|she would|he would|they would|would|will|whod|who would) (?:love|like|be (?:very |really )?interested)",
+        r"|hears? (?:how|what) you (?:lot |people |guys )?(?:speak|talk|treat|do|did|said|say)|(?:wait|just wait) (?:till|until) (?:my|the) (?:[a-z0-9]+ ){0,2}(?:hears|sees|finds out)"
     ))
 });
 
@@ -428,7 +444,11 @@ static THREAT_MENACE: LazyLock<Regex> = LazyLock::new(|| {
         r"|make your life (?:hell|a living hell|miserable|difficult)|make (?:you|your \w+) pay for|this means war",
         r"|(?:gets?|got) (?:a )?hold of you|(?:gets?|got) (?:his|her|their|my) hands on you",
         r"|(?:dont|do not) want to (?:make an enemy|cross me|mess with me|test me|push me|make me (?:angry|mad))|make an enemy of me|(?:dont|do not) cross me",
-        r"|your next (?:move|step)|think (?:very )?(?:carefully|hard|twice) (?:about|before you)",
+        r"|your next (?:move|step)|think (?:very )?(?:carefully|hard|twice) (?:about|before (?:you|ringing|calling|phoning|contacting|coming|writing))",
+        r"|(?:people|folk|folks|men|guys)(?: [a-z0-9]+){0,2} (?:have|had|get|got|have had) (?:hurt|accidents|injured)|(?:second|another|final|last) warning",
+        r"|(?:driving|drove|walking|walked|went|go|going) (?:past|by|round) your (?:building|office|house|home|place|work|street)",
+        r"|meet (?:the (?:man|woman|person|guy|girl) behind (?:this|that|the) voice|you in person|you outside|you after work)",
+        r"|(?:hope|bet) your (?:windows|doors|car|tyres|tires|locks|house|home|family) (?:are|is|stay|stays)",
         r"|(?:mess|messes|messing) with (?:me|my family|my kids|my mother|my wife|my husband|us)",
         r"|(?:tend to|always|will|are going to|is going to|gonna) regret (?:it|this|that)",
         r"|see where (?:it|that|this) gets you|keep (?:this|it) up and (?:see|youll|you will|ill|i will|watch)",
@@ -466,7 +486,7 @@ static THREAT_MENACE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:messing|messin|screwing) with the wrong|(?:dont|do not|no idea) (?:know )?who (?:youre|you are) (?:dealing|messing|talking|screwing) with",
         r"|pushed into a corner|push me (?:too far|any further)",
         // A visit: "I'll pay you a visit", "settle this face to face".
-        r"|pay (?:you|your (?:[a-z0-9]+ ){0,2}(?:office|house|home|place|family|kids|boss|work|desk)) a (?:little |personal |friendly |surprise |quick |special )?visit",
+        r"|(?:pay|paying|paid) (?:you|your (?:[a-z0-9]+ ){0,2}(?:office|house|home|place|family|kids|boss|work|desk)) a (?:little |personal |friendly |surprise |quick |special )?visit",
         r"|(?:well |we will |lets |we can )?settle (?:this|it|things|that|the matter|our differences) (?:face to face|man to man|outside|the old (?:fashioned )?way|in person|my way)",
         r"|(?:youll|you will|youre gonna|youre going to|you are going to|and you|then you) wish (?:you (?:hadnt|had not|never|didnt|did not|were never|had)|youd)",
         // The agent's family, name, face or voice, remembered: "tell your family I said hello".
@@ -535,7 +555,7 @@ static VICTIM_BLAME: LazyLock<Regex> = LazyLock::new(|| {
         r"|being (?:crucified|persecuted|hunted|tortured|punished)|(?:hounded|harassed|chased|crucified|hunted|persecuted|tortured) over",
         r"|your (?:bonus|commission|big bonus|fat bonus)|you must (?:love|enjoy) your job",
         r"|(?:and )?then you (?:call|ring|show up|come along)|and you still (?:keep|want|come|call|ask|ring)|(?:youve|you have|you) taken everything",
-        r"|your (?:mother|mom|mum|kids|children|family) the way you|(?:the way|how) (?:youve|you have|you) treated me|the death of me|what more do you want",
+        r"|your (?:mother|mom|mum|kids|children|family) the way you|(?:the way|how) (?:youve|you have|you) treated me|the (?:death|end) of me|what more do you want",
         r"|before you(?:d| would)? (?:let up|stop|leave me alone|be happy|be satisfied)|(?:im|i am) the (?:real )?victim",
         r"|so you (?:can )?get your money|(?:let|watch) my (?:kids|children|family) (?:freeze|starve|go hungry|suffer)",
         r"|must be nice (?:to|being|sitting)|(?:broken|broke|break|breaking) (?:my|a|an|[a-z0-9]+s) (?:[a-z0-9]+ )?heart|my last (?:pennies|penny|dollar|cent|pound)",
@@ -557,7 +577,7 @@ static VICTIM_BLAME: LazyLock<Regex> = LazyLock::new(|| {
         r"|people like you (?:who|that) (?:drive|make|ruin|destroy|push|prey)|drive (?:people|me|us|someone) (?:to|over) the edge",
         r"|(?:ruin|ruining|ruined|destroy|destroying|wreck|wrecking) (?:peoples|innocent peoples|families|familys) (?:whole )?(?:lives|life)",
         r"|(?:youre|you are) (?:the one )?to blame|i blame you",
-        r"|food (?:off|from|out of) (?:my|our) (?:table|plate)|(?:never been so|so) (?:humiliated|degraded|insulted)|all over a (?:[a-z0-9]+ )?(?:bill|debt)",
+        r"|food (?:off|from|out of) (?:my|our) (?:[a-z0-9]+ )?(?:table|plates?)|whats left of me|(?:shred|ounce|bit|scrap|drop) of (?:compassion|decency|humanity|mercy|kindness|pity)|(?:kick|kicking|kicked) (?:people|someone|a man|a woman|me)(?: who are| when theyre| when im)?(?: already)? (?:down|on the floor|on the ground)|(?:never been so|so) (?:humiliated|degraded|insulted)|all over a (?:[a-z0-9]+ )?(?:bill|debt)",
         r"|shame on (?:you|your)|treating (?:a|an|me|us|people) (?:[a-z0-9]+ ){0,2}like (?:this|that)",
         r"|(?:im|i am) (?:pleading|begging)|pleading with you|desperate (?:woman|man|mother|father|mum|mom|dad)",
         r"|blood (?:is )?on your hands|on your conscience|because of (?:you|you people|you guys|people like you|your (?:calls|harassment|threats|hounding|constant|company|people|greed)|(?:these|the|all (?:these|the|your)) (?:constant |endless )?(?:calls|letters|threats|messages|texts|harassment))|thanks to you",
@@ -618,7 +638,7 @@ static VICTIM_BLAME: LazyLock<Regex> = LazyLock::new(|| {
 static SEVERE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"cancer|chemo|chemotherapy|terminal|dying|hospice|disabled|disability|wheelchair|widow|widowed",
-        r"|funeral|bury my|stroke|heart attack|dialysis|my (?:\w+ )?(?:husband|wife|son|daughter|mother|father|mum|mom|dad) (?:died|passed)"
+        r"|funeral|bury my|buried|burying|stroke|heart attack|dialysis|my (?:\w+ )?(?:husband|wife|son|daughter|mother|father|mum|mom|dad) (?:died|passed)"
     ))
 });
 
@@ -720,7 +740,12 @@ static PAYMENT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:its|it is) (?:already )?(?:paid|paid off|cleared)",
         r"|took care of (?:it|that|this|the bill|the balance|everything)",
         r"|(?:you|your (?:[a-z0-9]+ )?(?:people|company|system|office|bank|guys))(?: must have| mustve| must of| probably| obviously| clearly| must)? (?:lost|misplaced|misapplied) (?:it|the payment|my payment|the check|the cheque|the money)",
-        r"|(?:put|pushed|dropped|slipped|left|handed|delivered|brought|gave) (?:it|the money|the cash|the check|the cheque|an envelope|the envelope|the payment|the money order|cash)(?: [a-z0-9]+){0,4} (?:through|in|at|to|into|under) your",
+        r"|(?:put|pushed|dropped|slipped|left|handed|delivered|brought|gave) (?:it|the money|the cash|the check|the cheque|an envelope|the envelope|the payment|the money order|cash|a money order|a cheque|a check|a payment)(?: [a-z0-9]+){0,4} (?:through|in|at|to|into|under) your",
+        // Deductions and standing orders: "it's been coming out of my wages every month".
+        r"|(?:coming|came|taken|deducted|comes|going|went|gone) (?:out of|from|off) my (?:wages|salary|pay|paycheck|pay packet|pension|benefits)",
+        r"|(?:standing order|direct debit|autopay|auto pay|the payment|the transfer|the instalment|the installment)s?(?: [a-z0-9]+)? (?:went|goes|has gone|had gone|came|comes) (?:out|through)",
+        r"|(?:i|we|my \w+|she|he|they)(?: already)? (?:sorted|cleared|covered|settled|took care of|paid off) (?:the|my|this|that) (?:whole |entire |full |remaining )?(?:balance|debt|bill|account|amount|loan)",
+        r"|(?:i|we) pay (?:you|it|this) (?:every|each) (?:single )?(?:month|week|fortnight)",
         // The creditor took it: "you guys already debited my card".
         r"|(?:you|you guys|you people|yall|your (?:[a-z0-9]+ )?(?:company|system|office|bank|people|guys|department|side|team))(?: already| definitely| clearly| literally| obviously)? (?:debited|charged|took|withdrew|pulled|deducted|collected|processed|cashed|drew|swiped)(?: the money| it| the payment| the funds| the amount| [a-z0-9]+)? (?:from|out of|off|on) my (?:card|account|bank|credit card|debit card)",
         r"|(?:saw|see|seen|its|it is|it was|it shows|shows|showing) (?:it )?(?:right )?on my (?:bank |card )?statement",
@@ -750,17 +775,18 @@ static CHECK_AGAIN: LazyLock<Regex> =
 
 static PAYMENT_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"paid|sent|transferred|wired|mailed|posted|direct debit|standing order|autopay|payment|cheque|check",
+        r"paid|paying|sent|transferred|wired|mailed|posted|direct debit|standing order|autopay|payment|cheque|check",
     )
 });
 
 /// A claim of an earlier agreement; it counts only when terms follow (see [`names_terms`]).
 static AGREEMENT_CLAIM: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"(?:you|you people|you guys|yall|your (?:[a-z0-9]+ )?(?:colleague|colleagues|coworker|manager|supervisor|agent|rep|representative|boss|company|office|people|guy|lady|team|department|firm|side|collector|caller|operator|robot|bot|system|bloke|chap|fella|staff|employee|person|woman|man|girl)",
-        r"|the (?:last|other|previous|first) (?:guy|lady|person|agent|one|collector|rep|caller|woman|man|girl)",
-        r"|the (?:lady|guy|man|woman|girl|agent|rep|representative|robot|bot|person|operator|supervisor|manager|caller|collector)|somebody|someone)",
-        r"(?: (?:[a-z0-9]+|\|)){0,6}? (?:already |definitely |clearly )?(?:said|told me|promised|agreed|offered|gave me|confirmed|approved|allowed|assured me|forgave|wrote (?:it |this |that )?off|waived|cancelled|guaranteed|put me on|granted|extended)",
+        r"(?:you|you people|you guys|yall|your (?:[a-z0-9]+ )?(?:colleague|colleagues|coworker|manager|supervisor|agent|rep|representative|boss|company|office|people|guy|lady|team|department|firm|side|collector|caller|operator|robot|bot|system|bloke|chap|fella|staff|employee|person|woman|man|girl|letter|letters|email|emails|website|site|statement|text|notice|app|message|leaflet|brochure|salesman|saleswoman|advisor|adviser|clerk|predecessor)",
+        r"|the (?:last|other|previous|first) (?:guy|lady|person|agent|one|collector|rep|caller|woman|man|girl|salesman|advisor|adviser)",
+        r"|the (?:lady|guy|man|woman|girl|agent|rep|representative|robot|bot|person|operator|supervisor|manager|caller|collector|salesman|saleswoman|advisor|adviser|clerk)|somebody|someone)",
+        r"(?: (?:[a-z0-9]+|\|)){0,6}? (?:already |definitely |clearly )?(?:said|says|told me|promised|agreed|offered|gave me|confirmed|approved|allowed|assured me|forgave|wrote (?:it |this |that )?off|waived|cancelled|guaranteed|put me on|granted|extended|froze|frozen|paused|suspended|reduced|put (?:it|the account|my account|me|this) on hold)",
+        r"|(?:email|letter|text|message|note) from (?:you|your)(?: [a-z0-9]+){0,2} (?:saying|that says|stating|confirming|telling me)",
         r"|we (?:already )?(?:agreed|settled|sorted|shook (?:hands )?on|worked out|arranged|signed|set up|made|put in place|drew up|negotiated|had agreed)",
         // The paperwork as the witness: "the original contract gives me an eighteen-month grace
         // period", "the agreement was 180 days".
@@ -817,7 +843,7 @@ static HAS_INCOME: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"my (?:salary|paycheck|pay check|wages|bonus|raise|commission|pay|shift|shifts|boss|employer)",
         r"|(?:just )?got paid|i get paid|get paid (?:on|every|next|this)|payday|got a raise|business is (?:doing )?(?:booming|good|great|going well|well)|we both work|both working|working from",
-        r"|on shift|(?:im|i am) at (?:work|my office|the office|my desk|my job)|(?:with|my) clients|overtime|(?:im|i am) working (?:overtime|at|for|nights|days|double|extra|full|part)|(?:got|have|with) a (?:steady |full time |part time |good |decent |regular )?job (?:at|with|in)|(?:got|have) a (?:steady|full time|part time|good|decent|regular) job",
+        r"|(?:been )?working (?:nights|days|shifts|weekends|evenings|mornings|overtime|full time|part time|double shifts)|on shift|(?:im|i am) at (?:work|my office|the office|my desk|my job)|(?:with|my) clients|overtime|(?:im|i am) working (?:overtime|at|for|nights|days|double|extra|full|part)|(?:got|have|with) a (?:steady |full time |part time |good |decent |regular )?job (?:at|with|in)|(?:got|have) a (?:steady|full time|part time|good|decent|regular) job",
         r"|i work (?:at|for|in|as)|(?:im|i am) (?:working|employed) (?:at|for|as|full|part)",
         r"|(?:been|worked|working|employed) (?:at|with|for) (?:the same|this|that|my|one) (?:firm|company|job|place|employer|office|shop|factory|store|hospital|school|business)|(?:same|steady|stable) job for",
         r"|i earn|my income is|(?:just )?bought (?:a |an )?(?:new )?(?:car|house|tv|phone|iphone|boat)",
@@ -828,7 +854,7 @@ static HAS_INCOME: LazyLock<Regex> = LazyLock::new(|| {
 static ACKNOWLEDGE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"i (?:know i )?owe|my (?:debt|balance|loan|bill)|i borrowed|(?:about|on) (?:that|the|my) balance",
-        r"|i missed (?:a|my|the) payments?|(?:im|i am|i fell) behind|pay (?:you|it) back|(?:the|my|that) balance",
+        r"|(?:the|my) (?:account|accounts|bills?|payments?|loan)(?:s| is| are)? (?:overdue|late|behind|in arrears)|i missed (?:a|my|the) payments?|(?:im|i am|i fell) behind|pay (?:you|it) back|(?:the|my|that) balance",
         r"|(?:ill|i will|i can|i want to) pay (?:you|it|this|the)|pay (?:you|it) back",
         r"|chip(?:ping)? away|(?:start|begin) (?:paying|to pay)",
         r"|(?:i|we|my \w+ and i)(?: both)? signed (?:the |for the |that |this |those )?(?:loan|papers|contract|agreement|paperwork|application|forms?)|(?:its|it is|thats|that is) my (?:loan|debt|account|card)|i took (?:it|the loan|that loan|this loan|the card) out"
@@ -849,7 +875,8 @@ static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
 static DEBT_DENIAL: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?:i dont|i do not|i never) owe|i never owed|i never borrowed|(?:not|isnt|is not|aint|wasnt) my (?:debt|loan|bill|account)|(?:isnt|is not|aint|not) mine",
-        r"|never took out|never opened (?:that|the|this|an|any) account|never signed"
+        r"|never took out|never opened (?:that|the|this|an|any) account|never signed",
+        r"|(?:dont|do not|never) (?:even )?(?:have|had|own|owned) (?:a|an|any) (?:credit |store )?(?:card|account|loan) with (?:you|your)|never (?:banked|had an account|had a card|had a loan) with"
     ))
 });
 
@@ -873,7 +900,8 @@ static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
 static NEVER_USED: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"never used (?:it|the card|this card|that card|the account|the loan)|(?:card|account) was stolen",
-        r"|someone else (?:used|opened|took out)|identity (?:theft|fraud)"
+        r"|someone else (?:used|opened|took out)|identity (?:theft|fraud)",
+        r"|(?:dont|do not|never) (?:even )?(?:have|had|own|owned) (?:a|an|any) (?:credit |store )?(?:card|account|loan) with (?:you|your)|never (?:banked|had an account|had a card|had a loan) with"
     ))
 });
 
@@ -932,7 +960,8 @@ static DEPENDANTS: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
         r"(?:[a-z0-9]+ )?(?:kids|children|mouths) to feed|feed my (?:kids|children|family)|support(?:ing)? (?:my|a) (?:family|kids|children|wife|husband)",
         r"|my (?:kids|children|wife|husband) (?:live|lives|living) with me|family of (?:three|four|five|six|seven|\d)",
-        r"|my (?:flatmate|roommate|housemate|lodger|partner|boyfriend|girlfriend)|(?:partner|wife|husband|girlfriend|boyfriend) and i"
+        r"|my (?:flatmate|roommate|housemate|lodger|partner|boyfriend|girlfriend)|(?:partner|wife|husband|girlfriend|boyfriend) and i",
+        r"|my (?:husband|wife|partner) (?:handles|does|manages|looks after|pays|deals with|takes care of|sorts)"
     ))
 });
 
@@ -1010,7 +1039,8 @@ static STONEWALL: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:doesnt|does not|dont|do not) mean (?:im|i am|i will|ill|i have to|i gotta) (?:listening|listen|answer|answering|care|caring|going to|gonna)|(?:im|i am) not listening",
         r"|(?:talk|speak|say it|tell it|explain it) to the (?:kitchen|dog|cat|door|fridge|ceiling|air|void|dial tone|birds|plants|tv)",
         r"|(?:on speaker|on hold|on mute|the phone down|the phone) and (?:walking|walk|wander|wandering|going) (?:away|off)",
-        r"|(?:not|never) doing this (?:right now|now|today|again|anymore|any more|with you)|call (?:me )?(?:back )?never"
+        r"|(?:not|never) doing this (?:right now|now|today|again|anymore|any more|with you)|call (?:me )?(?:back )?never",
+        r"|wasting (?:your|my) (?:breath|time)|when hell freezes over|heard it all before|(?:wont|will not) be (?:discussing|talking|answering|engaging)|(?:wont|will not|never) (?:read|open|look at) (?:it|them|your)"
     ))
 });
 
@@ -1042,7 +1072,7 @@ static STONEWALL_EVASION: LazyLock<Regex> = LazyLock::new(|| {
         r"|never mind (?:all )?(?:that|the|this|about)(?: [a-z0-9]+){0,2} (?:money|debt|bill|payment|balance|loan|business|stuff)|forget (?:about )?(?:the|that|this|all that) (?:money|debt|bill|payment|balance|stuff)",
         r"|enough (?:about|of) (?:the |that |this )?(?:money|debt|bill|payment|balance)|(?:lets|let us) not talk about (?:money|the debt|that|this|it)",
         r"|(?:is that|was that|i hear|do i hear) (?:a |your )?(?:dog|baby|cat|bird|parrot|kid|child)|what breed|(?:i )?(?:love|adore) (?:dogs|cats|your accent|that song)",
-        r"|how (?:was|is) your (?:day|weekend|morning|week|holiday|vacation|lunch)|(?:where|what city|what state) are you (?:calling from|based|from|located)|(?:did you|have you) (?:see|seen|watch|watched|catch) (?:the|that|last)"
+        r"|(?:about|watch|watching|see|seen|catch) the (?:football|footy|cricket|rugby|match|game|race)|how (?:was|is) your (?:day|weekend|morning|week|holiday|vacation|lunch)|(?:where|what city|what state) are you (?:calling from|based|from|located)|(?:did you|have you) (?:see|seen|watch|watched|catch) (?:the|that|last)"
     ))
 });
 
@@ -1054,6 +1084,7 @@ static STONEWALL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
         r"|next|no (?:answer|response|reply)|silence|(?:ok |okay |right )?(?:bye|goodbye)(?: then| now| bye)?|no thanks|no thank you",
         r"|nothing|stop|(?:just )?stop it|leave it|drop it|forget it|let it go|not my (?:problem|concern)|(?:id|i would) rather not|enough|(?:im|i am) (?:going|off|leaving)",
         r"|(?:because |but |and |so )?(?:im|i am) not (?:going to|gonna)|(?:because |but |and |so )?i (?:wont|will not|refuse)|noted|duly noted|(?:is|its|it is|this is|that is|all) (?:finished|over)",
+        r"|(?:is that so|fascinating|how fascinating|how interesting|riveting|cool story|good for you)",
         r"|bye|goodbye|bye bye|gotta go|got to go|i (?:gotta|have to|need to) go|gotta run",
         r"|(?:im|i am|were|we are) done)$"
     ))
@@ -1608,10 +1639,11 @@ fn join(parts: &[String]) -> String {
 impl TacticDetector {
     /// A detector with no history.
     ///
-    /// The first call in a process also compiles the rules (a tenth of a second once), so that a
-    /// negotiation's first utterance does not wait for it.
+    /// The first call in a process also compiles the rules and trains the built-in model (a
+    /// tenth of a second once), so that a negotiation's first utterance does not wait for it.
     pub fn new() -> Self {
         LazyLock::force(&RULES);
+        TacticModel::builtin();
         Self::default()
     }
 
@@ -1627,6 +1659,57 @@ impl TacticDetector {
 
     /// Tactics in the next utterance, given what the offer reader found in it.
     pub fn observe(&mut self, text: &str, offer: &OfferReading) -> Vec<Tactic> {
+        self.observe_with(text, offer, Some(TacticModel::builtin()))
+    }
+
+    /// Tactics in the next utterance as the rules read them and, when `model` is given, as that
+    /// model reads them too.
+    ///
+    /// The model speaks only when the rules find nothing in the utterance (so it never turns one
+    /// tactic into two: its words for a threat and for playing the victim overlap), and then adds
+    /// each tactic it is confident of ([`TacticModel::read`]), with evidence that starts with
+    /// "learned" and names the words that weigh most. It is overruled where the rules saw the
+    /// tactic's words and found an explicit reason against it ([`Vetoes`]): a threat word negated,
+    /// dreaded, advised on or a source ("I'm not going to sue", "my solicitor is sorting out my
+    /// will", "I saw it on the news"); hardship told with a proposal, an acceptance or an apology,
+    /// a blame word negated ("it's not your fault"); a payment claim the
+    /// rules set aside (to someone else, conditional, a belief corrected, a partial payment with
+    /// the rest arranged) or an earlier agreement recalled without terms or to revise it; a
+    /// refusal about another topic, or anything with a proposal or an acceptance in it for
+    /// stonewalling; and any talk of self-harm, for every tactic. [`observe`](Self::observe) uses
+    /// the built-in model; `None` gives the rules alone.
+    pub fn observe_with(
+        &mut self,
+        text: &str,
+        offer: &OfferReading,
+        model: Option<&TacticModel>,
+    ) -> Vec<Tactic> {
+        let (mut found, vetoes) = self.observe_rules(text, offer);
+        let Some(model) = model else {
+            return found;
+        };
+        if !found.is_empty() {
+            return found;
+        }
+        for finding in model.read(text) {
+            if vetoes.forbids(finding.kind) {
+                continue;
+            }
+            found.push(Tactic {
+                kind: finding.kind,
+                evidence: format!(
+                    "learned {:.3}: {}",
+                    finding.probability,
+                    finding.features.join(", ")
+                ),
+            });
+        }
+        found
+    }
+
+    /// Tactics in the next utterance by the rules alone, and (when they find none) the reasons
+    /// the rules saw against each.
+    fn observe_rules(&mut self, text: &str, offer: &OfferReading) -> (Vec<Tactic>, Vetoes) {
         self.turns = self.turns.saturating_add(1);
         let norm = normalize(text);
         let scan = Scan::new(&norm);
@@ -1639,7 +1722,7 @@ impl TacticDetector {
             });
         }
         if norm.is_empty() {
-            return found;
+            return (found, Vetoes::default());
         }
 
         if let Some(ev) = Self::threat(&scan, offer) {
@@ -1656,14 +1739,19 @@ impl TacticDetector {
             });
         }
 
-        let cheating = self.cheating(&scan, offer);
+        let (cheating, claim_set_aside) = self.cheating(&scan, offer);
         if !cheating.is_empty() {
             found.push(Tactic {
                 kind: TacticKind::Cheating,
                 evidence: join(&cheating),
             });
         }
-        found
+        let vetoes = if found.is_empty() {
+            Vetoes::read(&scan, offer, claim_set_aside)
+        } else {
+            Vetoes::default()
+        };
+        (found, vetoes)
     }
 
     fn threat(scan: &Scan, offer: &OfferReading) -> Option<String> {
@@ -1952,9 +2040,12 @@ impl TacticDetector {
             .map(|(_, s)| s.as_str())
     }
 
-    fn cheating(&mut self, scan: &Scan, offer: &OfferReading) -> Vec<String> {
+    /// The evidence of cheating, and whether a claim of payment or of an earlier agreement was
+    /// seen and set aside (to someone else, conditional, without terms, ...).
+    fn cheating(&mut self, scan: &Scan, offer: &OfferReading) -> (Vec<String>, bool) {
         let norm = scan.norm;
         let mut ev = Vec::new();
+        let mut set_aside = false;
         // (a) Payment claims: the debt is outstanding, so a claim of payment is unverified.
         // "Once it's paid" and "if I pay" are not claims, and "I thought I'd already paid this"
         // is a belief corrected.
@@ -1964,11 +2055,13 @@ impl TacticDetector {
         ];
         let mut paid = None;
         let partial = scan.is_match(&PAYING_THE_REST);
+        set_aside |= partial && scan.is_match(&PAYMENT_CLAIM);
         for m in scan
             .find_iter(&PAYMENT_CLAIM)
             .take(if partial { 0 } else { 8 })
         {
             if negated_before(norm, m.start(), &conditional) {
+                set_aside = true;
                 continue;
             }
             // "I already paid my rent / the electricity company": a payment to someone else.
@@ -1993,6 +2086,7 @@ impl TacticDetector {
             .iter()
             .any(|v| claim.ends_with(v));
             if ends_in_verb && !claims_this_debt(&norm[m.end()..]) {
+                set_aside = true;
                 continue;
             }
             // The evidence names what was paid: "i already paid the bill".
@@ -2022,7 +2116,11 @@ impl TacticDetector {
         // "Check again, I set up a direct debit months ago."
         if paid.is_none()
             && let Some(again) = scan.first_hit(&CHECK_AGAIN, &[])
-            && scan.is_match(&PAYMENT_WORD)
+            // "Check your records, I haven't paid anything yet": no payment named.
+            && scan
+                .hits(&PAYMENT_WORD, &[], 4)
+                .iter()
+                .any(|w| *w != "check")
         {
             ev.push(again.clone());
             paid = Some(again);
@@ -2034,6 +2132,7 @@ impl TacticDetector {
         // "We agreed on four months in March, but my hours got cut; could we revise it?": the
         // earlier terms recalled to change them, not claimed as leverage.
         let revising = scan.is_match(&AGREEMENT_DAMPER);
+        set_aside |= revising && scan.is_match(&AGREEMENT_CLAIM);
         // Overlapping: a rejected "(like I told) you ..." must not hide "the last agent and I
         // agreed" that starts inside it.
         let mut at = 0;
@@ -2091,6 +2190,7 @@ impl TacticDetector {
                 || (needs_past && !scan.is_match(&PAST))
                 || !terms
             {
+                set_aside = true;
                 continue;
             }
             ev.push(claim.to_string());
@@ -2227,7 +2327,55 @@ impl TacticDetector {
             || clause_hits(&COMMITMENT_CLAUSE, norm).next().is_some();
         ev.dedup();
         ev.truncate(3);
-        ev
+        (ev, set_aside)
+    }
+}
+
+/// Tactics the learned model may not add to an utterance in which the rules found none, because
+/// the rules saw the tactic's words and an explicit reason against it (see
+/// [`TacticDetector::observe_with`]).
+#[derive(Debug, Default, Clone, Copy)]
+struct Vetoes([bool; 4]);
+
+impl Vetoes {
+    fn forbids(self, kind: TacticKind) -> bool {
+        self.0[match kind {
+            TacticKind::Threat => 0,
+            TacticKind::PlayingVictim => 1,
+            TacticKind::Cheating => 2,
+            TacticKind::Stonewalling => 3,
+        }]
+    }
+
+    fn read(scan: &Scan, offer: &OfferReading, claim_set_aside: bool) -> Self {
+        // A pattern that can match but has no hit left was negated ("I'm not going to sue").
+        let negated = |re: &Regex| scan.is_match(re) && scan.hits(re, &[], 1).is_empty();
+        let legal = scan.is_match(&LEGAL_ENTITY) || scan.is_match(&MY_LAWYER);
+        let threat = [
+            &THREAT_LEGAL,
+            &THREAT_COMPLAINT,
+            &THREAT_PUBLIC,
+            &THREAT_MENACE,
+        ]
+        .into_iter()
+        .any(|re| scan.is_match(re))
+            || negated(&LEGAL_ENTITY)
+            || negated(&MY_LAWYER)
+            || (legal && (scan.is_match(&LEGAL_DAMPER) || scan.is_match(&LEGAL_ADVICE)))
+            || ((scan.is_match(&PUBLIC_ENTITY) || scan.is_match(&THREAT_PUBLIC))
+                && scan.is_match(&PUBLIC_DAMPER))
+            || scan.is_match(&KNOW_WHERE);
+        let proposes = offer.offer_days().is_some() || offer.accepts;
+        let hardship =
+            scan.is_match(&SUFFERING) || scan.is_match(&SEVERE) || scan.is_match(&CATASTROPHE);
+        let victim =
+            negated(&VICTIM_BLAME) || (hardship && (proposes || scan.is_match(&COOPERATION)));
+        let stonewall = proposes || scan.is_match(&ENGAGE) || scan.is_match(&STONEWALL);
+        // Talk of self-harm is a safety matter: the model adds nothing to it.
+        if scan.is_match(&SELF_HARM) {
+            return Vetoes([true; 4]);
+        }
+        Vetoes([threat, victim, claim_set_aside, stonewall])
     }
 }
 
