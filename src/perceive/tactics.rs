@@ -390,7 +390,8 @@ static THREAT_PUBLIC: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:nobody|no one|who)(?: [a-z0-9]+){0,4} (?:will|is going to|gonna|would|still) (?:ever )?(?:does|do) business with (?:you|your)",
         // "Online" only for what the call is about ("post this online", not "post the payment online").
         r"|(?:post|posting|put|putting|share|sharing|upload|uploading|write|writing)(?: (?:this|it|them|that|these|those|everything|all of (?:this|it)|all this|about (?:this|you|it|your \w+|how you \w+)|the (?:recording|recordings|call|calls|texts|letters|messages|emails|screenshots|conversation)))? (?:[a-z0-9]+ )?(?:online|on the (?:internet|web))",
-        r"|followers|subscribers|my (?:[a-z0-9]+ ){0,2}(?:channel|podcast|blog|vlog|audience)",
+        r"|followers|subscribers|my (?:[a-z0-9]+ ){0,2}(?:channel|podcast|blog|vlog|audience|page)|how many people (?:read|follow|watch|see|listen to)",
+        r"|(?:this|it|everything|all of this|this call)(?: is| s)? (?:all )?being (?:saved|recorded|taped|logged|kept)",
         r"|(?:make|making|do|doing|film|filming|post|posting) a (?:[a-z0-9]+ )?(?:video|tiktok|post|thread|story) (?:about|on) (?:you|this|your|how|exactly|the way)",
         r"|(?:go|going|goes|gone|went) viral|(?:great|nice|perfect|catchy|good|what a) headline|(?:make|makes|making) (?:the )?headlines|front page",
         r"|(?:call|calling|contact|contacting|tell|telling|go to|going to|talk to|talking to|tip off|tipping off|alert|alerting|write to|writing to|wrote to) (?:the )?(?:local )?(?:media|press|news|newspapers?|papers?|reporters?|journalists?|tv station|news station)",
@@ -505,7 +506,8 @@ static THREAT_MENACE: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:teach|teaches|taught|teaching) you (?:a lesson|some (?:manners|respect)|how|a thing or two|respect|manners)",
         r"|(?:handle|deal with|settle|take care of) (?:disrespect|things|this|people like you|matters|problems|it) (?:differently|our (?:own )?way|the old (?:fashioned )?way|my way)",
         r"|(?:youll|you will|youre gonna|youre going to|you are going to|then youll|and youll) (?:find out|learn|discover) (?:exactly )?(?:what kind of|what sort of|who|what|how)",
-        r"|find out (?:exactly )?(?:what kind of|what sort of) (?:man|woman|person|guy|people)"
+        r"|find out (?:exactly )?(?:what kind of|what sort of) (?:man|woman|person|guy|people)",
+        r"|(?:never|doesnt|does not|wont|will not|didnt) end(?:s)? well|(?:see|find out) who blinks first|(?:want to|wanna) play it (?:like that|that way)"
     ))
 });
 
@@ -764,9 +766,10 @@ static PAID_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
 /// A partial payment told while arranging the rest ("I paid the first installment on the 3rd and
 /// I'm calling to set up the rest"): an account of progress, not a claim that nothing is owed.
 static PAYING_THE_REST: LazyLock<Regex> = LazyLock::new(|| {
-    re(
+    re(concat!(
         r"(?:set up|pay|paying|sort|sorting|arrange|arranging|schedule|scheduling|plan for|deal with|cover|covering) (?:the )?(?:rest|remainder|remaining (?:balance|amount|payments?)|balance left|remaining)",
-    )
+        r"|(?:got|have|ive got) the (?:rest|remainder) (?:lined up|ready|coming|sorted|arranged|planned|set aside|for|by|on|next)"
+    ))
 });
 
 /// Insisting the creditor look again ("check again"), a payment claim when a payment is named.
@@ -844,7 +847,7 @@ static HAS_INCOME: LazyLock<Regex> = LazyLock::new(|| {
         r"my (?:salary|paycheck|pay check|wages|bonus|raise|commission|pay|shift|shifts|boss|employer)",
         r"|(?:just )?got paid|i get paid|get paid (?:on|every|next|this)|payday|got a raise|business is (?:doing )?(?:booming|good|great|going well|well)|we both work|both working|working from",
         r"|(?:been )?working (?:nights|days|shifts|weekends|evenings|mornings|overtime|full time|part time|double shifts)|on shift|(?:im|i am) at (?:work|my office|the office|my desk|my job)|(?:with|my) clients|overtime|(?:im|i am) working (?:overtime|at|for|nights|days|double|extra|full|part)|(?:got|have|with) a (?:steady |full time |part time |good |decent |regular )?job (?:at|with|in)|(?:got|have) a (?:steady|full time|part time|good|decent|regular) job",
-        r"|i work (?:at|for|in|as)|(?:im|i am) (?:working|employed) (?:at|for|as|full|part)",
+        r"|(?:im|i am) the (?:manager|owner|boss|head|director|supervisor|assistant manager) (?:of|at)|i work (?:at|for|in|as)|(?:im|i am) (?:working|employed) (?:at|for|as|full|part)",
         r"|(?:been|worked|working|employed) (?:at|with|for) (?:the same|this|that|my|one) (?:firm|company|job|place|employer|office|shop|factory|store|hospital|school|business)|(?:same|steady|stable) job for",
         r"|i earn|my income is|(?:just )?bought (?:a |an )?(?:new )?(?:car|house|tv|phone|iphone|boat)",
         r"|(?:on|going on|back from) (?:vacation|holiday)"
@@ -867,7 +870,7 @@ static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:i dont|i do not|i never) owe|i never owed|i never borrowed|(?:not|isnt|is not|aint|wasnt) my (?:debt|loan|bill|account|card)",
         r"|never signed|never took out|never opened (?:that|the|this|an|any) account|not my signature|never (?:even )?heard of (?:you|your|this|them)|never used (?:it|the card|this card|that card|the account)|(?:card|it) was stolen",
         r"|forged|forgery|(?:someone|somebody) (?:else )?(?:signed|used my name)|not my (?:handwriting|name on)|(?:had|have|has) nothing to do with (?:it|this|that|the loan|the debt|the account)",
-        r"|i (?:only |just )?borrowed (?:maybe|only|like|about|around|at most|no more than)"
+        r"|i (?:only |just )?borrowed (?:maybe|only|like|about|around|at most|no more than)|never had anything to do with (?:you|your|this|it)"
     ))
 });
 
@@ -1040,7 +1043,7 @@ static STONEWALL: LazyLock<Regex> = LazyLock::new(|| {
         r"|(?:talk|speak|say it|tell it|explain it) to the (?:kitchen|dog|cat|door|fridge|ceiling|air|void|dial tone|birds|plants|tv)",
         r"|(?:on speaker|on hold|on mute|the phone down|the phone) and (?:walking|walk|wander|wandering|going) (?:away|off)",
         r"|(?:not|never) doing this (?:right now|now|today|again|anymore|any more|with you)|call (?:me )?(?:back )?never",
-        r"|wasting (?:your|my) (?:breath|time)|when hell freezes over|heard it all before|(?:wont|will not) be (?:discussing|talking|answering|engaging)|(?:wont|will not|never) (?:read|open|look at) (?:it|them|your)"
+        r"|(?:going to|gonna|about to) hang up|(?:dont|do not) (?:feel like|want to|need to|have to) (?:explain|explaining|justify|justifying) myself|doesnt bother me|wasting (?:your|my) (?:breath|time)|when hell freezes over|heard it all before|(?:wont|will not) be (?:discussing|talking|answering|engaging)|(?:wont|will not|never) (?:read|open|look at) (?:it|them|your)"
     ))
 });
 
@@ -1079,7 +1082,7 @@ static STONEWALL_EVASION: LazyLock<Regex> = LazyLock::new(|| {
 /// Stonewalling that is a clause of its own; the leaving ones count only when nothing is offered.
 static STONEWALL_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
     re(concat!(
-        r"^(?:whatever(?: man| you say| you want)?|(?:sure|yeah|ok|okay) whatever|if you say so|(?:so )?anyway|moving on|not today|not now|yeah no|yeah nah|dont bother",
+        r"^(?:whatever(?: man| mate| you say| you want| you reckon| you think| you like)?|(?:sure|yeah|ok|okay) whatever|if you say so|(?:so )?anyway|moving on|not today|not now|yeah no|yeah nah|dont bother",
         r"|(?:thats|its|that is|it is) (?:private|personal|confidential)|(?:i )?cant talk(?: now| right now)?|(?:it )?(?:doesnt|does not) matter",
         r"|next|no (?:answer|response|reply)|silence|(?:ok |okay |right )?(?:bye|goodbye)(?: then| now| bye)?|no thanks|no thank you",
         r"|nothing|stop|(?:just )?stop it|leave it|drop it|forget it|let it go|not my (?:problem|concern)|(?:id|i would) rather not|enough|(?:im|i am) (?:going|off|leaving)",
@@ -1770,7 +1773,22 @@ impl TacticDetector {
             if public_source && std::ptr::eq(re, &THREAT_PUBLIC) {
                 continue;
             }
-            ev.extend(scan.hits(re, extra, 3 - ev.len()));
+            for hit in scan.hits(re, extra, 3) {
+                // "I spoke to a lawyer and she said a payment plan is the sensible way": advice.
+                let end = (hit.as_ptr() as usize - norm.as_ptr() as usize) + hit.len();
+                let after = words_after(norm, end.min(norm.len()), 8);
+                if ["lawyer", "attorney", "solicitor", "legal team", "barrister"]
+                    .iter()
+                    .any(|w| hit.ends_with(w))
+                    && LEGAL_ADVICE.is_match(&after)
+                    && !LEGAL_ACCUSE.is_match(&after)
+                {
+                    continue;
+                }
+                if ev.len() < 3 {
+                    ev.push(hit);
+                }
+            }
             if ev.len() == 3 {
                 break;
             }
