@@ -518,6 +518,18 @@ mod tests {
                 .collect::<std::collections::HashSet<_>>()
         };
         assert!(words(FamilyHalf::Tune).is_disjoint(&words(FamilyHalf::HeldOut)));
+        // No line of one bank is in the other, whatever the number.
+        let texts = |half: FamilyHalf| {
+            half.lines()
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<std::collections::HashSet<_>>()
+        };
+        let shared: Vec<_> = texts(FamilyHalf::Tune)
+            .intersection(&texts(FamilyHalf::HeldOut))
+            .copied()
+            .collect();
+        assert!(shared.is_empty(), "{shared:?}");
     }
 
     #[test]
