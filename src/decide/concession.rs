@@ -457,27 +457,19 @@ mod tests {
 
     #[test]
     fn a_debtor_that_stops_after_moving_stands_on_its_number() {
+        let offers = |asks: [u32; 3]| -> Vec<u32> {
+            let mut c = read_curve();
+            asks.iter()
+                .map(|d| c.next_offer(&turn(Pressure::Normal, Some(*d))))
+                .collect()
+        };
         // 120, then 90, then 90 again, with no final word: its bottom. Beyond the limit it gets
         // the limit; within it, its number.
-        let mut c = read_curve();
-        let offers: Vec<u32> = [120, 90, 91]
-            .iter()
-            .map(|d| c.next_offer(&turn(Pressure::Normal, Some(*d))))
-            .collect();
-        assert_eq!(offers[2], 40, "{offers:?}");
-        let mut c = read_curve();
-        let offers: Vec<u32> = [60, 35, 35]
-            .iter()
-            .map(|d| c.next_offer(&turn(Pressure::Normal, Some(*d))))
-            .collect();
-        assert_eq!(offers[2], 35, "{offers:?}");
+        assert_eq!(offers([120, 90, 91])[2], 40);
+        assert_eq!(offers([60, 35, 35])[2], 35);
         // Still moving in small steps is not stopping.
-        let mut c = read_curve();
-        let offers: Vec<u32> = [60, 50, 40]
-            .iter()
-            .map(|d| c.next_offer(&turn(Pressure::Normal, Some(*d))))
-            .collect();
-        assert!(offers[2] < 20, "{offers:?}");
+        let moving = offers([60, 50, 40]);
+        assert!(moving[2] < 20, "{moving:?}");
     }
 
     #[test]
