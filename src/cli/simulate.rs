@@ -12,7 +12,7 @@ use crate::scenario::load_scenarios;
 use crate::sim::harness::{DebtorVoice, Opponent, PolicyRun, ScriptedVoice, SimPlan};
 use crate::sim::metrics::{learning_curve, summaries};
 use crate::sim::report::{Results, RunInfo, report_markdown, results_json, write_file};
-use crate::sim::{FamilyHalf, FamilyKind, Persona, plots};
+use crate::sim::{BlindKind, FamilyHalf, FamilyKind, Persona, plots};
 
 /// Who phrases the simulated debtor's words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -53,7 +53,9 @@ pub struct SimulateArgs {
     /// Debtors, comma-separated: "all" (the nine personas) or some of vanilla, angry, sad,
     /// fearful, disgusted, threatening, cheating, playing-victim, stonewalling; "family" (the
     /// six kinds of the drawn family) or some of family-hardship, family-volatile, family-liar,
-    /// family-complacent, family-staller, family-steady.
+    /// family-complacent, family-staller, family-steady; "blind" (the six kinds of the family
+    /// written blind to the agent) or some of blind-hardship, blind-volatile, blind-liar,
+    /// blind-complacent, blind-shrewd, blind-plain.
     #[arg(long, default_value = "all")]
     personas: String,
     /// Which half of the family the family debtors are drawn from: tune (for deciding about the
@@ -92,14 +94,16 @@ pub fn parse_personas(text: &str) -> Result<Vec<Opponent>, CliError> {
         let group: Vec<Opponent> = match name {
             "all" => Persona::ALL.map(Opponent::Persona).to_vec(),
             "family" => FamilyKind::ALL.map(Opponent::Family).to_vec(),
+            "blind" => BlindKind::ALL.map(Opponent::Blind).to_vec(),
             _ => vec![Opponent::from_name(name).ok_or_else(|| {
                 let names: Vec<&str> = Persona::ALL
                     .iter()
                     .map(|p| p.name())
                     .chain(FamilyKind::ALL.iter().map(|k| k.name()))
+                    .chain(BlindKind::ALL.map(|k| Opponent::Blind(k).name()))
                     .collect();
                 CliError::Usage(format!(
-                    "unknown debtor {name:?}: expected all, family, or some of {}",
+                    "unknown debtor {name:?}: expected all, family, blind, or some of {}",
                     names.join(", ")
                 ))
             })?],

@@ -65,9 +65,6 @@ pub struct DebtorRead {
     /// The debtor called its latest number final, or named it with words of leaving ("40 days
     /// or I hang up"); words of leaving alone earn nothing.
     pub closing: bool,
-    /// Turns in a row it did so.
-    #[serde(default)]
-    pub closings: u32,
 }
 
 impl DebtorRead {
@@ -84,7 +81,6 @@ impl DebtorRead {
             }
         }
         self.closing = turn.final_word || turn.leaving && turn.days.is_some();
-        self.closings = if self.closing { self.closings + 1 } else { 0 };
     }
 
     /// The debtor's latest number.
@@ -116,8 +112,8 @@ impl DebtorRead {
 
     /// Whether the debtor's final word is credible: it backs it with a concession larger than
     /// its previous one or of at least a quarter of its previous number (it came down to its
-    /// bottom), or it calls the same number final again. A final word on an opening number, or
-    /// said again and again while it keeps conceding as usual, is haggling.
+    /// bottom). A final word on an opening number, or said again and again while it keeps
+    /// conceding as usual, is haggling; one on a number it named before is [`Self::stopped`].
     pub fn credible_final(&self) -> bool {
         let drop = |a: u32, b: u32| f64::from(a) - f64::from(b);
         if !self.closing {
@@ -127,14 +123,24 @@ impl DebtorRead {
             [.., a, b, c] => drop(b, c) > 0.0 && drop(b, c) > drop(a, b),
             _ => false,
         };
-        let (large, held) = match self.asks[..] {
-            [.., b, c] => (
-                drop(b, c) >= 0.25 * f64::from(b),
-                self.closings >= 2 && drop(b, c) <= (0.05 * f64::from(b)).max(2.0),
-            ),
-            _ => (false, false),
+        let large = match self.asks[..] {
+            [.., b, c] => drop(b, c) >= 0.25 * f64::from(b),
+            _ => false,
         };
-        jumped || large || held
+        jumped || large
+    }
+
+    /// Whether the debtor has stopped moving: it came down, then named the same number again
+    /// (within a twentieth, or two days), whatever its words. Debtors bargain by moving; one
+    /// that stops after moving is standing on its bottom. One that repeats its opening number
+    /// has not started to bargain and earns nothing.
+    pub fn stopped(&self) -> bool {
+        let same =
+            |b: u32, c: u32| f64::from(b.abs_diff(c)) <= (0.05 * f64::from(b.max(c))).max(2.0);
+        match self.asks[..] {
+            [.., a, b, c] => a > b && !same(a, b) && same(b, c),
+            _ => false,
+        }
     }
 
     /// Exchanges the debtor is expected to stay, by its patience and hostility (its words of
@@ -265,7 +271,7 @@ impl ConcessionCurve {
         let within_limit = self.read.ask().is_none_or(|a| a <= self.limit);
         // The debtor calls a number within the limit final, or makes a credible final stand
         // beyond it: meet it, or offer the limit.
-        if self.read.closing && within_limit || self.read.credible_final() {
+        if self.read.closing && within_limit || self.read.credible_final() || self.read.stopped() {
             return cap.ceil() as u32;
         }
         // Its patience about to run out: half way to its estimated floor (the limit while that
@@ -443,10 +449,27 @@ mod tests {
             c.next_offer(&turn(Pressure::Normal, Some(days)));
         }
         assert_eq!(c.next_offer(&final_turn(60)), 40);
-        // The same number called final twice: the limit.
+        // An opening number said again, even called final, has not started the bargaining.
         let mut c = read_curve();
         c.next_offer(&final_turn(90));
-        assert_eq!(c.next_offer(&final_turn(90)), 40);
+        assert!(c.next_offer(&final_turn(90)) < 15);
+    }
+
+    #[test]
+    fn a_debtor_that_stops_after_moving_stands_on_its_number() {
+        let offers = |asks: [u32; 3]| -> Vec<u32> {
+            let mut c = read_curve();
+            asks.iter()
+                .map(|d| c.next_offer(&turn(Pressure::Normal, Some(*d))))
+                .collect()
+        };
+        // 120, then 90, then 90 again, with no final word: its bottom. Beyond the limit it gets
+        // the limit; within it, its number.
+        assert_eq!(offers([120, 90, 91])[2], 40);
+        assert_eq!(offers([60, 35, 35])[2], 35);
+        // Still moving in small steps is not stopping.
+        let moving = offers([60, 50, 40]);
+        assert!(moving[2] < 20, "{moving:?}");
     }
 
     #[test]

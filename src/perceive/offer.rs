@@ -2330,8 +2330,12 @@ impl Reader<'_> {
                     let has_subject = matches!(p1, "thats" | "its")
                         || (matches!(p1, "is" | "be" | "seems" | "looks" | "are")
                             && (2..5).any(|b| subject(t.wb(i, b))));
+                    // "..., if that's alright": asking leave, not accepting.
+                    let conditional = (1..5).any(|b| matches!(t.wb(i, b), "if" | "whether"));
                     if w == "fair" && t.w(i + 1) == "enough" {
                         Some(Cue::Accept)
+                    } else if has_subject && conditional {
+                        None
                     } else if has_subject {
                         let days = (2..5).any(|b| day_subject(t.wb(i, b)));
                         Some(if neg() {
@@ -2482,6 +2486,27 @@ impl Reader<'_> {
             })
         {
             last = Some(Cue::Accept);
+        }
+        // "It was 75 days, agreed, done.": a claim that a deal was made on an earlier call.
+        let claims_earlier_deal = (0..n).any(|k| {
+            matches!(t.w(k), "agreed" | "accepted")
+                && (1..5).any(|b| matches!(t.wb(k, b), "was" | "were" | "had"))
+        }) || (0..n).any(|k| matches!(t.w(k), "agreed" | "accepted"))
+            && (0..n).any(|k| {
+                matches!(
+                    t.w(k),
+                    "last"
+                        | "before"
+                        | "already"
+                        | "earlier"
+                        | "previously"
+                        | "ago"
+                        | "yesterday"
+                        | "promised"
+                )
+            });
+        if claims_earlier_deal && matches!(last, Some(Cue::Accept | Cue::AcceptDays)) {
+            last = None;
         }
         match last {
             Some(Cue::Accept) => (true, false),
@@ -3010,6 +3035,20 @@ pub(crate) mod tests {
             ("You can't be serious.", N, Y),
             ("Ok, I can do 31 days. Thank you.", Y, N),
             ("Ok, I need 90 days.", N, N),
+            (
+                "I'd prefer to think about it overnight, if that's alright.",
+                N,
+                N,
+            ),
+            (
+                "We agreed 60 days last time you called, I wrote it down.",
+                N,
+                N,
+            ),
+            ("It was 75 days, agreed, done.", N, N),
+            ("Yes, agreed. I was worried, but 30 days is fine.", Y, N),
+            ("45 days would feel safer, if that's okay with you.", N, N),
+            ("If that's fine with you, I'll ring back tomorrow.", N, N),
             ("Ok, but I can only do 60 days", N, N),
             ("Ok, I lost my job and I can pay in 60 days?", N, N),
         ] {

@@ -86,6 +86,26 @@ static FINAL: LazyLock<Regex> = LazyLock::new(|| {
         "(?:thats|is) (?:all|the most|as much as) i (?:can|have)",
         "last time im (?:saying|asking|offering)",
         "not (?:a|one) (?:single )?day (?:less|more|sooner|earlier)",
+        // Standing on the number: it will not move from it.
+        "(?:im |i am )?not (?:moving|budging|shifting|changing) (?:on|from|an inch|it|that|this)",
+        "(?:im |i am )?not (?:moving|budging|shifting)",
+        "(?:wont|will not|cant|cannot|not going to|not gonna) budge",
+        "(?:wont|will not|not going to|not gonna) (?:move|shift|change) (?:on|from|it|that|this|my)",
+        "(?:stick|sticking|stay|staying|stand|standing|holding) (?:with|at|by|to|on) (?:\\d+|it|that|this|my|the same)",
+        "(?:thats|is|its) (?:where|what) i (?:stand|stay|land|stop)",
+        "(?:the|my) only (?:number|offer|amount|figure|option)",
+        "nothing (?:more|less|else|lower|sooner|better)",
+        "no more than",
+        "(?:thats|is|its) (?:my|the) (?:max|maximum|minimum|bottom|floor|ceiling|cap)",
+        "im not repeating myself",
+        "(?:for|one) (?:the )?last time",
+        "thats (?:the end|that)",
+        "(?:thats|its|im|i am|is|number is|offer is) firm",
+        "(?:i have|ive got|i got) nothing (?:more|left|else)",
+        "(?:cant|cannot|wont) (?:stretch|go|do) (?:it |that )?(?:any )?(?:further|more|lower|better|beyond)",
+        "(?:or|otherwise) (?:ill|i will|im|i am|we are|were|you can|you get|no deal)",
+        "like it or not",
+        "deal or no deal",
     ])
 });
 
@@ -277,6 +297,28 @@ mod tests {
         assert!(!read_signals("This is not my final offer, but 50 days?").final_word);
         assert!(!read_signals("Could we do 50 days?").final_word);
         assert!(!read_signals("I'm still waiting on my final pay. Please, 140 days.").final_word);
+    }
+
+    #[test]
+    fn standing_on_a_number_is_final_without_the_word() {
+        for line in [
+            "Write this down: 30 days. I'm not repeating myself and I'm not moving.",
+            "I'll stick with 21 days, it's the only number I'm sure I can keep.",
+            "45 days, I won't budge on that.",
+            "You can take 40 days or you can take me to court.",
+            "60 days, and that's that.",
+            "I have nothing left to give. 50 days.",
+        ] {
+            assert!(read_signals(line).final_word, "{line}");
+        }
+        for line in [
+            "I'm moving house next week, could we say 60 days?",
+            "I'll stay on the line, but 50 days would help.",
+            "Would 40 or 45 days work for you?",
+            "We can talk about it, 55 days maybe?",
+        ] {
+            assert!(!read_signals(line).final_word, "{line}");
+        }
     }
 
     #[test]

@@ -15,11 +15,12 @@
 //! words (or stalls, lies, threatens, as its kind does). Irritation grows by one per exchange,
 //! plus what a resented tone costs, plus random shocks for the volatile.
 //!
-//! Its words come from a phrase bank written by a writer who never saw the agent's code
-//! (`family_lines.jsonl`: move, mood, text with `{days}`). The family has two halves that share
-//! nothing: the tuning half and the held-out half draw from different random streams and speak
-//! different halves of the bank (its even and odd lines), so a policy tuned on one is judged on
-//! the other.
+//! Its words come from phrase banks written by writers who never saw the agent's code (move,
+//! mood, text with `{days}`). The family has two halves that share nothing: the tuning half and
+//! the held-out half draw from different random streams and speak different banks, each by its
+//! own writer (`family_lines_tune.jsonl`, `family_lines_heldout.jsonl`), so a policy tuned on
+//! one is judged on the other. The held-out bank was written after the tuning bank had been
+//! used, by a writer asked for final words that avoid "final", "last" and "best".
 
 use std::sync::LazyLock;
 
@@ -161,19 +162,20 @@ impl FamilyHalf {
         }
     }
 
-    /// Mixed into every debtor's seed, so the halves draw from different streams.
+    /// Mixed into every debtor's seed, so the halves draw from different streams. (The first
+    /// held-out stream, `holdout`, judged an earlier policy and has been tuned on since.)
     fn salt(self) -> u64 {
         match self {
             FamilyHalf::Tune => 0x7475_6E65,
-            FamilyHalf::HeldOut => 0x0068_6F6C_646F_7574,
+            FamilyHalf::HeldOut => 0x6865_6C64_6F75_7432,
         }
     }
 
-    /// Which lines of the phrase bank this half speaks (even or odd).
-    fn parity(self) -> usize {
+    /// The phrase bank this half speaks.
+    fn lines(self) -> &'static [Line] {
         match self {
-            FamilyHalf::Tune => 0,
-            FamilyHalf::HeldOut => 1,
+            FamilyHalf::Tune => &TUNE_LINES,
+            FamilyHalf::HeldOut => &HELD_OUT_LINES,
         }
     }
 }
@@ -227,14 +229,21 @@ struct Line {
     text: String,
 }
 
-/// The phrase bank, written apart from the agent (see the module documentation).
-static LINES: LazyLock<Vec<Line>> = LazyLock::new(|| {
-    include_str!("family_lines.jsonl")
-        .lines()
+/// Parses a phrase bank (its validity is unit-tested).
+fn bank(text: &'static str) -> Vec<Line> {
+    text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).expect("family_lines.jsonl: a valid line (unit-tested)"))
+        .map(|l| serde_json::from_str(l).expect("phrase bank: a valid line (unit-tested)"))
         .collect()
-});
+}
+
+/// The tuning half's phrase bank, written apart from the agent (see the module documentation).
+static TUNE_LINES: LazyLock<Vec<Line>> =
+    LazyLock::new(|| bank(include_str!("family_lines_tune.jsonl")));
+
+/// The held-out half's phrase bank, by a second writer.
+static HELD_OUT_LINES: LazyLock<Vec<Line>> =
+    LazyLock::new(|| bank(include_str!("family_lines_heldout.jsonl")));
 
 /// One family debtor in one negotiation; every field but the phrasing state is hidden from the
 /// creditor.
@@ -418,16 +427,10 @@ impl FamilyDebtor {
     /// bank has none for it), with `days` filled in.
     fn line(&mut self, action: Move, days: Option<u32>) -> String {
         let mood = self.mood();
-        let parity = self.half.parity();
-        // A line belongs to the half of its position in the bank, whatever is asked of it.
+        let bank = self.half.lines();
         let pick = |want_mood: Option<Mood>| -> Vec<&'static Line> {
-            LINES
-                .iter()
-                .enumerate()
-                .filter(|(i, l)| {
-                    i % 2 == parity && l.action == action && want_mood.is_none_or(|m| l.mood == m)
-                })
-                .map(|(_, l)| l)
+            bank.iter()
+                .filter(|l| l.action == action && want_mood.is_none_or(|m| l.mood == m))
                 .collect()
         };
         let mut choices = pick(Some(mood));
@@ -458,7 +461,7 @@ mod tests {
     }
 
     #[test]
-    fn the_phrase_bank_parses_and_every_move_has_lines_in_both_halves() {
+    fn both_phrase_banks_parse_and_have_lines_for_every_move() {
         for action in [
             Move::Counter,
             Move::Final,
@@ -473,17 +476,20 @@ mod tests {
             Move::Hardship,
             Move::Complacent,
         ] {
-            let lines: Vec<&Line> = LINES.iter().filter(|l| l.action == action).collect();
-            assert!(lines.len() >= 4, "{action:?}: {} lines", lines.len());
-            for parity in 0..2 {
-                assert!(
-                    LINES
-                        .iter()
-                        .enumerate()
-                        .any(|(i, l)| i % 2 == parity && l.action == action),
-                    "{action:?} has no line in half {parity}"
-                );
-            }
+            let lines: Vec<&Line> = [FamilyHalf::Tune, FamilyHalf::HeldOut]
+                .iter()
+                .flat_map(|h| {
+                    let of_half: Vec<&Line> =
+                        h.lines().iter().filter(|l| l.action == action).collect();
+                    assert!(
+                        of_half.len() >= 4,
+                        "{action:?} in {}: {}",
+                        h.name(),
+                        of_half.len()
+                    );
+                    of_half
+                })
+                .collect();
             let with_days = matches!(
                 action,
                 Move::Counter
@@ -512,6 +518,18 @@ mod tests {
                 .collect::<std::collections::HashSet<_>>()
         };
         assert!(words(FamilyHalf::Tune).is_disjoint(&words(FamilyHalf::HeldOut)));
+        // No line of one bank is in the other, whatever the number.
+        let texts = |half: FamilyHalf| {
+            half.lines()
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<std::collections::HashSet<_>>()
+        };
+        let shared: Vec<_> = texts(FamilyHalf::Tune)
+            .intersection(&texts(FamilyHalf::HeldOut))
+            .copied()
+            .collect();
+        assert!(shared.is_empty(), "{shared:?}");
     }
 
     #[test]

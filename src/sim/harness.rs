@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::blind_family::{BlindDebtor, BlindKind};
 use super::family::{FamilyDebtor, FamilyHalf, FamilyKind};
 use super::persona::{DebtorMove, Persona, PersonaDebtor};
 use crate::decide::{PolicyMode, ReplyFacts, check_reply};
@@ -80,13 +81,15 @@ impl PolicyRun {
 }
 
 /// Who the agent negotiates with in a simulation: one of the nine personas, or a debtor drawn
-/// from the family of [`super::family`].
+/// from the family of [`super::family`] or the blind family of [`super::blind_family`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Opponent {
     /// A persona of [`super::persona`].
     Persona(Persona),
     /// A family debtor of this kind, its hidden parameters drawn per negotiation.
     Family(FamilyKind),
+    /// A blind-family debtor of this kind, drawn per negotiation.
+    Blind(BlindKind),
 }
 
 impl Opponent {
@@ -95,6 +98,14 @@ impl Opponent {
         match self {
             Opponent::Persona(p) => p.name(),
             Opponent::Family(k) => k.name(),
+            Opponent::Blind(k) => match k {
+                BlindKind::Hardship => "blind-hardship",
+                BlindKind::Volatile => "blind-volatile",
+                BlindKind::Liar => "blind-liar",
+                BlindKind::Complacent => "blind-complacent",
+                BlindKind::Shrewd => "blind-shrewd",
+                BlindKind::Plain => "blind-plain",
+            },
         }
     }
 
@@ -103,6 +114,12 @@ impl Opponent {
         Persona::from_name(name)
             .map(Opponent::Persona)
             .or_else(|| FamilyKind::from_name(name).map(Opponent::Family))
+            .or_else(|| {
+                BlindKind::ALL
+                    .into_iter()
+                    .map(Opponent::Blind)
+                    .find(|o| o.name() == name)
+            })
     }
 
     /// A number unique to the opponent, mixed into its seed (personas keep their old seeds).
@@ -110,6 +127,7 @@ impl Opponent {
         match self {
             Opponent::Persona(p) => p as u64 + 1,
             Opponent::Family(k) => k as u64 + 101,
+            Opponent::Blind(k) => k as u64 + 201,
         }
     }
 }
@@ -130,6 +148,7 @@ impl Serialize for Opponent {
 enum SimDebtor {
     Persona(PersonaDebtor),
     Family(FamilyDebtor),
+    Blind(BlindDebtor),
 }
 
 impl SimDebtor {
@@ -137,6 +156,7 @@ impl SimDebtor {
         match self {
             SimDebtor::Persona(d) => d.answer(offer, emotion),
             SimDebtor::Family(d) => d.answer(offer, emotion),
+            SimDebtor::Blind(d) => d.answer(offer, emotion),
         }
     }
 
@@ -144,6 +164,7 @@ impl SimDebtor {
         match self {
             SimDebtor::Persona(d) => d.floor(),
             SimDebtor::Family(d) => d.floor(),
+            SimDebtor::Blind(d) => d.floor(),
         }
     }
 }
@@ -205,6 +226,11 @@ pub struct SimResult {
     pub rounds: u32,
     /// The debtor walked away.
     pub walked_away: bool,
+    /// The agent declared a deal the debtor had not made: its last words neither accepted the
+    /// offer nor proposed the agreed days ("I'd like to think about it overnight, if that's
+    /// alright"). Counted as no deal.
+    #[serde(default)]
+    pub false_agreement: bool,
     /// Spoken replies that fail the guardrails when checked again here (must be 0).
     pub violations: u32,
     /// Replies of the speaker the template had to replace or complete (guardrails failed, or
@@ -342,6 +368,13 @@ impl SimPlan<'_> {
             Opponent::Family(k) => {
                 SimDebtor::Family(FamilyDebtor::new(k, self.family_half, scenario, seed))
             }
+            Opponent::Blind(k) => SimDebtor::Blind(BlindDebtor::new(
+                k,
+                scenario.target_days,
+                scenario.reservation_limit(params.offer.reservation_multiple),
+                scenario.debtor_target_days.unwrap_or(90),
+                seed,
+            )),
         };
         let limit = scenario.reservation_limit(params.offer.reservation_multiple);
         let mut result = SimResult {
@@ -357,6 +390,7 @@ impl SimPlan<'_> {
             debt_multiple: None,
             rounds: 0,
             walked_away: false,
+            false_agreement: false,
             violations: 0,
             fallbacks: 0,
             completions: 0,
@@ -388,6 +422,7 @@ impl SimPlan<'_> {
                 offer_days: offer,
             });
         }
+        let mut debtor_deal: Option<u32> = None;
         while !n.is_finished() {
             let (line, days) = match debtor.answer(offer, emotion) {
                 DebtorMove::WalkAway { text } => {
@@ -403,7 +438,16 @@ impl SimPlan<'_> {
                     }
                     break;
                 }
-                DebtorMove::Say { text, days, .. } => (text, days),
+                DebtorMove::Say {
+                    text,
+                    days,
+                    accepts,
+                } => {
+                    // What the debtor really agreed to, if anything: the offer it accepted, or
+                    // the days it proposed (the agent may take them).
+                    debtor_deal = if accepts { Some(offer) } else { days };
+                    (text, days)
+                }
             };
             let (words, fell_back) = voice.phrase(persona, &line, days);
             result.debtor_fallbacks += u32::from(fell_back);
@@ -432,7 +476,10 @@ impl SimPlan<'_> {
         let agreement = n.agreement();
         result.rounds = n.turn();
         result.fallbacks = n.fallbacks();
-        if agreement.reached {
+        // Success is the debtor's agreement, not the agent's belief in one.
+        if agreement.reached && agreement.days.is_some() && agreement.days != debtor_deal {
+            result.false_agreement = true;
+        } else if agreement.reached {
             result.agreed = true;
             result.days = agreement.days;
             result.debt_multiple = agreement
@@ -565,5 +612,39 @@ mod tests {
     fn the_same_seed_gives_the_same_results() {
         let policies = [PolicyRun::learning(PolicyMode::Random(0))];
         assert_eq!(run(&policies, false), run(&policies, false));
+    }
+
+    #[test]
+    fn blind_family_debtors_negotiate_and_never_settle_below_their_floor() {
+        let params = Params::default();
+        let scenarios = scenarios();
+        let personas = BlindKind::ALL.map(Opponent::Blind);
+        for o in personas {
+            assert_eq!(Opponent::from_name(o.name()), Some(o));
+        }
+        let plan = SimPlan {
+            params: &params,
+            scenarios: &scenarios,
+            personas: &personas,
+            family_half: FamilyHalf::Tune,
+            policies: &[PolicyRun::learning(PolicyMode::Linear(6))],
+            seed: 3,
+            transcripts: false,
+        };
+        let results = plan
+            .run(
+                &mut TemplateSpeaker::new(1),
+                &mut ScriptedVoice,
+                &mut |_, _| {},
+            )
+            .unwrap();
+        assert_eq!(results.len(), plan.total());
+        let agreed = results.iter().filter(|r| r.agreed).count();
+        assert!(agreed * 2 > results.len(), "{agreed} of {}", results.len());
+        for r in results.iter().filter(|r| r.agreed) {
+            let days = r.days.unwrap();
+            assert!(r.floor_days <= r.limit_days, "{r:?}");
+            assert!(days >= r.floor_days && days <= r.limit_days, "{r:?}");
+        }
     }
 }

@@ -41,6 +41,8 @@ pub struct Summary {
     pub rounds: Estimate,
     /// Negotiations the debtor walked away from.
     pub walkaways: usize,
+    /// Deals the agent declared that the debtor had not made (counted as failures).
+    pub false_agreements: usize,
     /// Spoken replies that failed the guardrails (must be 0).
     pub violations: u32,
     /// Speaker replies the template replaced or completed.
@@ -143,6 +145,7 @@ pub fn summarise(
         median_multiple: b(&multiples, median),
         rounds: b(&rounds, mean),
         walkaways: results.iter().filter(|r| r.walked_away).count(),
+        false_agreements: results.iter().filter(|r| r.false_agreement).count(),
         violations: results.iter().map(|r| r.violations).sum(),
         fallbacks: results.iter().map(|r| r.fallbacks).sum(),
         completions: results.iter().map(|r| r.completions).sum(),

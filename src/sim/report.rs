@@ -87,9 +87,9 @@ pub fn summary_table(rows: &[&Summary], first: &str) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "| {first} | n | success | median multiple | mean multiple | median days | mean days | rounds | walk-aways | violations | fallbacks (of them completed) |"
+        "| {first} | n | success | median multiple | mean multiple | median days | mean days | rounds | walk-aways | false agreements | violations | fallbacks (of them completed) |"
     );
-    let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(t, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for s in rows {
         let label = if first == "policy" {
             &s.policy
@@ -105,7 +105,7 @@ pub fn summary_table(rows: &[&Summary], first: &str) -> String {
         }
         let _ = writeln!(
             t,
-            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {label} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             s.negotiations,
             est(&s.success, 3),
             est(&s.median_multiple, 2),
@@ -114,6 +114,7 @@ pub fn summary_table(rows: &[&Summary], first: &str) -> String {
             est(&s.mean_days, 1),
             est(&s.rounds, 1),
             s.walkaways,
+            s.false_agreements,
             s.violations,
             fallbacks,
         );
@@ -410,6 +411,7 @@ mod tests {
             debt_multiple: multiple,
             rounds: 10,
             walked_away: multiple.is_none(),
+            false_agreement: false,
             violations: 0,
             fallbacks: 0,
             completions: 0,

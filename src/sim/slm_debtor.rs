@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 
+use super::blind_family::BlindKind;
 use super::family::FamilyKind;
 use super::harness::{DebtorVoice, Opponent, SIM_DATE};
 use super::persona::Persona;
@@ -72,6 +73,7 @@ fn describe(debtor: Opponent) -> &'static str {
     let persona = match debtor {
         Opponent::Persona(p) => p,
         Opponent::Family(kind) => return describe_kind(kind),
+        Opponent::Blind(kind) => return describe_blind(kind),
     };
     match persona {
         Persona::Vanilla => "calm and matter-of-fact",
@@ -83,6 +85,18 @@ fn describe(debtor: Opponent) -> &'static str {
         Persona::Cheating => "evasive, claiming payments you never made",
         Persona::PlayingVictim => "exaggerating your hardship and blaming the collector",
         Persona::Stonewalling => "unwilling to talk",
+    }
+}
+
+/// A blind-family kind in words, for the model (the kinds the two families share read alike).
+fn describe_blind(kind: BlindKind) -> &'static str {
+    match kind {
+        BlindKind::Hardship => describe_kind(FamilyKind::Hardship),
+        BlindKind::Volatile => describe_kind(FamilyKind::Volatile),
+        BlindKind::Liar => describe_kind(FamilyKind::Liar),
+        BlindKind::Complacent => describe_kind(FamilyKind::Complacent),
+        BlindKind::Shrewd => "a shrewd bargainer who gives little away",
+        BlindKind::Plain => describe_kind(FamilyKind::Steady),
     }
 }
 
