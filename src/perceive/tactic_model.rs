@@ -267,7 +267,7 @@ pub struct ModelFinding {
     pub kind: TacticKind,
     /// The probability the model gives it (from the log-odds).
     pub probability: f64,
-    /// The features of the line that weigh most for it, readable ("pay you", "[LAW]").
+    /// The features of the line that weigh most for it, readable (`pay you`, `[LAW]`).
     pub features: Vec<String>,
 }
 

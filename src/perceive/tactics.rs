@@ -1672,7 +1672,7 @@ impl TacticDetector {
     /// tactic into two: its words for a threat and for playing the victim overlap), and then adds
     /// each tactic it is confident of ([`TacticModel::read`]), with evidence that starts with
     /// "learned" and names the words that weigh most. It is overruled where the rules saw the
-    /// tactic's words and found an explicit reason against it ([`Vetoes`]): a threat word negated,
+    /// tactic's words and found an explicit reason against it (`Vetoes`): a threat word negated,
     /// dreaded, advised on or a source ("I'm not going to sue", "my solicitor is sorting out my
     /// will", "I saw it on the news"); hardship told with a proposal, an acceptance or an apology,
     /// a blame word negated ("it's not your fault"); a payment claim the
