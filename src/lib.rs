@@ -38,7 +38,8 @@
 //!   the language-model speaker and emotion reader;
 //! - [`sim`]: simulated debtors and the agent-to-agent evaluation: the scripted debtor of the
 //!   demo and the benchmark, nine [`sim::Persona`]s with hidden goodwill, patience and tactics,
-//!   the drawn [`sim::FamilyDebtor`]s with a tuning and a held-out half, the [`sim::SimPlan`]
+//!   the drawn [`sim::FamilyDebtor`]s with a tuning and a held-out half, the
+//!   [`sim::BlindDebtor`]s written by a helper who never saw the agent, the [`sim::SimPlan`]
 //!   harness that runs every policy (the agent and its baselines, [`decide::PolicyMode`])
 //!   against every debtor with learning carried across negotiations,
 //!   [`sim::metrics`] with bootstrap intervals, and [`sim::report`] and [`sim::plots`] for

@@ -269,8 +269,8 @@ impl ConcessionCurve {
         let last = f64::from(self.last_offer.max(curve));
         let cap = f64::from(self.read.ask().map_or(self.limit, |a| a.min(self.limit)));
         let within_limit = self.read.ask().is_none_or(|a| a <= self.limit);
-        // The debtor calls a number within the limit final, or makes a credible final stand
-        // beyond it: meet it, or offer the limit.
+        // The debtor calls a number within the limit final, makes a credible final stand beyond
+        // it, or stops after moving: meet it, or offer the limit.
         if self.read.closing && within_limit || self.read.credible_final() || self.read.stopped() {
             return cap.ceil() as u32;
         }
