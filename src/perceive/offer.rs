@@ -2487,25 +2487,28 @@ impl Reader<'_> {
         {
             last = Some(Cue::Accept);
         }
-        // "It was 75 days, agreed, done.": a claim that a deal was made on an earlier call.
-        let claims_earlier_deal = (0..n).any(|k| {
-            matches!(t.w(k), "agreed" | "accepted")
-                && (1..5).any(|b| matches!(t.wb(k, b), "was" | "were" | "had"))
-        }) || (0..n).any(|k| matches!(t.w(k), "agreed" | "accepted"))
-            && (0..n).any(|k| {
-                matches!(
-                    t.w(k),
-                    "last"
-                        | "before"
-                        | "already"
-                        | "earlier"
-                        | "previously"
-                        | "ago"
-                        | "yesterday"
-                        | "promised"
-                )
-            });
-        if claims_earlier_deal && matches!(last, Some(Cue::Accept | Cue::AcceptDays)) {
+        // "It was 75 days, agreed, done.": a claim that a deal was made on an earlier call. Read
+        // only when there is an acceptance to cancel.
+        let agreed = |k: usize| matches!(t.w(k), "agreed" | "accepted");
+        let claims_earlier_deal = || {
+            (0..n)
+                .any(|k| agreed(k) && (1..5).any(|b| matches!(t.wb(k, b), "was" | "were" | "had")))
+                || (0..n).any(agreed)
+                    && (0..n).any(|k| {
+                        matches!(
+                            t.w(k),
+                            "last"
+                                | "before"
+                                | "already"
+                                | "earlier"
+                                | "previously"
+                                | "ago"
+                                | "yesterday"
+                                | "promised"
+                        )
+                    })
+        };
+        if matches!(last, Some(Cue::Accept | Cue::AcceptDays)) && claims_earlier_deal() {
             last = None;
         }
         match last {

@@ -363,6 +363,7 @@ impl SimPlan<'_> {
             other => other,
         };
         n.set_policy_mode(mode);
+        let limit = scenario.reservation_limit(params.offer.reservation_multiple);
         let mut debtor = match persona {
             Opponent::Persona(p) => SimDebtor::Persona(PersonaDebtor::new(p, scenario, seed)),
             Opponent::Family(k) => {
@@ -371,12 +372,11 @@ impl SimPlan<'_> {
             Opponent::Blind(k) => SimDebtor::Blind(BlindDebtor::new(
                 k,
                 scenario.target_days,
-                scenario.reservation_limit(params.offer.reservation_multiple),
+                limit,
                 scenario.debtor_target_days.unwrap_or(90),
                 seed,
             )),
         };
-        let limit = scenario.reservation_limit(params.offer.reservation_multiple);
         let mut result = SimResult {
             index,
             scenario: scenario.id.clone(),
