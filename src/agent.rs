@@ -221,7 +221,7 @@ impl Agent {
         if report.turn > 0 {
             self.stats.turns += 1;
         }
-        self.stats.fallbacks += u64::from(report.fallback);
+        self.stats.fallbacks += u64::from(report.fallback || report.completed);
         self.stats.interrupted += u64::from(report.interrupted);
         if let Some(record) = &mut self.record
             && let Err(e) = record.record_turn(utterance, report, &self.negotiation)

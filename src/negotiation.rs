@@ -22,8 +22,10 @@ use crate::learned::LearnedParameters;
 use crate::params::Params;
 use crate::perceive::{EmotionDetector, Tactic, TacticDetector, read_offer, read_signals};
 use crate::scenario::Scenario;
-use crate::speak::sentences::SentenceSplitter;
-use crate::speak::{DialogueLine, ReplyKind, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
+use crate::speak::sentences;
+use crate::speak::{
+    Defect, DialogueLine, Listener, ReplyKind, ReplyRequest, SpeakError, Speaker, TemplateSpeaker,
+};
 use crate::track::{Belief, Disposition, DispositionTracker, HmmCounts};
 
 /// Version of [`NegotiationSnapshot`] this build writes and resumes from.
@@ -133,11 +135,19 @@ pub struct TurnReport {
     /// Who phrased the reply: the speaker's name, or "template" when none of its sentences
     /// were used.
     pub speaker: &'static str,
-    /// True when the template replaced the speaker's reply, or completed it with the offer.
+    /// True when the template replaced the speaker's whole reply.
     pub fallback: bool,
-    /// The guardrail violations of the speaker's last rejected sentence, when it fell back
-    /// (empty when the speaker produced no reply at all or only left out the offer).
+    /// True when the speaker's sentences stood but lacked the offer, and the template added
+    /// its offer sentence.
+    pub completed: bool,
+    /// Speaker attempts this reply took: 1 when its first try passed every check, 0 when it
+    /// was not asked (interrupted before) or failed outright.
+    pub attempts: u32,
+    /// The guardrail violations of the speaker's last rejected sentence, when one was rejected.
     pub violations: Vec<Violation>,
+    /// What the listener's check heard in the speaker's last rejected sentence, when one was
+    /// rejected ([`crate::speak::listener`]).
+    pub defects: Vec<Defect>,
     /// Sampling temperature for this turn's reply.
     pub temperature: f64,
     /// True when a newer utterance cut the reply short (barge-in): `reply` holds only the
@@ -499,10 +509,11 @@ impl Negotiation {
     /// Phrases the plan sentence by sentence, enforces the guardrails on every sentence before
     /// it is handed to `on_sentence`, and closes the turn's bookkeeping.
     ///
-    /// A sentence that breaks the rules is never spoken. When the speaker's first sentence
-    /// already breaks them it gets another try; once some of its sentences are out, they stand
-    /// and the template completes the reply with the offer if it is still missing. A speaker that
-    /// produced nothing usable is replaced by the template as a whole.
+    /// A sentence that breaks the guardrails or that the listener's check refuses is never
+    /// spoken. When the speaker's first sentence already fails it gets another try; once some of
+    /// its sentences are out, they stand and the template completes the reply with its offer
+    /// sentence if the offer is still missing. A speaker that produced nothing usable is
+    /// replaced by the template as a whole.
     fn speak(
         &mut self,
         plan: TurnPlan,
@@ -527,22 +538,27 @@ impl Negotiation {
             balance: self.scenario.balance,
             today: self.today,
         };
+        let listener = Listener::new(&request);
         let mut spoken: Vec<String> = Vec::new();
         let mut violations = Vec::new();
+        let mut defects = Vec::new();
         let mut interrupted = false;
+        let mut attempts = 0;
         for attempt in 0..=self.params.negotiation.regenerate_attempts {
-            let mut rejected: Option<Vec<Violation>> = None;
+            attempts = attempt + 1;
+            let mut rejected: Option<(Vec<Violation>, Vec<Defect>)> = None;
             let mut streamed = false;
             let mut accept = |sentence: &str, spoken: &mut Vec<String>| {
                 if rejected.is_some() {
                     return;
                 }
-                let found = sentence_violations(spoken, sentence, &facts);
-                if found.is_empty() {
+                let broken = sentence_violations(spoken, sentence, &facts);
+                let heard = listener.sentence(spoken, sentence);
+                if broken.is_empty() && heard.is_empty() {
                     on_sentence(sentence);
                     spoken.push(sentence.to_string());
                 } else {
-                    rejected = Some(found);
+                    rejected = Some((broken, heard));
                 }
             };
             let mut result = speaker.reply(&request, &mut |sentence| {
@@ -553,16 +569,17 @@ impl Negotiation {
             if let Ok(text) = &mut result
                 && !streamed
             {
-                for sentence in split_sentences(text) {
+                for sentence in sentences::split(text) {
                     accept(&sentence, &mut spoken);
                 }
             }
             match result {
                 Ok(_) => match rejected {
                     None => break,
-                    Some(found) => {
-                        tracing::debug!(attempt, violations = ?found, "a sentence failed the guardrails");
-                        violations = found;
+                    Some((broken, heard)) => {
+                        tracing::debug!(attempt, violations = ?broken, defects = ?heard, "a sentence was refused");
+                        violations = broken;
+                        defects = heard;
                         if !spoken.is_empty() {
                             break;
                         }
@@ -575,35 +592,31 @@ impl Negotiation {
                 Err(e) => {
                     // Not a guardrail matter: the reply never came. Logged, and the template speaks.
                     tracing::warn!(error = %e, "speaker failed; using the template");
+                    attempts = 0;
                     break;
                 }
             }
         }
         let from_speaker = !spoken.is_empty();
         let mut fallback = false;
+        let mut completed = false;
         if !interrupted {
             let missing_offer =
                 check_reply(&spoken.join(" "), &facts).contains(&Violation::MissingOffer);
-            if !from_speaker || missing_offer {
+            if !from_speaker {
                 fallback = true;
-                // The whole template reply, or only its sentence that states the offer.
-                let template = split_sentences(&self.fallback.phrase(&request));
-                let completion: Vec<String> = if from_speaker {
-                    template
-                        .into_iter()
-                        .filter(|s| !check_reply(s, &facts).contains(&Violation::MissingOffer))
-                        .take(1)
-                        .collect()
-                } else {
-                    template
-                };
-                for sentence in completion {
-                    on_sentence(&sentence);
-                    spoken.push(sentence);
+                spoken = sentences::split(&self.fallback.phrase(&request));
+                for sentence in &spoken {
+                    on_sentence(sentence);
                 }
+            } else if missing_offer {
+                completed = true;
+                let sentence = self.fallback.offer_sentence(&request);
+                on_sentence(&sentence);
+                spoken.push(sentence);
             }
         }
-        if fallback {
+        if fallback || completed {
             self.fallbacks += 1;
             tracing::warn!(
                 turn = self.turn,
@@ -659,7 +672,10 @@ impl Negotiation {
                 "template"
             },
             fallback,
-            violations: if fallback { violations } else { Vec::new() },
+            completed,
+            attempts,
+            violations,
+            defects,
             temperature,
             interrupted,
         }
@@ -677,14 +693,6 @@ fn sentence_violations(spoken: &[String], sentence: &str, facts: &ReplyFacts) ->
     let mut found = check_reply(&text, facts);
     found.retain(|v| *v != Violation::MissingOffer);
     found
-}
-
-/// A whole text cut into sentences, as a speaker would stream it.
-fn split_sentences(text: &str) -> Vec<String> {
-    let mut splitter = SentenceSplitter::new();
-    let mut sentences = splitter.push(text);
-    sentences.extend(splitter.finish());
-    sentences
 }
 
 #[cfg(test)]
@@ -921,7 +929,7 @@ mod tests {
         assert!(out.iter().all(|s| !s.contains("idiot")), "{out:?}");
         assert_eq!(out.join(" "), report.reply);
         assert!(report.reply.contains("14 days"), "{}", report.reply);
-        assert!(report.fallback && !report.interrupted);
+        assert!(report.completed && !report.fallback && !report.interrupted);
         assert_eq!(report.speaker, "scripted", "its first sentence was used");
         assert!(
             check_reply(

@@ -131,6 +131,18 @@ pub enum DetectorKind {
     Fused,
 }
 
+/// What the language model writes of each reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ReplyShape {
+    /// One sentence that answers the debtor in the chosen tone; the sentence that states the
+    /// offer is the template's, so the decided number is always said right. For small models.
+    Lead,
+    /// The whole reply, offer included, shown an example reply; for models large enough to
+    /// state a number as told.
+    Whole,
+}
+
 /// The ROS 2 node (`eq_negotiator node`, feature `ros`). Names are relative to the node's
 /// namespace unless they start with `/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -427,8 +439,11 @@ pub struct LlmParams {
     pub gpu_layers: u32,
     /// Most tokens generated for one reply.
     pub max_reply_tokens: u32,
-    /// Most sentences in one reply; generation stops after this many.
+    /// Most sentences in one reply; generation stops after this many (`whole` shape).
     pub max_reply_sentences: u32,
+    /// What the model writes: `lead` (one answering sentence, the offer sentence from the
+    /// template) or `whole` (the whole reply).
+    pub reply_shape: ReplyShape,
     /// Seed of the sampler, for reproducible runs.
     pub seed: u32,
     /// Weight of the lexicon in the fused emotion detector (the model gets the rest).
@@ -500,6 +515,7 @@ impl Default for LlmParams {
             gpu_layers: 0,
             max_reply_tokens: 64,
             max_reply_sentences: 2,
+            reply_shape: ReplyShape::Lead,
             seed: 1234,
             fused_lexicon_weight: 0.85,
             reader_prior: [0.130, 0.116, 0.372, 0.068, 0.110, 0.142, 0.062],

@@ -31,6 +31,7 @@ use crate::emotion::{Emotion, EmotionDistribution};
 use crate::negotiation::{Negotiation, NegotiationError, NegotiationSnapshot, TurnReport};
 use crate::params::Params;
 use crate::perceive::{EmotionDetector, Tactic};
+use crate::speak::Defect;
 use crate::track::Belief;
 
 /// Version of the record line format this build writes and reads.
@@ -201,10 +202,18 @@ pub struct RecordLine {
     pub finished: bool,
     /// Who phrased the reply.
     pub speaker: String,
-    /// True when the speaker's reply failed the guardrails and the template replaced it.
+    /// True when the template replaced the speaker's whole reply.
     pub fallback: bool,
-    /// The guardrail violations of the replaced reply.
+    /// True when the speaker's sentences stood and the template added its offer sentence
+    /// (absent in records written before it).
+    #[serde(default)]
+    pub completed: bool,
+    /// The guardrail violations of the speaker's last refused sentence.
     pub violations: Vec<Violation>,
+    /// What the listener's check heard in the speaker's last refused sentence (absent in
+    /// records written before it).
+    #[serde(default)]
+    pub defects: Vec<Defect>,
     /// The whole negotiation state after the turn.
     pub snapshot: NegotiationSnapshot,
 }
@@ -244,7 +253,9 @@ impl RecordLine {
             finished: report.finished,
             speaker: report.speaker.to_string(),
             fallback: report.fallback,
+            completed: report.completed,
             violations: report.violations.clone(),
+            defects: report.defects.clone(),
             snapshot,
         }
     }

@@ -56,6 +56,7 @@ fn ask(system: &str, user: &str) -> Prompt {
     Prompt {
         system: system.to_string(),
         dialogue: vec![message(Role::User, user)],
+        reply_start: String::new(),
     }
 }
 
@@ -257,6 +258,7 @@ fn only_the_new_tokens_are_decoded_on_later_turns() {
         let mut prompt = Prompt {
             system: system.clone(),
             dialogue: dialogue.clone(),
+            reply_start: String::new(),
         };
         prompt
             .dialogue
@@ -311,6 +313,7 @@ fn previous_shared(llm: &LlmHandle, system: &str, dialogue: &[ChatMessage]) -> u
     let earlier = Prompt {
         system: system.to_string(),
         dialogue: dialogue[..dialogue.len() - 2].to_vec(),
+        reply_start: String::new(),
     };
     llm.count_prompt_tokens(&earlier).unwrap()
 }
@@ -328,6 +331,7 @@ fn a_fifty_turn_dialogue_overflows_a_small_context_and_keeps_working() {
         let mut prompt = Prompt {
             system: "You are a polite assistant for a utility company.".into(),
             dialogue: dialogue.clone(),
+            reply_start: String::new(),
         };
         prompt
             .dialogue

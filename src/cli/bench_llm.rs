@@ -69,7 +69,7 @@ fn bench_prompts(params: &Params) -> Vec<Prompt> {
                 temperature: 0.0,
                 dialogue: &dialogue[..2 * (i + 1)],
             };
-            build_prompt(&request)
+            build_prompt(&request, params.llm.reply_shape, 0)
         })
         .collect()
 }

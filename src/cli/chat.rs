@@ -108,6 +108,8 @@ fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
         report.offer_days,
         if report.fallback {
             ", template fallback"
+        } else if report.completed {
+            ", offer added by the template"
         } else {
             ""
         },

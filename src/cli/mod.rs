@@ -9,6 +9,7 @@ mod bench;
 mod bench_llm;
 mod chat;
 mod eval_tactics;
+mod eval_voice;
 mod record;
 mod simulate;
 
@@ -47,6 +48,9 @@ pub enum CliError {
     /// Tactic evaluation data.
     #[error(transparent)]
     TacticEval(#[from] crate::perceive::tactic_eval::TacticEvalError),
+    /// Voice evaluation data.
+    #[error(transparent)]
+    VoiceEval(#[from] crate::speak::voice_eval::VoiceEvalError),
     /// The ROS 2 node.
     #[cfg(feature = "ros")]
     #[error(transparent)]
@@ -121,6 +125,19 @@ pub enum Command {
     /// Measure the tactic detector on labelled debtor lines (JSON lines: text, context,
     /// tactics, emotion): precision and recall per tactic, and the lexicon's emotion accuracy.
     EvalTactics(eval_tactics::EvalTacticsArgs),
+    /// Play written dialogues into real negotiations and score every spoken reply: passing the
+    /// listener's check and the guardrails, first tries, template help, tone, time to speak.
+    EvalVoice(eval_voice::EvalVoiceArgs),
+    /// Measure the listener's check on replies a person judged (JSON lines: debtor, reply,
+    /// tone, opening, debtor_name, creditor, defect).
+    EvalListener {
+        /// The judged replies, e.g. tests/data/voice/listener_tune.jsonl.
+        #[arg(long, value_name = "PATH")]
+        lines: PathBuf,
+        /// Also list every miss and false alarm.
+        #[arg(long)]
+        verbose: bool,
+    },
     /// Print a benchmark table.
     Bench {
         /// What to measure.
@@ -362,6 +379,8 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::EvalTactics(args) => eval_tactics::eval_tactics(args),
+        Command::EvalVoice(args) => eval_voice::eval_voice(&params, args),
+        Command::EvalListener { lines, verbose } => eval_voice::eval_listener(&lines, verbose),
         Command::Bench {
             target,
             negotiations,

@@ -133,6 +133,8 @@ fn turn(line: &RecordLine) -> String {
         line.creditor_offer_days,
         if line.fallback {
             " (template fallback)"
+        } else if line.completed {
+            " (offer added by the template)"
         } else {
             ""
         },

@@ -169,7 +169,7 @@ fn fold(c: char) -> Option<&'static str> {
 
 /// The text the rules read: look-alikes folded to ASCII, invisible characters removed, whitespace
 /// runs collapsed to one space, lower case. Linear in the length of `text`.
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // True after a space (or at the start): further whitespace is dropped.
     let mut space = true;

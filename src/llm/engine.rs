@@ -346,7 +346,9 @@ impl Engine<'_> {
             .saturating_sub(self.params.max_reply_tokens as usize + reader_budget(&self.params));
         let mut skip = 0;
         loop {
-            let tokens = self.tokenize(&self.render(&prompt.messages(skip))?);
+            let mut text = self.render(&prompt.messages(skip))?;
+            text.push_str(&defang(&prompt.reply_start, &self.control_texts));
+            let tokens = self.tokenize(&text);
             if tokens.len() <= budget {
                 return Ok((tokens, skip));
             }
@@ -414,7 +416,8 @@ impl Engine<'_> {
         let generating = Instant::now();
         let mut sampler = self.sampler(sampling.temperature);
         let mut splitter = SentenceSplitter::new();
-        let mut pending_bytes = Vec::new();
+        // The reply's given first words are part of its first sentence.
+        let mut pending_bytes = prompt.reply_start.as_bytes().to_vec();
         let mut sentences = 0;
         let mut natural_end = false;
         // Never more tokens than the cache has free cells: a full cache fails mid-reply.
@@ -640,7 +643,8 @@ pub fn bare_decode_loop(
     let mut batch = LlamaBatch::new(params.batch_tokens as usize, 1);
     let mut results = Vec::new();
     for prompt in prompts {
-        let text = render(&model, &template, &prompt.messages(0)).map_err(LlmError::Request)?;
+        let mut text = render(&model, &template, &prompt.messages(0)).map_err(LlmError::Request)?;
+        text.push_str(&prompt.reply_start);
         let tokens = model.vocab().tokenize(text.as_bytes(), false, true);
         if tokens.len() + generate > params.context_tokens as usize {
             return Err(LlmError::Request(format!(
@@ -670,6 +674,7 @@ pub fn bare_decode_loop(
         let mut position = tokens.len();
         let mut generated = 0;
         let mut splitter = SentenceSplitter::new();
+        splitter.push(&prompt.reply_start);
         let mut first_sentence_ms = None;
         while generated < generate {
             let token = sampler.sample(&context, batch.n_tokens() - 1);

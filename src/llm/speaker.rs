@@ -1,15 +1,23 @@
 //! The language-model speaker: phrases the decided reply, streaming it sentence by sentence.
+//!
+//! With [`ReplyShape::Lead`] (the default) the model writes one sentence that answers the
+//! debtor, started by a few words in the chosen tone, and the template's sentence that states
+//! the offer follows it: a 135M model does not reliably say a number as told, and the decided
+//! offer must be heard exactly. Each try starts from other first words.
 
 use super::{GenerationEvent, GenerationStats, LlmHandle, Sampling};
-use crate::params::LlmParams;
+use crate::params::{LlmParams, ReplyShape};
 use crate::speak::prompt::build_prompt;
-use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker};
+use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
 
 /// A [`Speaker`] backed by the llama.cpp worker.
 pub struct SlmSpeaker {
     llm: LlmHandle,
     max_tokens: u32,
     max_sentences: u32,
+    shape: ReplyShape,
+    /// Replies asked for so far: picks the lead's first words and the offer's phrasing.
+    calls: u64,
     last_stats: Option<GenerationStats>,
     interrupt: Option<Interrupt>,
 }
@@ -21,6 +29,8 @@ impl SlmSpeaker {
             llm,
             max_tokens: params.max_reply_tokens,
             max_sentences: params.max_reply_sentences,
+            shape: params.reply_shape,
+            calls: 0,
             last_stats: None,
             interrupt: None,
         }
@@ -58,14 +68,20 @@ impl Speaker for SlmSpeaker {
             speaker: "slm",
             message,
         };
+        let variant = self.calls;
+        self.calls += 1;
         let sampling = Sampling {
             temperature: request.temperature as f32,
             max_tokens: self.max_tokens,
-            max_sentences: self.max_sentences,
+            max_sentences: match self.shape {
+                ReplyShape::Lead => 1,
+                ReplyShape::Whole => self.max_sentences,
+            },
         };
+        let prompt = build_prompt(request, self.shape, variant as usize);
         let generation = self
             .llm
-            .generate(build_prompt(request), sampling, self.interrupt.clone())
+            .generate(prompt, sampling, self.interrupt.clone())
             .map_err(|e| failed(e.to_string()))?;
         let mut sentences: Vec<String> = Vec::new();
         loop {
@@ -78,6 +94,11 @@ impl Speaker for SlmSpeaker {
                     self.last_stats = Some(stats);
                     if stats.cancelled {
                         return Err(SpeakError::Cancelled { speaker: "slm" });
+                    }
+                    if self.shape == ReplyShape::Lead && !sentences.is_empty() {
+                        let offer = TemplateSpeaker::new(variant).offer_sentence(request);
+                        on_sentence(&offer);
+                        sentences.push(offer);
                     }
                     return Ok(sentences.join(" "));
                 }

@@ -82,6 +82,7 @@ pub(super) fn message(
         reply: report.reply.clone(),
         speaker: report.speaker.to_string(),
         fallback: report.fallback,
+        completed: report.completed,
         interrupted: report.interrupted,
         first_sentence_latency_ms: timing.first_sentence_ms,
         turn_latency_ms: timing.turn_ms,

@@ -15,7 +15,7 @@ use super::persona::{DebtorMove, Persona, PersonaDebtor};
 use crate::decide::{PolicyMode, ReplyFacts, check_reply};
 use crate::emotion::Emotion;
 use crate::learned::LearnedParameters;
-use crate::negotiation::{Negotiation, NegotiationError, TurnReport};
+use crate::negotiation::{Negotiation, NegotiationError};
 use crate::params::Params;
 use crate::perceive::LexiconDetector;
 use crate::scenario::Scenario;
@@ -398,7 +398,6 @@ impl SimPlan<'_> {
             emotions: [0; Emotion::COUNT],
             transcript: Vec::new(),
         };
-        let completed = |report: &TurnReport| report.fallback && report.speaker != "template";
         let check = |reply: &str, offer_days: u32, result: &mut SimResult| {
             let facts = ReplyFacts {
                 offer_days,
@@ -411,7 +410,7 @@ impl SimPlan<'_> {
         };
         let open = n.open(speaker);
         check(&open.reply, open.offer_days, &mut result);
-        result.completions += u32::from(completed(&open));
+        result.completions += u32::from(open.completed);
         result.emotions[open.creditor_emotion.index()] += 1;
         let (mut offer, mut emotion) = (open.offer_days, open.creditor_emotion);
         if self.transcripts {
@@ -460,7 +459,7 @@ impl SimPlan<'_> {
                     source,
                 })?;
             check(&report.reply, report.offer_days, &mut result);
-            result.completions += u32::from(completed(&report));
+            result.completions += u32::from(report.completed);
             result.emotions[report.creditor_emotion.index()] += 1;
             offer = report.offer_days;
             emotion = report.creditor_emotion;
@@ -579,7 +578,7 @@ mod tests {
         }
         fn reply(
             &mut self,
-            _: &crate::speak::ReplyRequest<'_>,
+            request: &crate::speak::ReplyRequest<'_>,
             on_sentence: &mut dyn FnMut(&str),
         ) -> Result<String, crate::speak::SpeakError> {
             if !self.answers {
@@ -588,8 +587,14 @@ mod tests {
                     message: "no model".into(),
                 });
             }
-            on_sentence("Thanks for talking this through with me.");
-            Ok("Thanks for talking this through with me.".into())
+            // Never the same sentence twice in a row: the listener refuses a repeat.
+            let lines = [
+                "Thanks for talking this through with me.",
+                "I understand, and I appreciate you telling me.",
+            ];
+            let line = lines[request.turn as usize % lines.len()];
+            on_sentence(line);
+            Ok(line.into())
         }
     }
 

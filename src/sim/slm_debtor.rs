@@ -48,6 +48,7 @@ impl SlmDebtorVoice {
                 role: Role::User,
                 content: format!("Line: {}", sanitize(line)),
             }],
+            reply_start: String::new(),
         };
         let generation = self.llm.generate(prompt, self.sampling, None).ok()?;
         let mut text = String::new();

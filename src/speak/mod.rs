@@ -5,9 +5,11 @@
 //! negotiation checks every reply with the guardrails before it is used. The
 //! [`TemplateSpeaker`] is deterministic and always passes them, so it is also the fallback.
 
+pub mod listener;
 pub mod prompt;
 pub mod sentences;
 pub mod template;
+pub mod voice_eval;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::emotion::Emotion;
 use crate::scenario::Scenario;
 
+pub use listener::{Defect, Listener};
 pub use template::TemplateSpeaker;
 
 /// What the reply has to do.

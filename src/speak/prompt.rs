@@ -2,6 +2,7 @@
 
 use super::{ReplyKind, ReplyRequest, Side};
 use crate::emotion::Emotion;
+use crate::params::ReplyShape;
 use crate::scenario::Scenario;
 
 /// Role of a chat message, as chat templates name them.
@@ -45,6 +46,9 @@ pub struct Prompt {
     pub system: String,
     /// The dialogue so far; the last message is the debtor's (or none at the opening).
     pub dialogue: Vec<ChatMessage>,
+    /// The first words of the reply, written after the assistant's cue for the model to
+    /// continue (empty: the model starts the reply).
+    pub reply_start: String,
 }
 
 impl Prompt {
@@ -142,11 +146,61 @@ pub fn sanitize(text: &str) -> String {
         .replace("</s>", "< /s>")
 }
 
+/// The first words of a lead in each tone, to start the model off in it; `variant` picks one.
+fn lead_start(request: &ReplyRequest<'_>, variant: usize) -> String {
+    let debtor = &request.scenario.debtor;
+    let starts: &[&str] = match (request.kind, request.emotion) {
+        (ReplyKind::Opening, _) => {
+            return format!("Hello {debtor}, this is {}", request.scenario.creditor);
+        }
+        (ReplyKind::Agreement, _) => &["Thank you", "Thank you so much", "I appreciate"],
+        (ReplyKind::Closing, _) => &["I'm sorry", "I understand", "I respect"],
+        (_, Emotion::Joy) => &["Thank you", "I appreciate", "Thanks"],
+        (_, Emotion::Sadness) => &["I'm sorry", "I understand", "I hear"],
+        (_, Emotion::Anger) => &["I hear you, but", "I understand, but", "I have to be clear"],
+        (_, Emotion::Fear) => &[
+            "I understand, but I'm worried",
+            "I'm concerned",
+            "I'm worried",
+        ],
+        (_, Emotion::Surprise) => &["Oh, I", "That surprises me", "Oh,"],
+        (_, Emotion::Disgust) => &["Honestly,", "I have to be straight with you", "Frankly,"],
+        (_, Emotion::Neutral) => &["I understand", "Thank you for telling me", "I see"],
+    };
+    starts[variant % starts.len()].to_string()
+}
+
+/// This turn's instruction for a lead: answer the debtor in one sentence, in the tone, with no
+/// number (the offer sentence that follows is the template's).
+fn lead_guidance(request: &ReplyRequest<'_>) -> String {
+    let debtor = &request.scenario.debtor;
+    let task = match request.kind {
+        ReplyKind::Opening => format!(
+            "Open the call: in one short sentence, greet {debtor} and say you are calling about their overdue account."
+        ),
+        ReplyKind::Counter => format!(
+            "In one short sentence, answer what {debtor} just said, so they know you heard them."
+        ),
+        ReplyKind::Agreement => {
+            format!("{debtor} agreed. In one short sentence, thank them.")
+        }
+        ReplyKind::Closing => {
+            "You could not agree. In one short sentence, close the call politely.".to_string()
+        }
+    };
+    format!(
+        "Your tone: {}. {task} Do not mention any number, day, date or amount.",
+        tone(request.emotion)
+    )
+}
+
 /// The prompt for one reply: the system prompt, the dialogue, then this turn's instruction.
 ///
 /// Only the latest instruction is included: earlier ones would crowd the context, and the
-/// dialogue before the latest agent line stays a stable prefix for the model's cache.
-pub fn build_prompt(request: &ReplyRequest<'_>) -> Prompt {
+/// dialogue before the latest agent line stays a stable prefix for the model's cache. With
+/// [`ReplyShape::Lead`] the model writes only the lead, started by a few words in the tone
+/// (`variant` picks which); with [`ReplyShape::Whole`] it writes the reply, offer included.
+pub fn build_prompt(request: &ReplyRequest<'_>, shape: ReplyShape, variant: usize) -> Prompt {
     let mut dialogue: Vec<ChatMessage> = request
         .dialogue
         .iter()
@@ -158,13 +212,18 @@ pub fn build_prompt(request: &ReplyRequest<'_>) -> Prompt {
             content: sanitize(&line.text),
         })
         .collect();
+    let (instruction, reply_start) = match shape {
+        ReplyShape::Lead => (lead_guidance(request), lead_start(request, variant)),
+        ReplyShape::Whole => (guidance(request), String::new()),
+    };
     dialogue.push(ChatMessage {
         role: Role::System,
-        content: guidance(request),
+        content: instruction,
     });
     Prompt {
         system: system_prompt(request.scenario),
         dialogue,
+        reply_start,
     }
 }
 
@@ -192,7 +251,7 @@ mod tests {
             DialogueLine::creditor("Hello."),
             DialogueLine::debtor("I need time."),
         ];
-        let prompt = build_prompt(&request(&scenario, &dialogue));
+        let prompt = build_prompt(&request(&scenario, &dialogue), ReplyShape::Whole, 0);
         assert!(prompt.system.contains("Riverside Energy") && prompt.system.contains("$1,250.00"));
         let messages = prompt.messages(0);
         let roles: Vec<_> = messages.iter().map(|m| m.role).collect();
@@ -213,11 +272,11 @@ mod tests {
     #[test]
     fn the_system_prompt_does_not_change_between_turns() {
         let scenario = Scenario::builtin();
-        let a = build_prompt(&request(&scenario, &[]));
+        let a = build_prompt(&request(&scenario, &[]), ReplyShape::Lead, 0);
         let mut other = request(&scenario, &[]);
         other.offer_days = 40;
         other.emotion = Emotion::Anger;
-        assert_eq!(a.system, build_prompt(&other).system);
+        assert_eq!(a.system, build_prompt(&other, ReplyShape::Lead, 1).system);
     }
 
     #[test]

@@ -65,6 +65,14 @@ fn sentence_end(text: &str) -> Option<usize> {
     None
 }
 
+/// A whole text cut into sentences, as a speaker would stream it.
+pub fn split(text: &str) -> Vec<String> {
+    let mut splitter = SentenceSplitter::new();
+    let mut sentences = splitter.push(text);
+    sentences.extend(splitter.finish());
+    sentences
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,67 +3,147 @@
 use super::{ReplyKind, ReplyRequest, SpeakError, Speaker};
 use crate::emotion::Emotion;
 
-/// Counter-offer phrasings per creditor emotion (table order). `{days}` is the offer,
-/// `{debtor}`, `{creditor}` and `{balance}` the scenario's facts. The tone follows the emotion;
-/// even Anger and Disgust stay civil: firm words, never threats or insults.
-const COUNTER: [&[&str]; Emotion::COUNT] = [
+/// Counter-offer phrasings per creditor emotion (table order), each a lead that answers the
+/// debtor in the tone and a sentence that states the offer. `{days}` is the offer, `{debtor}`,
+/// `{creditor}` and `{balance}` the scenario's facts. Even Anger and Disgust stay civil: firm
+/// words, never threats or insults. A language-model speaker may phrase the lead itself and
+/// keep the offer sentence.
+const COUNTER: [&[(&str, &str)]; Emotion::COUNT] = [
     // Joy
     &[
-        "I'm glad we're working through this together, {debtor}. Could we settle the balance within {days} days?",
-        "Thanks for talking this through with me. I think {days} days is a plan we can both feel good about.",
-        "This is going well. If we say {days} days, I can set it up right away.",
+        (
+            "I'm glad we're working through this together, {debtor}.",
+            "Could we settle the balance within {days} days?",
+        ),
+        (
+            "Thanks for talking this through with me.",
+            "I think {days} days is a plan we can both feel good about.",
+        ),
+        (
+            "I appreciate you staying on the line with me.",
+            "If we say {days} days, I can set it up right away.",
+        ),
     ],
     // Sadness
     &[
-        "I'm sorry things have been so hard. I can offer {days} days to settle the balance of {balance}.",
-        "I hear how difficult this is for you, {debtor}. Would {days} days give you the room you need?",
-        "It's never easy to fall behind, and I do want to help. Can we agree on {days} days?",
+        (
+            "I'm sorry things have been so hard.",
+            "I can offer {days} days to settle the balance of {balance}.",
+        ),
+        (
+            "I hear how difficult this is for you, {debtor}.",
+            "Would {days} days give you the room you need?",
+        ),
+        (
+            "It's never easy to fall behind, and I do want to help.",
+            "Can we agree on {days} days?",
+        ),
     ],
     // Anger
     &[
-        "I'll be frank, {debtor}: this account has been open too long. I need the balance settled within {days} days.",
-        "I'm frustrated that we haven't found a plan yet. My offer is {days} days.",
-        "Let's stop going in circles. {days} days is what I can do.",
+        (
+            "I'll be frank, {debtor}: this account has been open too long.",
+            "I need the balance settled within {days} days.",
+        ),
+        (
+            "I'm frustrated that we haven't found a plan yet.",
+            "My offer is {days} days.",
+        ),
+        (
+            "Let's stop going in circles.",
+            "{days} days is what I can do.",
+        ),
     ],
     // Fear
     &[
-        "I'm worried this is getting harder to resolve the longer it waits. Can we settle within {days} days?",
-        "I'd hate for this to keep weighing on both of us, {debtor}. Could you manage {days} days?",
-        "I'm concerned about letting this drift. Please consider {days} days.",
+        (
+            "I'm worried this is getting harder to resolve the longer it waits.",
+            "Can we settle within {days} days?",
+        ),
+        (
+            "I'd hate for this to keep weighing on both of us, {debtor}.",
+            "Could you manage {days} days?",
+        ),
+        (
+            "I'm concerned about letting this drift.",
+            "Please consider {days} days.",
+        ),
     ],
     // Surprise
     &[
-        "Oh, that's not what I expected! Let's see if {days} days works for you.",
-        "Really? Well, then let me suggest {days} days instead.",
-        "That's a surprise, {debtor}. How about {days} days?",
+        (
+            "Oh, that's not what I expected!",
+            "Let's see if {days} days works for you.",
+        ),
+        (
+            "Really? I didn't see that coming.",
+            "Then let me suggest {days} days instead.",
+        ),
+        ("That's a surprise, {debtor}.", "How about {days} days?"),
     ],
     // Disgust
     &[
-        "Honestly, I'm disappointed with how this account has gone. I need a firm commitment to {days} days.",
-        "I'd rather we deal with each other straight, {debtor}. The offer is {days} days.",
-        "Frankly, the excuses don't help either of us. Let's settle on {days} days.",
+        (
+            "Honestly, I'm disappointed with how this account has gone.",
+            "I need a firm commitment to {days} days.",
+        ),
+        (
+            "I'd rather we deal with each other straight, {debtor}.",
+            "The offer is {days} days.",
+        ),
+        (
+            "Frankly, the excuses don't help either of us.",
+            "Let's settle on {days} days.",
+        ),
     ],
     // Neutral
     &[
-        "The outstanding balance is {balance}. I can offer a repayment period of {days} days.",
-        "Let's look at the numbers, {debtor}: I'm proposing {days} days to settle the account.",
-        "To keep things simple, my offer is {days} days for the full balance.",
+        (
+            "The outstanding balance is {balance}.",
+            "I can offer a repayment period of {days} days.",
+        ),
+        (
+            "Let's look at the numbers, {debtor}.",
+            "I'm proposing {days} days to settle the account.",
+        ),
+        (
+            "To keep things simple, let's set a date for the full balance.",
+            "My offer is {days} days.",
+        ),
     ],
 ];
 
-const OPENING: &[&str] = &[
-    "Hello {debtor}, I'm calling for {creditor} about the outstanding balance of {balance}. Could you settle it within {days} days?",
-    "Hi {debtor}, this is {creditor}. Your account has a balance of {balance}, and I'd like to agree a plan: can you pay it within {days} days?",
+const OPENING: &[(&str, &str)] = &[
+    (
+        "Hello {debtor}, I'm calling for {creditor} about the outstanding balance of {balance}.",
+        "Could you settle it within {days} days?",
+    ),
+    (
+        "Hi {debtor}, this is {creditor}, and I'd like to agree a plan for your balance of {balance}.",
+        "Can you pay it within {days} days?",
+    ),
 ];
 
-const AGREEMENT: &[&str] = &[
-    "Thank you, {debtor}. We're agreed on {days} days, and I'll send you the plan in writing.",
-    "That's a deal: {days} days. Thank you for working this out with me.",
+const AGREEMENT: &[(&str, &str)] = &[
+    (
+        "Thank you, {debtor}.",
+        "We're agreed on {days} days, and I'll send you the plan in writing.",
+    ),
+    (
+        "Thank you for working this out with me.",
+        "That's a deal: {days} days.",
+    ),
 ];
 
-const CLOSING: &[&str] = &[
-    "We haven't been able to agree this time, {debtor}. My offer of {days} days still stands if you change your mind.",
-    "I'm sorry we couldn't find a plan together. If you reconsider, {days} days remains on the table.",
+const CLOSING: &[(&str, &str)] = &[
+    (
+        "We haven't been able to agree this time, {debtor}.",
+        "My offer of {days} days still stands if you change your mind.",
+    ),
+    (
+        "I'm sorry we couldn't find a plan together.",
+        "If you reconsider, {days} days remains on the table.",
+    ),
 ];
 
 /// Phrases replies from fixed templates; the phrasing varies with the turn and a seed.
@@ -78,8 +158,23 @@ impl TemplateSpeaker {
         TemplateSpeaker { seed }
     }
 
-    /// The reply for a request; never fails.
+    /// The reply for a request: its lead, then its offer sentence. Never fails.
     pub fn phrase(&self, request: &ReplyRequest<'_>) -> String {
+        let (lead, offer) = self.pick(request);
+        format!("{} {}", fill(lead, request), fill(offer, request))
+    }
+
+    /// Only the sentence that states the offer, in the request's tone.
+    pub fn offer_sentence(&self, request: &ReplyRequest<'_>) -> String {
+        fill(self.pick(request).1, request)
+    }
+
+    /// Only the lead: the sentence that answers the debtor, in the request's tone.
+    pub fn lead(&self, request: &ReplyRequest<'_>) -> String {
+        fill(self.pick(request).0, request)
+    }
+
+    fn pick(&self, request: &ReplyRequest<'_>) -> (&'static str, &'static str) {
         let choices = match request.kind {
             ReplyKind::Opening => OPENING,
             ReplyKind::Counter => COUNTER[request.emotion.index()],
@@ -90,13 +185,17 @@ impl TemplateSpeaker {
         let pick = (self.seed ^ u64::from(request.turn).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .wrapping_mul(0xBF58_476D_1CE4_E5B9)
             >> 33;
-        let template = choices[(pick % choices.len() as u64) as usize];
-        template
-            .replace("{days}", &request.offer_days.to_string())
-            .replace("{debtor}", &request.scenario.debtor)
-            .replace("{creditor}", &request.scenario.creditor)
-            .replace("{balance}", &format_money(request.scenario.balance))
+        choices[(pick % choices.len() as u64) as usize]
     }
+}
+
+/// A template with the request's facts filled in.
+fn fill(template: &str, request: &ReplyRequest<'_>) -> String {
+    template
+        .replace("{days}", &request.offer_days.to_string())
+        .replace("{debtor}", &request.scenario.debtor)
+        .replace("{creditor}", &request.scenario.creditor)
+        .replace("{balance}", &format_money(request.scenario.balance))
 }
 
 impl Speaker for TemplateSpeaker {
@@ -110,8 +209,7 @@ impl Speaker for TemplateSpeaker {
         on_sentence: &mut dyn FnMut(&str),
     ) -> Result<String, SpeakError> {
         let text = self.phrase(request);
-        let mut splitter = super::sentences::SentenceSplitter::new();
-        for sentence in splitter.push(&text).into_iter().chain(splitter.finish()) {
+        for sentence in super::sentences::split(&text) {
             on_sentence(&sentence);
         }
         Ok(text)
