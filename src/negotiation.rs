@@ -605,7 +605,10 @@ impl Negotiation {
                 check_reply(&spoken.join(" "), &facts).contains(&Violation::MissingOffer);
             if !from_speaker {
                 fallback = true;
-                spoken = sentences::split(&self.fallback.phrase(&request));
+                let reply = self
+                    .fallback
+                    .phrase_accepted(&request, |text| listener.hear(text).is_empty());
+                spoken = sentences::split(&reply);
                 for sentence in &spoken {
                     on_sentence(sentence);
                 }

@@ -10,6 +10,9 @@ use crate::params::{LlmParams, ReplyShape};
 use crate::speak::prompt::build_prompt;
 use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
 
+/// Most tokens of a lead: one spoken sentence.
+const LEAD_TOKENS: u32 = 40;
+
 /// A [`Speaker`] backed by the llama.cpp worker.
 pub struct SlmSpeaker {
     llm: LlmHandle,
@@ -72,7 +75,11 @@ impl Speaker for SlmSpeaker {
         self.calls += 1;
         let sampling = Sampling {
             temperature: request.temperature as f32,
-            max_tokens: self.max_tokens,
+            // One sentence of a lead is short; a longer one is a model going round in circles.
+            max_tokens: match self.shape {
+                ReplyShape::Lead => self.max_tokens.min(LEAD_TOKENS),
+                ReplyShape::Whole => self.max_tokens,
+            },
             max_sentences: match self.shape {
                 ReplyShape::Lead => 1,
                 ReplyShape::Whole => self.max_sentences,

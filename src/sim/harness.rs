@@ -589,8 +589,8 @@ mod tests {
             }
             // Never the same sentence twice in a row: the listener refuses a repeat.
             let lines = [
-                "Thanks for talking this through with me.",
-                "I understand, and I appreciate you telling me.",
+                "I understand, and I hear you.",
+                "I'm sorry, I understand this is hard.",
             ];
             let line = lines[request.turn as usize % lines.len()];
             on_sentence(line);

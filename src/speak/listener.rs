@@ -134,6 +134,11 @@ static SELF_TALK: LazyLock<Regex> = LazyLock::new(|| {
         r"capable of",
         r"(?:i|we) (?:can'?t|cannot) continue",
         r"(?:not|un)able to answer",
+        // Talk about the conversation as text: a program's view of it.
+        r"my (?:previous |last |earlier )?(?:response|reply|answer|sentence|message|output)",
+        r"(?:the|this|our) chat",
+        r"(?:a|the|my|your) (?:sentence|prompt|text|input)",
+        r"assist\w*",
     ])
 });
 
@@ -178,6 +183,14 @@ static HARSH: LazyLock<Regex> = LazyLock::new(|| {
 
 static GREETING: LazyLock<Regex> = LazyLock::new(|| {
     words(&[
+        // Meeting someone in person, on a phone call.
+        r"(?:nice|pleasure|delighted|glad|thrilled|happy|great) to (?:meet|see) you",
+        r"(?:a )?pleasure to (?:meet|have|speak)",
+        r"have you (?:here|with us|in our)",
+        r"welcome (?:to|back|aboard)",
+        r"(?:our|your|this) (?:city|town|office|store|branch|lobby)",
+        r"in person",
+        r"with us today",
         r"^(?:hi|hello|hey|hiya|greetings|good (?:morning|afternoon|evening|day))",
         r"(?:hope|trust) (?:this|my|our) (?:call|message|letter|email|note)? ?finds you",
         r"(?:hope|trust) (?:you'?re|you are|you'?ve been|you have been|all is|everything is) (?:doing |keeping |well|good|fine)",
@@ -219,6 +232,16 @@ static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:the |my )?instructions?",
         r"(?:write|writing) (?:your|my|a) (?:own )?reply",
         r"here (?:is|'s) (?:my|a|the) (?:reply|response|answer)",
+    ])
+});
+
+/// What the agent cannot perceive on a call, or says of the debtor as if they were not there.
+static PERCEIVED: LazyLock<Regex> = LazyLock::new(|| {
+    words(&[
+        r"i (?:can )?see (?:that )?you(?:'ve|'re| have| are| just| were|r)",
+        r"you(?:'ve| have) (?:just )?(?:taken|managed|reached|found|heard|added|asked|edited|got|made|shared|posted|sent me|written|typed|uploaded)",
+        r"(?:you'?re|you are) (?:looking at|holding|reading|typing|wearing|sitting|standing)",
+        r"(?:photo|picture|image|video|screen|receipt in your hand)",
     ])
 });
 
@@ -688,6 +711,52 @@ const FIRST_NAMES: &[&str] = &[
     "sarah", "scott", "sophie", "steve", "susan", "tom", "tony", "william",
 ];
 
+/// Longest spoken sentence, in words: a listener loses a longer one.
+const MAX_SENTENCE_WORDS: usize = 40;
+
+/// Three words said three times in one sentence: a model going round in circles.
+fn looping(norm: &str) -> Option<String> {
+    let words: Vec<&str> = norm.split_whitespace().collect();
+    let mut seen: std::collections::HashMap<&[&str], usize> = std::collections::HashMap::new();
+    for gram in words.windows(3) {
+        let count = seen.entry(gram).or_default();
+        *count += 1;
+        if *count == 3 {
+            return Some(gram.join(" "));
+        }
+    }
+    None
+}
+
+/// The first five letters of a word: "explaining" and "explain" are one word to the listener.
+fn stem(word: &str) -> String {
+    word.chars().take(5).collect()
+}
+
+/// The words of a text that the grounding rule weighs: letters and apostrophes, three or more.
+fn content_words(norm: &str) -> impl Iterator<Item = &str> {
+    norm.split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+        .map(|w| w.trim_matches('\''))
+        .map(|w| w.strip_suffix("'s").unwrap_or(w))
+        .filter(|w| w.len() >= 3)
+}
+
+/// Stems the agent may say without the debtor having said them: `data/plain_words.txt` and the
+/// template speaker's words.
+static PLAIN_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let list = include_str!("data/plain_words.txt");
+    let plain = list
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .map(str::to_string);
+    let templates: Vec<String> = super::template::texts()
+        .map(normalise)
+        .flat_map(|t| content_words(&t).map(str::to_string).collect::<Vec<_>>())
+        .collect();
+    plain.chain(templates).map(|w| stem(&w)).collect()
+});
+
 /// Hears one reply for one request: see the module documentation.
 #[derive(Debug)]
 pub struct Listener {
@@ -701,6 +770,10 @@ pub struct Listener {
     last_debtor: String,
     /// Sentences of the agent's previous reply, normalised for comparison.
     previous: Vec<String>,
+    /// The debtor's name, normalised.
+    debtor_name: String,
+    /// Stems of every word said in the call or written in the scenario.
+    said_stems: HashSet<String>,
 }
 
 impl Listener {
@@ -758,6 +831,22 @@ impl Listener {
             stated,
             last_debtor,
             previous,
+            debtor_name: normalise(&scenario.debtor),
+            said_stems: content_words(&background)
+                .chain(
+                    request
+                        .dialogue
+                        .iter()
+                        .map(|l| normalise(&l.text))
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .flat_map(|t| content_words(t).map(str::to_string).collect::<Vec<_>>())
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(String::as_str),
+                )
+                .map(stem)
+                .collect(),
         }
     }
 
@@ -778,6 +867,18 @@ impl Listener {
         if !self.opening {
             first(&GREETING, Defect::Form);
         }
+        first(&PERCEIVED, Defect::Invented);
+        // Grounding: a content word nobody said and no collector needs is the model's invention
+        // ("make a new friend in the city", "a refund").
+        if let Some(word) = content_words(&norm).find(|w| {
+            let s = stem(w);
+            !PLAIN_STEMS.contains(&s) && !self.said_stems.contains(&s)
+        }) {
+            found.push(Defect::Invented(word.to_string()));
+        }
+        if let Some(about) = self.about_the_debtor(&norm) {
+            found.push(Defect::Invented(about));
+        }
         let honorific = ["Mr.", "Mrs.", "Ms.", "Dr.", "Miss"];
         if honorific.iter().any(|h| sentence.trim_end().ends_with(h)) {
             found.push(Defect::Invented(sentence.to_string()));
@@ -796,7 +897,11 @@ impl Listener {
             && (self.bad_news()
                 || matches!(
                     self.emotion,
-                    Emotion::Sadness | Emotion::Anger | Emotion::Fear | Emotion::Disgust
+                    Emotion::Sadness
+                        | Emotion::Anger
+                        | Emotion::Fear
+                        | Emotion::Disgust
+                        | Emotion::Neutral
                 ))
         {
             found.push(Defect::Tone(m.as_str().to_string()));
@@ -812,6 +917,14 @@ impl Listener {
         // A reply answers the debtor first: its opening sentence must show it heard them.
         if spoken.is_empty() && !self.opening && !self.answers(&norm) {
             found.push(Defect::Unresponsive);
+        }
+        if let Some(loop_words) = looping(&norm) {
+            found.push(Defect::Repeated(loop_words));
+        }
+        if norm.split_whitespace().count() > MAX_SENTENCE_WORDS {
+            found.push(Defect::Form(format!(
+                "a sentence of more than {MAX_SENTENCE_WORDS} words"
+            )));
         }
         let key = sentence_key(sentence);
         if !key.is_empty()
@@ -849,6 +962,18 @@ impl Listener {
             return true;
         }
         !self.bad_news() && ACKNOWLEDGES.is_match(first)
+    }
+
+    /// The debtor spoken of in the third person ("telling me about Alex Morgan").
+    fn about_the_debtor(&self, norm: &str) -> Option<String> {
+        let name = self.debtor_name.as_str();
+        if name.is_empty() {
+            return None;
+        }
+        ["about ", "of ", "from ", "with ", "after ", "to "]
+            .iter()
+            .map(|before| format!("{before}{name}"))
+            .find(|phrase| norm.contains(phrase.as_str()))
     }
 
     /// A capitalised word that names someone outside the call: after a greeting or a title,
@@ -1090,7 +1215,7 @@ mod tests {
             (
                 &["I can pay it all next week, no problem."],
                 Emotion::Joy,
-                "That's good to hear, thank you. Shall we write it down as 30 days?",
+                "That's good to hear, thank you. Can we write it down as 30 days?",
             ),
             (
                 &["My daughter was in hospital."],

@@ -151,21 +151,32 @@ fn lead_start(request: &ReplyRequest<'_>, variant: usize) -> String {
     let debtor = &request.scenario.debtor;
     let starts: &[&str] = match (request.kind, request.emotion) {
         (ReplyKind::Opening, _) => {
-            return format!("Hello {debtor}, this is {}", request.scenario.creditor);
+            return format!(
+                "Hello {debtor}, this is {} calling about your",
+                request.scenario.creditor
+            );
         }
-        (ReplyKind::Agreement, _) => &["Thank you", "Thank you so much", "I appreciate"],
-        (ReplyKind::Closing, _) => &["I'm sorry", "I understand", "I respect"],
-        (_, Emotion::Joy) => &["Thank you", "I appreciate", "Thanks"],
-        (_, Emotion::Sadness) => &["I'm sorry", "I understand", "I hear"],
-        (_, Emotion::Anger) => &["I hear you, but", "I understand, but", "I have to be clear"],
+        (ReplyKind::Agreement, _) => &["Thank you for", "Thank you,", "I appreciate"],
+        (ReplyKind::Closing, _) => &["I'm sorry we", "I understand that", "I respect"],
+        (_, Emotion::Joy) => &["Thank you for", "I appreciate", "Thanks for"],
+        (_, Emotion::Sadness) => &["I'm sorry to hear", "I understand that", "I hear that"],
+        (_, Emotion::Anger) => &[
+            "I hear you, but",
+            "I understand, but",
+            "I have to be clear:",
+        ],
         (_, Emotion::Fear) => &[
             "I understand, but I'm worried",
-            "I'm concerned",
-            "I'm worried",
+            "I'm concerned that",
+            "I'm worried that",
         ],
-        (_, Emotion::Surprise) => &["Oh, I", "That surprises me", "Oh,"],
-        (_, Emotion::Disgust) => &["Honestly,", "I have to be straight with you", "Frankly,"],
-        (_, Emotion::Neutral) => &["I understand", "Thank you for telling me", "I see"],
+        (_, Emotion::Surprise) => &["Oh, I didn't", "That surprises me:", "Oh,"],
+        (_, Emotion::Disgust) => &["Honestly,", "I have to be straight with you:", "Frankly,"],
+        (_, Emotion::Neutral) => &[
+            "I understand that",
+            "I hear that",
+            "Thank you for explaining",
+        ],
     };
     starts[variant % starts.len()].to_string()
 }

@@ -113,6 +113,14 @@ const COUNTER: [&[(&str, &str)]; Emotion::COUNT] = [
     ],
 ];
 
+/// Leads that answer any line without taking a tone of their own, for when none of the tone's
+/// leads fits what the debtor said.
+const PLAIN_LEADS: &[&str] = &[
+    "I hear you, {debtor}, and I want to sort this out with you.",
+    "I understand, and thank you for telling me.",
+    "I'm sorry this is hard.",
+];
+
 const OPENING: &[(&str, &str)] = &[
     (
         "Hello {debtor}, I'm calling for {creditor} about the outstanding balance of {balance}.",
@@ -164,6 +172,36 @@ impl TemplateSpeaker {
         format!("{} {}", fill(lead, request), fill(offer, request))
     }
 
+    /// The reply for a request whose lead `accept` takes: the tone's leads from the usual pick
+    /// on, then plain acknowledgements; the usual reply when none is taken. The fallback uses
+    /// it so that its lead, too, answers what the debtor said.
+    pub fn phrase_accepted(
+        &self,
+        request: &ReplyRequest<'_>,
+        accept: impl Fn(&str) -> bool,
+    ) -> String {
+        let (first, offer) = self.pick(request);
+        let leads = self.leads(request);
+        let start = leads.iter().position(|l| *l == first).unwrap_or(0);
+        let rotated = leads[start..].iter().chain(&leads[..start]);
+        let offer = fill(offer, request);
+        rotated
+            .chain(PLAIN_LEADS)
+            .map(|lead| format!("{} {offer}", fill(lead, request)))
+            .find(|text| accept(text))
+            .unwrap_or_else(|| self.phrase(request))
+    }
+
+    fn leads(&self, request: &ReplyRequest<'_>) -> Vec<&'static str> {
+        let choices = match request.kind {
+            ReplyKind::Opening => OPENING,
+            ReplyKind::Counter => COUNTER[request.emotion.index()],
+            ReplyKind::Agreement => AGREEMENT,
+            ReplyKind::Closing => CLOSING,
+        };
+        choices.iter().map(|(lead, _)| *lead).collect()
+    }
+
     /// Only the sentence that states the offer, in the request's tone.
     pub fn offer_sentence(&self, request: &ReplyRequest<'_>) -> String {
         fill(self.pick(request).1, request)
@@ -187,6 +225,17 @@ impl TemplateSpeaker {
             >> 33;
         choices[(pick % choices.len() as u64) as usize]
     }
+}
+
+/// Every template text, for the listener's vocabulary of what the agent may say unprompted.
+pub(crate) fn texts() -> impl Iterator<Item = &'static str> {
+    COUNTER
+        .iter()
+        .flat_map(|c| c.iter())
+        .chain(OPENING)
+        .chain(AGREEMENT)
+        .chain(CLOSING)
+        .flat_map(|(lead, offer)| [*lead, *offer])
 }
 
 /// A template with the request's facts filled in.
