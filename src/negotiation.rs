@@ -538,7 +538,8 @@ impl Negotiation {
             balance: self.scenario.balance,
             today: self.today,
         };
-        let listener = Listener::new(&request);
+        let listener = Listener::new(&request)
+            .grounded(self.params.llm.reply_shape == crate::params::ReplyShape::Lead);
         let mut spoken: Vec<String> = Vec::new();
         let mut violations = Vec::new();
         let mut defects = Vec::new();

@@ -444,6 +444,12 @@ pub struct LlmParams {
     /// What the model writes: `lead` (one answering sentence, the offer sentence from the
     /// template) or `whole` (the whole reply).
     pub reply_shape: ReplyShape,
+    /// A LoRA adapter (GGUF) trained for `model_path` by `scripts/train-voice`, applied over
+    /// the model at load; empty: none. With an adapter the lead is not started with given
+    /// words: the adapter has learned how a lead begins.
+    pub adapter_path: PathBuf,
+    /// How strongly the adapter applies (1: as trained).
+    pub adapter_scale: f64,
     /// Seed of the sampler, for reproducible runs.
     pub seed: u32,
     /// Weight of the lexicon in the fused emotion detector (the model gets the rest).
@@ -494,6 +500,7 @@ impl LlmParams {
         }
         positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
         in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
+        in_range("llm.adapter_scale", l.adapter_scale, 0.0, 4.0)?;
         if l.reader_prior.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
             return Err(invalid(
                 "llm.reader_prior",
@@ -516,6 +523,8 @@ impl Default for LlmParams {
             max_reply_tokens: 64,
             max_reply_sentences: 2,
             reply_shape: ReplyShape::Lead,
+            adapter_path: PathBuf::new(),
+            adapter_scale: 1.0,
             seed: 1234,
             fused_lexicon_weight: 0.85,
             reader_prior: [0.130, 0.116, 0.372, 0.068, 0.110, 0.142, 0.062],

@@ -320,6 +320,69 @@ fn chat_speaks_with_the_language_model_when_it_is_present() {
     );
 }
 
+/// The voice over six blind-written dialogues of the tuning half with the default model: every
+/// spoken reply heard again passes the listener's check and the guardrails (the template
+/// stands in where the model's lead fails), most keep the model's words, none waives the debt.
+#[cfg(feature = "llm")]
+#[test]
+fn eval_voice_meets_its_targets_on_a_small_subset() {
+    let model = project("models/SmolLM2-135M-Instruct.Q4_1.gguf");
+    assert!(
+        model.is_file(),
+        "run scripts/fetch-model first (scripts/test does)"
+    );
+    let dialogues = project("tests/data/voice/dialogues_tune.jsonl");
+    let scenarios = project("scenarios/default.yaml");
+    let out = run_ok(
+        &[
+            "--set",
+            &format!("llm.model_path={}", model.display()),
+            "eval-voice",
+            "--dialogues",
+            dialogues.to_str().unwrap(),
+            "--scenarios",
+            scenarios.to_str().unwrap(),
+            "--speaker",
+            "slm",
+            "--limit",
+            "6",
+            "--json",
+            "--min-pass",
+            "0.9",
+            "--min-own-words",
+            "0.6",
+        ],
+        "",
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out).trim()).unwrap();
+    assert_eq!(report["denials"], 0, "{report}");
+    assert!(report["replies"].as_u64().unwrap() >= 24, "{report}");
+    let exchanges = report["exchanges"].as_array().unwrap();
+    assert!(
+        exchanges.iter().all(|e| e["reply"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("{} days", e["offer_days"]))),
+        "every reply states its offer: {report}"
+    );
+}
+
+#[test]
+fn eval_listener_reports_recall_and_false_alarms() {
+    let lines = project("tests/data/voice/listener_tune.jsonl");
+    let text = String::from_utf8(run_ok(
+        &["eval-listener", "--lines", lines.to_str().unwrap()],
+        "",
+    ))
+    .unwrap();
+    assert!(text.contains("| all defects |"), "{text}");
+    assert!(text.contains("acceptable replies the listener's check refused"), "{text}");
+    let missing = run_with_stdin(&["eval-listener", "--lines", "/no/such.jsonl"], "");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/no/such.jsonl"));
+}
+
 /// Parses JSON lines.
 fn json_lines(out: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(out)

@@ -148,6 +148,7 @@ pub fn eval_voice(params: &Params, args: EvalVoiceArgs) -> Result<(), CliError> 
             first.get_or_insert(started.elapsed().as_secs_f64() * 1e3);
         });
         exchanges.push(exchange(
+            params,
             dialogue,
             None,
             &report,
@@ -172,6 +173,7 @@ pub fn eval_voice(params: &Params, args: EvalVoiceArgs) -> Result<(), CliError> 
             let mut context = heard_before.clone();
             context.push(crate::speak::DialogueLine::debtor(line.clone()));
             exchanges.push(exchange(
+                params,
                 dialogue,
                 Some(line),
                 &report,
@@ -215,6 +217,7 @@ pub fn eval_voice(params: &Params, args: EvalVoiceArgs) -> Result<(), CliError> 
 /// One exchange, heard again from outside the negotiation.
 #[allow(clippy::too_many_arguments)]
 fn exchange(
+    params: &Params,
     dialogue: &Dialogue,
     debtor: Option<&String>,
     report: &TurnReport,
@@ -239,6 +242,7 @@ fn exchange(
         today,
     };
     let mut heard: Vec<String> = Listener::new(&request)
+        .grounded(params.llm.reply_shape == crate::params::ReplyShape::Lead)
         .hear(&report.reply)
         .iter()
         .map(describe)
@@ -397,9 +401,13 @@ fn transcript(r: &VoiceReport) -> String {
 }
 
 /// Runs `eval-listener`: the listener's check against a person's verdicts.
-pub fn eval_listener(lines: &std::path::Path, verbose: bool) -> Result<(), CliError> {
+pub fn eval_listener(
+    lines: &std::path::Path,
+    verbose: bool,
+    ungrounded: bool,
+) -> Result<(), CliError> {
     let judged: Vec<JudgedReply> = read_jsonl(lines)?;
-    let report = evaluate_listener(&judged);
+    let report = evaluate_listener(&judged, !ungrounded);
     let mut out = report.to_string();
     if verbose {
         out.push_str("\nmistakes:\n");

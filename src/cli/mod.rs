@@ -12,6 +12,7 @@ mod eval_tactics;
 mod eval_voice;
 mod record;
 mod simulate;
+mod voice_corpus;
 
 use std::io::{BufRead, Write};
 
@@ -137,6 +138,20 @@ pub enum Command {
         /// Also list every miss and false alarm.
         #[arg(long)]
         verbose: bool,
+        /// Without the grounding rule, as the agent hears a speaker that writes whole replies
+        /// (`llm.reply_shape=whole`).
+        #[arg(long)]
+        ungrounded: bool,
+    },
+    /// Print the voice adapter's training examples (JSON lines: chat messages and the target
+    /// lead) from written corpus files; used by scripts/train-voice.
+    VoiceCorpus {
+        /// Corpus files (JSON lines: debtor, leads per tone), e.g. train/voice/corpus_a.jsonl.
+        #[arg(long, value_name = "PATH", required = true)]
+        corpus: Vec<PathBuf>,
+        /// Scenario file whose parties the examples use in turn.
+        #[arg(long, value_name = "PATH", default_value = "scenarios/default.yaml")]
+        scenarios: PathBuf,
     },
     /// Print a benchmark table.
     Bench {
@@ -380,7 +395,14 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::EvalTactics(args) => eval_tactics::eval_tactics(args),
         Command::EvalVoice(args) => eval_voice::eval_voice(&params, args),
-        Command::EvalListener { lines, verbose } => eval_voice::eval_listener(&lines, verbose),
+        Command::VoiceCorpus { corpus, scenarios } => {
+            voice_corpus::voice_corpus(&corpus, &scenarios)
+        }
+        Command::EvalListener {
+            lines,
+            verbose,
+            ungrounded,
+        } => eval_voice::eval_listener(&lines, verbose, ungrounded),
         Command::Bench {
             target,
             negotiations,

@@ -173,8 +173,27 @@ fn serve(
     cancels: mpsc::Receiver<u64>,
 ) -> Result<(), LlmError> {
     let started = Instant::now();
-    let model = load_model(&params)?;
-    let context = model
+    let mut model = load_model(&params)?;
+    let mut adapter = if params.adapter_path.as_os_str().is_empty() {
+        None
+    } else {
+        let invalid = |reason: String| LlmError::AdapterInvalid {
+            path: params.adapter_path.clone(),
+            reason,
+        };
+        if !params.adapter_path.is_file() {
+            return Err(invalid("no such file".into()));
+        }
+        // llama.cpp checks the adapter's architecture and every tensor's name and shape
+        // against the model, and logs which one failed.
+        Some(model.lora_adapter_init(&params.adapter_path).map_err(|e| {
+            invalid(format!(
+                "llama.cpp refused it: {e}; it belongs to another base model or is not a LoRA GGUF"
+            ))
+        })?)
+    };
+    let model = model;
+    let mut context = model
         .new_context(backend()?, context_params(&params, 2))
         .map_err(|e| {
             LlmError::Setup(format!(
@@ -182,6 +201,14 @@ fn serve(
                 params.context_tokens
             ))
         })?;
+    if let Some(adapter) = adapter.as_mut() {
+        context
+            .lora_adapter_set(adapter, params.adapter_scale as f32)
+            .map_err(|e| LlmError::AdapterInvalid {
+                path: params.adapter_path.clone(),
+                reason: format!("llama.cpp could not set it: {e}"),
+            })?;
+    }
     let (template, has_chat_template) = chat_template(&model)?;
     let label_starts = Engine::label_starts(&model)?;
     let info = ModelInfo {

@@ -48,6 +48,16 @@ pub enum LlmError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The adapter file is missing or does not fit the model.
+    #[error(
+        "adapter {path} cannot be applied to the model ({reason}): set llm.adapter_path to the adapter scripts/train-voice made for llm.model_path, or to \"\" for none"
+    )]
+    AdapterInvalid {
+        /// The configured path.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// llama.cpp failed while setting up (backend, context).
     #[error("llama.cpp could not start: {0}")]
     Setup(String),

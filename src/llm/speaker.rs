@@ -19,6 +19,8 @@ pub struct SlmSpeaker {
     max_tokens: u32,
     max_sentences: u32,
     shape: ReplyShape,
+    /// True with an adapter: the lead is not started with given words.
+    adapted: bool,
     /// Replies asked for so far: picks the lead's first words and the offer's phrasing.
     calls: u64,
     last_stats: Option<GenerationStats>,
@@ -33,6 +35,7 @@ impl SlmSpeaker {
             max_tokens: params.max_reply_tokens,
             max_sentences: params.max_reply_sentences,
             shape: params.reply_shape,
+            adapted: !params.adapter_path.as_os_str().is_empty(),
             calls: 0,
             last_stats: None,
             interrupt: None,
@@ -85,7 +88,11 @@ impl Speaker for SlmSpeaker {
                 ReplyShape::Whole => self.max_sentences,
             },
         };
-        let prompt = build_prompt(request, self.shape, variant as usize);
+        let mut prompt = build_prompt(request, self.shape, variant as usize);
+        // The adapter learned how an answer begins; the opening keeps its given words.
+        if self.adapted && request.kind != crate::speak::ReplyKind::Opening {
+            prompt.reply_start.clear();
+        }
         let generation = self
             .llm
             .generate(prompt, sampling, self.interrupt.clone())

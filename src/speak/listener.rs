@@ -104,6 +104,8 @@ static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
         r"no (?:rush|hurry|pressure|deadline)",
         r"(?:won'?t|will not|never) (?:call|contact|chase|bother) you (?:again|anymore|any more)",
         r"no (?:late )?(?:fees|charges|penalt\w*)",
+        r"(?:won'?t|will not|don'?t|do not) owe (?:anything|a thing|any ?more|a penny|a cent)",
+        r"(?:we'?ll|i'?ll|we will|i will) stop (?:the |all )?(?:calls|calling|contacting|chasing)",
         r"(?:pause|freeze|suspend|hold)\w* (?:the|your) (?:account|debt|payments?)",
         r"(?:doesn'?t|does not|won'?t|will not) (?:matter|count)",
         r"(?:a |the )?(?:debt|balance) (?:isn'?t|is not) (?:real|yours|valid)",
@@ -242,6 +244,7 @@ static PERCEIVED: LazyLock<Regex> = LazyLock::new(|| {
         r"you(?:'ve| have) (?:just )?(?:taken|managed|reached|found|heard|added|asked|edited|got|made|shared|posted|sent me|written|typed|uploaded)",
         r"(?:you'?re|you are) (?:looking at|holding|reading|typing|wearing|sitting|standing)",
         r"(?:photo|picture|image|video|screen|receipt in your hand)",
+        r"(?:just |already )?(?:called|emailed|texted|messaged|visited|met) (?:me|you|us)",
     ])
 });
 
@@ -519,9 +522,57 @@ static EMPATHY: LazyLock<Regex> = LazyLock::new(|| {
         r"of course",
         r"fair enough",
         r"(?:my|i) apologi[sz]e",
+        r"understood",
+        r"insult\w*",
+        r"(?:that|those) words",
+        r"(?:threat|threats|commands?|instructions?|tricks?) (?:like that|won'?t|don'?t|aside)",
         r"thank(?:s| you) for (?:telling|letting|explaining|sharing|being honest|your honesty)",
         r"it happens",
+        r"work (?:this|it|things) out",
+        r"(?:don'?t|do not) be (?:too |so )?hard on yourself",
         r"(?:that'?s|that is|it'?s) (?:kind|good|nice|generous|helpful|brave|honest)",
+    ])
+});
+
+/// A sentence that goes straight to the demand: a number, the offer, a call to pay.
+static DEMAND: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u)\d|\bwithin\b|\bmy offer\b|\b(?:could|can|would|will) you (?:pay|settle|manage|commit|make)|\bplease (?:pay|settle|make|consider)|\b(?:is|are) (?:due|owed|expected)\b|\bmust be paid\b|\bneeds? (?:paying|to be paid|settling)",
+    )
+    .expect("static pattern")
+});
+
+/// Words of sympathy: what a line about hardship needs.
+static SYMPATHY: LazyLock<Regex> = LazyLock::new(|| {
+    words(&[
+        r"sorry",
+        r"understand\w*",
+        r"hear\w*",
+        r"hard",
+        r"difficult",
+        r"tough",
+        r"imagine",
+        r"must be",
+        r"sounds",
+        r"rough",
+        r"draining",
+        r"exhausting",
+        r"heavy",
+        r"stressful",
+        r"scary",
+        r"overwhelming",
+        r"painful",
+        r"brutal",
+        r"horrible",
+        r"unfair",
+        r"a lot",
+        r"awful",
+        r"terrible",
+        r"(?:a lot|so much) to (?:deal|cope|carry|handle)",
+        r"condolences",
+        r"(?:can'?t|cannot) be easy",
+        r"not easy",
+        r"(?:don'?t|do not) be (?:too |so )?hard on yourself",
     ])
 });
 
@@ -546,14 +597,13 @@ static ACKNOWLEDGES: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:i|we) (?:can'?t|cannot|can) (?:change|lower|reduce|remove|waive|split|spread|offer|give|do|take)",
         r"it'?s (?:your|the|about|for)",
         r"if (?:the|you|it|your)",
+        r"^because",
     ])
 });
 
-/// A debtor's line that is bad news for them, hostile, or a dispute: no cheer, and "thank you"
-/// alone does not answer it.
-static BAD_NEWS: LazyLock<Regex> = LazyLock::new(|| {
+/// A debtor's line about hardship (loss, illness, money, fear): only sympathy answers it.
+static HARDSHIP: LazyLock<Regex> = LazyLock::new(|| {
     words(&[
-        // Hardship.
         r"lost",
         r"los(?:e|ing)",
         r"died",
@@ -592,6 +642,13 @@ static BAD_NEWS: LazyLock<Regex> = LazyLock::new(|| {
         r"depress\w*",
         r"ashamed",
         r"overwhelm\w*",
+    ])
+});
+
+/// A debtor's line that is bad news for them ([`HARDSHIP`]), hostile, or a dispute: no cheer,
+/// and "thank you" alone does not answer it.
+static BAD_NEWS: LazyLock<Regex> = LazyLock::new(|| {
+    words(&[
         // Hostility.
         r"idiot\w*",
         r"stupid",
@@ -714,14 +771,15 @@ const FIRST_NAMES: &[&str] = &[
 /// Longest spoken sentence, in words: a listener loses a longer one.
 const MAX_SENTENCE_WORDS: usize = 40;
 
-/// Three words said three times in one sentence: a model going round in circles.
+/// Three words said twice in one sentence: a model going round in circles ("you just told me
+/// you just told me").
 fn looping(norm: &str) -> Option<String> {
     let words: Vec<&str> = norm.split_whitespace().collect();
     let mut seen: std::collections::HashMap<&[&str], usize> = std::collections::HashMap::new();
     for gram in words.windows(3) {
         let count = seen.entry(gram).or_default();
         *count += 1;
-        if *count == 3 {
+        if *count == 2 {
             return Some(gram.join(" "));
         }
     }
@@ -741,8 +799,35 @@ fn content_words(norm: &str) -> impl Iterator<Item = &str> {
         .filter(|w| w.len() >= 3)
 }
 
-/// Stems the agent may say without the debtor having said them: `data/plain_words.txt` and the
-/// template speaker's words.
+/// Words that introduce a thing: what follows them names it.
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "your", "my", "our", "their", "his", "her", "this", "that", "these",
+    "those", "some", "any", "new", "another", "every",
+];
+
+/// The words that name things: the two after each determiner ("a new friend", "the city",
+/// "your readers"). Verbs and adjectives elsewhere are the speaker's own business.
+fn named_things(norm: &str) -> impl Iterator<Item = &str> {
+    let words: Vec<&str> = content_words_all(norm).collect();
+    let mut named = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        if DETERMINERS.contains(word) {
+            named.extend(words.iter().skip(i + 1).take(2).filter(|w| w.len() >= 3));
+        }
+    }
+    named.into_iter()
+}
+
+/// Every word of a text: letters and apostrophes.
+fn content_words_all(norm: &str) -> impl Iterator<Item = &str> {
+    norm.split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+        .map(|w| w.trim_matches('\''))
+        .map(|w| w.strip_suffix("'s").unwrap_or(w))
+        .filter(|w| !w.is_empty())
+}
+
+/// Stems the agent may say without the debtor having said them: `data/plain_words.txt`, the
+/// emotion lexicon's cue words and the template speaker's words.
 static PLAIN_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     let list = include_str!("data/plain_words.txt");
     let plain = list
@@ -750,11 +835,21 @@ static PLAIN_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
         .filter(|l| !l.starts_with('#'))
         .flat_map(str::split_whitespace)
         .map(str::to_string);
+    // The emotion lexicon's cue words: feelings and their plain descriptions.
+    let cues: Vec<String> = include_str!("../perceive/lexicon_words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with('['))
+        .flat_map(|l| l.split_whitespace().skip(1).map(str::to_string).collect::<Vec<_>>())
+        .collect();
     let templates: Vec<String> = super::template::texts()
         .map(normalise)
         .flat_map(|t| content_words(&t).map(str::to_string).collect::<Vec<_>>())
         .collect();
-    plain.chain(templates).map(|w| stem(&w)).collect()
+    plain
+        .chain(cues)
+        .chain(templates)
+        .map(|w| stem(&w))
+        .collect()
 });
 
 /// Hears one reply for one request: see the module documentation.
@@ -774,6 +869,8 @@ pub struct Listener {
     debtor_name: String,
     /// Stems of every word said in the call or written in the scenario.
     said_stems: HashSet<String>,
+    /// Whether the grounding rule applies ([`Listener::grounded`]).
+    grounded: bool,
 }
 
 impl Listener {
@@ -832,6 +929,7 @@ impl Listener {
             last_debtor,
             previous,
             debtor_name: normalise(&scenario.debtor),
+            grounded: true,
             said_stems: content_words(&background)
                 .chain(
                     request
@@ -848,6 +946,16 @@ impl Listener {
                 .map(stem)
                 .collect(),
         }
+    }
+
+    /// With `false`, the grounding rule is off: a content word nobody said is no longer refused.
+    ///
+    /// The rule stops a small model's inventions ("a new friend in the city") but also refuses
+    /// a rich speaker's good words (a blind writer's acceptable replies: 81% refused with it),
+    /// so it holds only while the model writes the lead ([`crate::params::ReplyShape::Lead`]).
+    pub fn grounded(mut self, on: bool) -> Self {
+        self.grounded = on;
+        self
     }
 
     /// What is wrong with saying `sentence` after `spoken` (the reply's sentences so far).
@@ -868,12 +976,14 @@ impl Listener {
             first(&GREETING, Defect::Form);
         }
         first(&PERCEIVED, Defect::Invented);
-        // Grounding: a content word nobody said and no collector needs is the model's invention
-        // ("make a new friend in the city", "a refund").
-        if let Some(word) = content_words(&norm).find(|w| {
-            let s = stem(w);
-            !PLAIN_STEMS.contains(&s) && !self.said_stems.contains(&s)
-        }) {
+        // Grounding: a thing named that nobody said and no collector needs is the model's
+        // invention ("make a new friend in the city", "a refund", "your readers").
+        if self.grounded
+            && let Some(word) = named_things(&norm).find(|w| {
+                let s = stem(w);
+                !PLAIN_STEMS.contains(&s) && !self.said_stems.contains(&s)
+            })
+        {
             found.push(Defect::Invented(word.to_string()));
         }
         if let Some(about) = self.about_the_debtor(&norm) {
@@ -948,32 +1058,51 @@ impl Listener {
 
     /// True when the debtor's latest line is bad news for them, hostile or a dispute.
     fn bad_news(&self) -> bool {
-        BAD_NEWS.is_match(&self.last_debtor)
+        HARDSHIP.is_match(&self.last_debtor) || BAD_NEWS.is_match(&self.last_debtor)
     }
 
     /// True when a reply's first sentence (normalised) answers the debtor's latest line: a line
-    /// that asks nothing needs nothing; hard words need sympathy or their own words back; any
-    /// other line, an acknowledgement.
+    /// that asks nothing needs nothing; sympathy, understanding or their own words back always
+    /// answer; otherwise only a sentence that goes straight to the demand, or bare thanks after
+    /// hard words, fails.
     fn answers(&self, first: &str) -> bool {
         if ASSENT.is_match(&self.last_debtor) {
             return true;
         }
-        if EMPATHY.is_match(first) || shares_content_word(&self.last_debtor, first) {
+        if SYMPATHY.is_match(first)
+            || EMPATHY.is_match(first)
+            || shares_content_word(&self.last_debtor, first)
+        {
             return true;
         }
-        !self.bad_news() && ACKNOWLEDGES.is_match(first)
+        // Word rules cannot tell a paraphrase from a non-answer ("Throwing accusations around
+        // won't help" answers "This is extortion"), so only two plain non-answers are refused:
+        // going straight to the demand, and bare thanks or assent after hard words.
+        let demand = DEMAND.is_match(first);
+        let bare = first.split_whitespace().count() <= 3 && ACKNOWLEDGES.is_match(first);
+        !(demand || bare && self.bad_news())
     }
 
-    /// The debtor spoken of in the third person ("telling me about Alex Morgan").
+    /// The debtor spoken of as someone else ("telling me about Alex Morgan", "Thank you for
+    /// explaining Greenfield Landscaping"): after the opening their name may only address them,
+    /// set off by a comma ("Thank you, Alex Morgan.").
     fn about_the_debtor(&self, norm: &str) -> Option<String> {
         let name = self.debtor_name.as_str();
         if name.is_empty() {
             return None;
         }
-        ["about ", "of ", "from ", "with ", "after ", "to "]
-            .iter()
-            .map(|before| format!("{before}{name}"))
-            .find(|phrase| norm.contains(phrase.as_str()))
+        let mut from = 0;
+        while let Some(at) = norm[from..].find(name).map(|i| i + from) {
+            let before = norm[..at].trim_end();
+            let after = norm[at + name.len()..].trim_start();
+            let addressed = (before.is_empty() || before.ends_with([',', ':']))
+                && (after.is_empty() || after.starts_with([',', '.', '!', '?', ':']));
+            if !addressed && !(self.opening && before.ends_with("hello")) {
+                return Some(norm[at..at + name.len()].to_string());
+            }
+            from = at + name.len();
+        }
+        None
     }
 
     /// A capitalised word that names someone outside the call: after a greeting or a title,
@@ -1065,13 +1194,14 @@ fn sentence_keys(text: &str) -> Vec<String> {
 }
 
 /// True when the two normalised texts share a word of three or more letters that is not
-/// filler, compared by its first five letters ("threaten", "threatening").
+/// filler, compared by its first four letters ("threaten", "threatening"; "lost", "losing"
+/// do not meet, "job" and "jobs" do).
 fn shares_content_word(debtor: &str, reply: &str) -> bool {
     let content = |text: &str| -> HashSet<String> {
         text.split(|c: char| !c.is_ascii_alphanumeric() && c != '\'')
             .map(|w| w.trim_end_matches("'s"))
             .filter(|w| w.len() >= 3 && !FILLER.contains(w))
-            .map(|w| w.chars().take(5).collect())
+            .map(|w| w.chars().take(4).collect())
             .collect()
     };
     !content(debtor).is_disjoint(&content(reply))

@@ -112,7 +112,7 @@ impl ListenerReport {
 /// (the debtor's words as the only dialogue, the judged line's parties as the scenario) and the
 /// guardrails (the reply's own "N days" as the offer; a missing offer is not counted), and
 /// compares with the verdict.
-pub fn evaluate_listener(lines: &[JudgedReply]) -> ListenerReport {
+pub fn evaluate_listener(lines: &[JudgedReply], grounded: bool) -> ListenerReport {
     let mut report = ListenerReport::default();
     for line in lines {
         let scenario = Scenario {
@@ -141,7 +141,9 @@ pub fn evaluate_listener(lines: &[JudgedReply]) -> ListenerReport {
             temperature: 0.0,
             dialogue: &dialogue,
         };
-        let listened = Listener::new(&request).hear(&line.reply);
+        let listened = Listener::new(&request)
+            .grounded(grounded)
+            .hear(&line.reply);
         let mut heard = listened.clone();
         let facts = ReplyFacts {
             offer_days: stated_days(&line.reply).unwrap_or(30),
@@ -258,7 +260,7 @@ mod tests {
         let lines: Vec<JudgedReply> =
             read_jsonl(&project_file("tests/data/voice/listener_tune.jsonl")).unwrap();
         assert!(lines.len() > 100);
-        let report = evaluate_listener(&lines);
+        let report = evaluate_listener(&lines, true);
         assert!(report.caught() >= 0.85, "{report}");
         assert!(report.false_alarm_rate() <= 0.10, "{report}");
     }
