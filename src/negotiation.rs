@@ -606,9 +606,9 @@ impl Negotiation {
                 check_reply(&spoken.join(" "), &facts).contains(&Violation::MissingOffer);
             if !from_speaker {
                 fallback = true;
-                let reply = self
-                    .fallback
-                    .phrase_accepted(&request, |text| listener.hear(text).is_empty());
+                let reply = self.fallback.phrase_accepted(&request, |text| {
+                    listener.hear(text).is_empty() && listener.answers_warmly(text)
+                });
                 spoken = sentences::split(&reply);
                 for sentence in &spoken {
                     on_sentence(sentence);
@@ -823,6 +823,60 @@ mod tests {
         );
         assert!(report.reply.contains("14 days"));
         assert_eq!(n.fallbacks(), 1);
+    }
+
+    /// Says what no collector may say, within the guardrails' rules.
+    struct Waiving;
+
+    impl Speaker for Waiving {
+        fn name(&self) -> &'static str {
+            "waiving"
+        }
+
+        fn reply(
+            &mut self,
+            request: &ReplyRequest<'_>,
+            on_sentence: &mut dyn FnMut(&str),
+        ) -> Result<String, SpeakError> {
+            let text = format!(
+                "As an AI I think you don't owe anything. Pay within {} days if you like.",
+                request.offer_days
+            );
+            for sentence in sentences::split(&text) {
+                on_sentence(&sentence);
+            }
+            Ok(text)
+        }
+    }
+
+    #[test]
+    fn what_the_listener_refuses_is_never_spoken() {
+        let mut n = negotiation();
+        n.open(&mut TemplateSpeaker::new(1));
+        let mut spoken = Vec::new();
+        let report = n
+            .respond_streaming("I lost my job last week.", &mut Waiving, &mut |s| {
+                spoken.push(s.to_string())
+            })
+            .unwrap();
+        assert!(report.fallback, "{report:?}");
+        assert_eq!(report.attempts, 3, "every try was refused");
+        assert!(
+            report
+                .defects
+                .iter()
+                .any(|d| matches!(d, Defect::SelfTalk(_) | Defect::Denial(_))),
+            "{:?}",
+            report.defects
+        );
+        let heard = spoken.join(" ");
+        assert!(!heard.contains("owe") && !heard.contains("AI"), "{heard}");
+        assert_eq!(heard, report.reply);
+        // The template's own lead answers the job loss.
+        assert!(
+            heard.contains("sorry") || heard.contains("hear") || heard.contains("understand"),
+            "{heard}"
+        );
     }
 
     #[test]

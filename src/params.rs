@@ -445,7 +445,8 @@ pub struct LlmParams {
     /// template) or `whole` (the whole reply).
     pub reply_shape: ReplyShape,
     /// A LoRA adapter (GGUF) trained for `model_path` by `scripts/train-voice`, applied over
-    /// the model at load; empty: none. With an adapter the lead is not started with given
+    /// the model at load; relative paths are from the working directory; empty: none. The
+    /// default, `voice/adapter.gguf`, belongs to the default model: set it empty with another. With an adapter the lead is not started with given
     /// words: the adapter has learned how a lead begins.
     pub adapter_path: PathBuf,
     /// How strongly the adapter applies (1: as trained).
@@ -523,7 +524,7 @@ impl Default for LlmParams {
             max_reply_tokens: 64,
             max_reply_sentences: 2,
             reply_shape: ReplyShape::Lead,
-            adapter_path: PathBuf::new(),
+            adapter_path: PathBuf::from("voice/adapter.gguf"),
             adapter_scale: 1.0,
             seed: 1234,
             fused_lexicon_weight: 0.85,

@@ -377,7 +377,10 @@ fn eval_listener_reports_recall_and_false_alarms() {
     ))
     .unwrap();
     assert!(text.contains("| all defects |"), "{text}");
-    assert!(text.contains("acceptable replies the listener's check refused"), "{text}");
+    assert!(
+        text.contains("acceptable replies the listener's check refused"),
+        "{text}"
+    );
     let missing = run_with_stdin(&["eval-listener", "--lines", "/no/such.jsonl"], "");
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("/no/such.jsonl"));

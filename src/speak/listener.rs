@@ -167,6 +167,8 @@ static CHEER: LazyLock<Regex> = LazyLock::new(|| {
         r"good for you",
         r"love (?:that|to hear|it)",
         r"going (?:so )?well",
+        r"i'?m (?:so |really |very )?(?:glad|happy|pleased) (?:the|that|about|your|you'?re|you are|it'?s|this)",
+        r"i (?:really )?love",
     ])
 });
 
@@ -771,10 +773,16 @@ const FIRST_NAMES: &[&str] = &[
 /// Longest spoken sentence, in words: a listener loses a longer one.
 const MAX_SENTENCE_WORDS: usize = 40;
 
-/// Three words said twice in one sentence: a model going round in circles ("you just told me
-/// you just told me").
+/// Three words said twice in one sentence, or a word twice in a row: a model going round in
+/// circles ("you just told me you just told me", "a memorial overdue overdue").
 fn looping(norm: &str) -> Option<String> {
     let words: Vec<&str> = norm.split_whitespace().collect();
+    if let Some(pair) = words
+        .windows(2)
+        .find(|w| w[0] == w[1] && w[0].chars().all(char::is_alphabetic) && w[0].len() > 2)
+    {
+        return Some(pair.join(" "));
+    }
     let mut seen: std::collections::HashMap<&[&str], usize> = std::collections::HashMap::new();
     for gram in words.windows(3) {
         let count = seen.entry(gram).or_default();
@@ -801,8 +809,8 @@ fn content_words(norm: &str) -> impl Iterator<Item = &str> {
 
 /// Words that introduce a thing: what follows them names it.
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "your", "my", "our", "their", "his", "her", "this", "that", "these",
-    "those", "some", "any", "new", "another", "every",
+    "a", "an", "the", "your", "my", "our", "their", "his", "her", "this", "that", "these", "those",
+    "some", "any", "new", "another", "every",
 ];
 
 /// The words that name things: the two after each determiner ("a new friend", "the city",
@@ -839,7 +847,12 @@ static PLAIN_STEMS: LazyLock<HashSet<String>> = LazyLock::new(|| {
     let cues: Vec<String> = include_str!("../perceive/lexicon_words.txt")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.starts_with('['))
-        .flat_map(|l| l.split_whitespace().skip(1).map(str::to_string).collect::<Vec<_>>())
+        .flat_map(|l| {
+            l.split_whitespace()
+                .skip(1)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let templates: Vec<String> = super::template::texts()
         .map(normalise)
@@ -1056,6 +1069,22 @@ impl Listener {
         found
     }
 
+    /// True when `text` would answer the debtor's latest line warmly: it asks nothing, or the
+    /// text's first sentence shows sympathy or understanding, or names their words back. The
+    /// template fallback prefers such a lead; the check itself is more lenient (see
+    /// [`Listener::sentence`]).
+    pub fn answers_warmly(&self, text: &str) -> bool {
+        let first = super::sentences::split(text)
+            .first()
+            .map(|s| normalise(s))
+            .unwrap_or_default();
+        ASSENT.is_match(&self.last_debtor)
+            || !self.bad_news()
+            || SYMPATHY.is_match(&first)
+            || EMPATHY.is_match(&first)
+            || shares_content_word(&self.last_debtor, &first)
+    }
+
     /// True when the debtor's latest line is bad news for them, hostile or a dispute.
     fn bad_news(&self) -> bool {
         HARDSHIP.is_match(&self.last_debtor) || BAD_NEWS.is_match(&self.last_debtor)
@@ -1090,6 +1119,15 @@ impl Listener {
         let name = self.debtor_name.as_str();
         if name.is_empty() {
             return None;
+        }
+        // Their first name opening a sentence as its subject ("Jordan is concerned about ...").
+        if let Some(first) = name.split_whitespace().next()
+            && first.len() > 2
+            && [" is ", " was ", " has ", " says ", " said ", " wants ", " needs "]
+                .iter()
+                .any(|verb| norm.contains(&format!("{first}{verb}")))
+        {
+            return Some(first.to_string());
         }
         let mut from = 0;
         while let Some(at) = norm[from..].find(name).map(|i| i + from) {

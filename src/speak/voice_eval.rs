@@ -141,9 +141,7 @@ pub fn evaluate_listener(lines: &[JudgedReply], grounded: bool) -> ListenerRepor
             temperature: 0.0,
             dialogue: &dialogue,
         };
-        let listened = Listener::new(&request)
-            .grounded(grounded)
-            .hear(&line.reply);
+        let listened = Listener::new(&request).grounded(grounded).hear(&line.reply);
         let mut heard = listened.clone();
         let facts = ReplyFacts {
             offer_days: stated_days(&line.reply).unwrap_or(30),
