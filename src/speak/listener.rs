@@ -108,7 +108,9 @@ static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
         r"(?:we'?ll|i'?ll|we will|i will) stop (?:the |all )?(?:calls|calling|contacting|chasing)",
         r"(?:pause|freeze|suspend|hold)\w* (?:the|your) (?:account|debt|payments?)",
         r"(?:doesn'?t|does not|won'?t|will not) (?:matter|count)",
-        r"(?:a |the )?(?:debt|balance) (?:isn'?t|is not) (?:real|yours|valid)",
+        r"(?:a |the |this |your )?(?:debt|balance|account|bill|loan|invoice|card|amount) (?:isn'?t|is not|wasn'?t|was not|may not be|might not be) (?:real|yours|valid|your (?:debt|responsibility)|owed|due)",
+        r"(?:mistakenly|wrongly|falsely|incorrectly) (?:reported|charged|billed|added|assigned|opened)",
+        r"(?:not|never) (?:your|you(?:r)? own) (?:debt|account|bill|loan|card)",
         r"not (?:a |your )?(?:real|valid) (?:debt|balance)",
     ])
 });
@@ -1123,9 +1125,11 @@ impl Listener {
         // Their first name opening a sentence as its subject ("Jordan is concerned about ...").
         if let Some(first) = name.split_whitespace().next()
             && first.len() > 2
-            && [" is ", " was ", " has ", " says ", " said ", " wants ", " needs "]
-                .iter()
-                .any(|verb| norm.contains(&format!("{first}{verb}")))
+            && [
+                " is ", " was ", " has ", " says ", " said ", " wants ", " needs ",
+            ]
+            .iter()
+            .any(|verb| norm.contains(&format!("{first}{verb}")))
         {
             return Some(first.to_string());
         }
@@ -1363,6 +1367,27 @@ mod tests {
             assert!(
                 kinds(&heard).contains(expected),
                 "{reply:?} should be heard as {expected}: {heard:?}"
+            );
+        }
+    }
+
+    /// Heard when the agent's held-out transcripts were read by ear: denials the check missed.
+    #[test]
+    fn denials_heard_in_the_held_out_transcripts_are_caught() {
+        let l = listener(
+            ReplyKind::Counter,
+            Emotion::Neutral,
+            &["This card isn't mine."],
+        );
+        for reply in [
+            "No, the account isn't yours, and the call isn't overdue.",
+            "I'm sorry you've had a job dispute, and the account isn't yours.",
+            "The account was mistakenly reported, which makes it hard to negotiate a date.",
+        ] {
+            assert!(
+                kinds(&l.hear(reply)).contains(&"denial"),
+                "{reply:?}: {:?}",
+                l.hear(reply)
             );
         }
     }
