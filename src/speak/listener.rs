@@ -1139,7 +1139,10 @@ impl Listener {
             let after = norm[at + name.len()..].trim_start();
             let addressed = (before.is_empty() || before.ends_with([',', ':']))
                 && (after.is_empty() || after.starts_with([',', '.', '!', '?', ':']));
-            if !(addressed || self.opening && before.ends_with("hello")) {
+            let greeted = ["hello", "hi", "hey", "dear"]
+                .iter()
+                .any(|g| before.ends_with(g));
+            if !(addressed || self.opening && greeted) {
                 return Some(norm[at..at + name.len()].to_string());
             }
             from = at + name.len();

@@ -172,34 +172,42 @@ impl TemplateSpeaker {
         format!("{} {}", fill(lead, request), fill(offer, request))
     }
 
-    /// The reply for a request whose lead `accept` takes: the tone's leads from the usual pick
-    /// on, then plain acknowledgements; the usual reply when none is taken. The fallback uses
-    /// it so that its lead, too, answers what the debtor said.
+    /// The reply for a request that `accept` takes: the tone's phrasings from the usual pick
+    /// on, then plain acknowledgements before each of the tone's offer sentences; the usual
+    /// reply when none is taken. The fallback uses it so that its reply, too, answers what the
+    /// debtor said and does not repeat the last one.
     pub fn phrase_accepted(
         &self,
         request: &ReplyRequest<'_>,
         accept: impl Fn(&str) -> bool,
     ) -> String {
-        let (first, offer) = self.pick(request);
-        let leads = self.leads(request);
-        let start = leads.iter().position(|l| *l == first).unwrap_or(0);
-        let rotated = leads[start..].iter().chain(&leads[..start]);
-        let offer = fill(offer, request);
+        let pairs = self.choices(request);
+        let first = self.pick(request);
+        let start = pairs.iter().position(|p| *p == first).unwrap_or(0);
+        let rotated: Vec<(&str, &str)> = pairs[start..]
+            .iter()
+            .chain(&pairs[..start])
+            .copied()
+            .collect();
+        let plain = rotated
+            .iter()
+            .flat_map(|(_, offer)| PLAIN_LEADS.iter().map(move |lead| (*lead, *offer)));
         rotated
-            .chain(PLAIN_LEADS)
-            .map(|lead| format!("{} {offer}", fill(lead, request)))
+            .iter()
+            .copied()
+            .chain(plain)
+            .map(|(lead, offer)| format!("{} {}", fill(lead, request), fill(offer, request)))
             .find(|text| accept(text))
             .unwrap_or_else(|| self.phrase(request))
     }
 
-    fn leads(&self, request: &ReplyRequest<'_>) -> Vec<&'static str> {
-        let choices = match request.kind {
+    fn choices(&self, request: &ReplyRequest<'_>) -> &'static [(&'static str, &'static str)] {
+        match request.kind {
             ReplyKind::Opening => OPENING,
             ReplyKind::Counter => COUNTER[request.emotion.index()],
             ReplyKind::Agreement => AGREEMENT,
             ReplyKind::Closing => CLOSING,
-        };
-        choices.iter().map(|(lead, _)| *lead).collect()
+        }
     }
 
     /// Only the sentence that states the offer, in the request's tone.
@@ -213,12 +221,7 @@ impl TemplateSpeaker {
     }
 
     fn pick(&self, request: &ReplyRequest<'_>) -> (&'static str, &'static str) {
-        let choices = match request.kind {
-            ReplyKind::Opening => OPENING,
-            ReplyKind::Counter => COUNTER[request.emotion.index()],
-            ReplyKind::Agreement => AGREEMENT,
-            ReplyKind::Closing => CLOSING,
-        };
+        let choices = self.choices(request);
         // A cheap mix of seed and turn so consecutive turns rarely repeat a phrasing.
         let pick = (self.seed ^ u64::from(request.turn).wrapping_mul(0x9E37_79B9_7F4A_7C15))
             .wrapping_mul(0xBF58_476D_1CE4_E5B9)
@@ -257,7 +260,11 @@ impl Speaker for TemplateSpeaker {
         request: &ReplyRequest<'_>,
         on_sentence: &mut dyn FnMut(&str),
     ) -> Result<String, SpeakError> {
-        let text = self.phrase(request);
+        // The phrasing a listener accepts: not the last reply again, and warm after hard words.
+        let listener = super::Listener::new(request);
+        let text = self.phrase_accepted(request, |text| {
+            listener.hear(text).is_empty() && listener.answers_warmly(text)
+        });
         for sentence in super::sentences::split(&text) {
             on_sentence(&sentence);
         }
