@@ -26,10 +26,12 @@ fn model_path() -> PathBuf {
     path
 }
 
+/// The bare default model: these tests check the adapter of llama.cpp (streaming, caching,
+/// cancels), not the voice; `voice_params` adds the voice adapter.
 fn llm_params(context_tokens: u32) -> LlmParams {
     LlmParams {
         model_path: model_path(),
-        adapter_path: Path::new(env!("CARGO_MANIFEST_DIR")).join("voice/adapter.gguf"),
+        adapter_path: PathBuf::new(),
         context_tokens,
         threads: 2,
         gpu_layers: gpu_layers(),
@@ -45,6 +47,14 @@ fn gpu_layers() -> u32 {
         Ok(value) => value.trim().parse().unwrap_or_else(|_| {
             panic!("EQ_NEGOTIATOR_TEST_GPU_LAYERS must be a number of layers, not {value:?}")
         }),
+    }
+}
+
+/// The default model with the voice adapter, as the product runs it.
+fn voice_params(context_tokens: u32) -> LlmParams {
+    LlmParams {
+        adapter_path: Path::new(env!("CARGO_MANIFEST_DIR")).join("voice/adapter.gguf"),
+        ..llm_params(context_tokens)
     }
 }
 
@@ -101,12 +111,13 @@ fn replies_for_a_crad_scenario_state_the_offer_and_pass_the_guardrails() {
     let crad = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/crad/scenarios.json");
     let scenario = load_scenario(&crad, 0).expect("CRAD data beside the checkout");
     let params = Params {
-        llm: llm_params(2048),
+        llm: voice_params(2048),
         ..Params::default()
     };
     let balance = scenario.balance;
     let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-    let mut speaker = SlmSpeaker::new(start(2048), &params.llm);
+    let llm = LlmHandle::start(&params.llm).expect("the default model and adapter load");
+    let mut speaker = SlmSpeaker::new(llm, &params.llm);
     let mut negotiation = Negotiation::new(
         &params,
         scenario,
@@ -371,7 +382,7 @@ fn the_voice_adapter_loads_and_a_wrong_one_is_refused() {
     let adapter = Path::new(env!("CARGO_MANIFEST_DIR")).join("voice/adapter.gguf");
     let llm = LlmHandle::start(&LlmParams {
         adapter_path: adapter.clone(),
-        ..llm_params(1024)
+        ..voice_params(1024)
     })
     .expect("the committed adapter fits the default model");
     let (sentences, _) = collect(
