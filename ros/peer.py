@@ -203,8 +203,12 @@ class Debtor:
                 at, text = self.sentences.get(timeout=2.0)
             except queue.Empty:
                 break
-            if first is None:
-                first = at
             sentences.append(text)
+            # A sentence of an earlier reply still in the queue (the opening published at start,
+            # before a reset) is not part of this one: drop from the front until they fit.
+            while sentences and not state.reply.startswith(" ".join(sentences)):
+                sentences.pop(0)
+            if first is None and sentences:
+                first = at
         first_s = None if (sent is None or first is None) else first - sent
         return Turn(sentences, state, first_s)

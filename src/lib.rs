@@ -22,7 +22,9 @@
 //!   [`decide::check_agreement`] closes the deal; [`decide::check_reply`] is the guardrail every
 //!   reply passes.
 //! - [`speak`]: a [`speak::Speaker`] phrases the decision; [`speak::TemplateSpeaker`] is the
-//!   deterministic speaker and the fallback for any reply that fails the guardrails.
+//!   deterministic speaker and the fallback for any reply that fails the guardrails or the
+//!   [`speak::Listener`], the check of what a debtor must never hear; [`speak::voice_eval`]
+//!   scores the voice.
 //!
 //! Around the stages:
 //!
