@@ -246,7 +246,7 @@ fn disguise_undone(norm: &str) -> Option<String> {
 
 /// One alternation of `words`, each on ASCII word boundaries (the text is ASCII by then, and
 /// ASCII boundaries keep the fast DFA engines usable on any remaining non-ASCII character).
-fn word_pattern(words: &[&str]) -> Regex {
+pub(crate) fn word_pattern(words: &[&str]) -> Regex {
     Regex::new(&format!(r"(?-u)\b(?:{})\b", words.join("|"))).expect("static pattern")
 }
 

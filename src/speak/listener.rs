@@ -31,7 +31,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::{ReplyKind, ReplyRequest, Side};
-use crate::decide::guardrails::normalise;
+use crate::decide::guardrails::{normalise, word_pattern};
 use crate::emotion::Emotion;
 
 /// One thing a listener must not hear, with the words that carried it.
@@ -69,13 +69,8 @@ impl Defect {
     }
 }
 
-/// A case-insensitive alternation of `words` on word boundaries, for normalised text.
-fn words(words: &[&str]) -> Regex {
-    Regex::new(&format!(r"(?-u)\b(?:{})\b", words.join("|"))).expect("static pattern")
-}
-
 static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"not (?:obligated|obliged|liable|responsible)",
         r"no (?:obligation|need|requirement) to pay",
         r"(?:don'?t|do not|won'?t|will not|wouldn'?t|never) (?:have|need|got) to (?:pay|worry about (?:paying|the (?:balance|debt|bill|money)))",
@@ -116,7 +111,7 @@ static DENIAL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static SELF_TALK: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"(?:an? |the )?(?:ai|a\.i\.|artificial intelligence|language model|llm|chat ?bot|bot|robot|virtual assistant|digital assistant|ai assistant|computer program|algorithm)",
         r"(?:as|i'?m|i am) (?:an? |your |just an? |only an? )?(?:assistant|model|program|machine|computer)",
         r"my (?:programming|training|creators?|developers?|instructions|system prompt|guidelines|abilit\w*|capabilit\w*|knowledge|database|tools)",
@@ -148,7 +143,7 @@ static SELF_TALK: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Cheerful words: wrong after bad news, and opposite to a sympathetic, concerned or firm tone.
 static CHEER: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"(?:so |very |really )?(?:glad|happy|pleased|delighted|thrilled|excited) (?:to hear|about|that|for you)",
         r"(?:so|very|really|just|truly) (?:glad|happy|pleased|delighted|thrilled|excited)",
         r"(?:delighted|thrilled|excited)",
@@ -176,7 +171,7 @@ static CHEER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Harsh, impatient words: opposite to a warm or sympathetic tone.
 static HARSH: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"unacceptable",
         r"(?:i'?m|i am) (?:frustrated|annoyed|irritated|fed up|tired of|sick of|disappointed)",
         r"excuses",
@@ -188,7 +183,7 @@ static HARSH: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static GREETING: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         // Meeting someone in person, on a phone call.
         r"(?:nice|pleasure|delighted|glad|thrilled|happy|great) to (?:meet|see) you",
         r"(?:a )?pleasure to (?:meet|have|speak)",
@@ -208,7 +203,7 @@ static GREETING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static LETTER: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"^dear",
         r"(?:best|kind|warm|warmest) (?:regards|wishes)",
         r"regards,?$",
@@ -227,7 +222,7 @@ static LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"your tone",
         r"my tone",
         r"in (?:that|this|a|the) tone",
@@ -243,7 +238,7 @@ static INSTRUCTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// What the agent cannot perceive on a call, or says of the debtor as if they were not there.
 static PERCEIVED: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"i (?:can )?see (?:that )?you(?:'ve|'re| have| are| just| were|r)",
         r"you(?:'ve| have) (?:just )?(?:taken|managed|reached|found|heard|added|asked|edited|got|made|shared|posted|sent me|written|typed|uploaded)",
         r"(?:you'?re|you are) (?:looking at|holding|reading|typing|wearing|sitting|standing)",
@@ -263,8 +258,8 @@ struct Concept {
 static CONCEPTS: LazyLock<Vec<Concept>> = LazyLock::new(|| {
     let concept = |name, said: &[&str], stated: &[&str]| Concept {
         name,
-        said: words(said),
-        stated: words(&[said, stated].concat()),
+        said: word_pattern(said),
+        stated: word_pattern(&[said, stated].concat()),
     };
     vec![
         concept(
@@ -504,7 +499,7 @@ static CONCEPTS: LazyLock<Vec<Concept>> = LazyLock::new(|| {
 /// Words that show a reply heard a debtor's hard words: sympathy, understanding, their feeling
 /// named back.
 static EMPATHY: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"understand\w*",
         r"hear\w*",
         r"sorry",
@@ -548,7 +543,7 @@ static DEMAND: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words of sympathy: what a line about hardship needs.
 static SYMPATHY: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"sorry",
         r"understand\w*",
         r"hear\w*",
@@ -582,7 +577,7 @@ static SYMPATHY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that answer an ordinary line: thanks, assent, who is calling.
 static ACKNOWLEDGES: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"thank\w*",
         r"got it",
         r"noted",
@@ -607,7 +602,7 @@ static ACKNOWLEDGES: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A debtor's line about hardship (loss, illness, money, fear): only sympathy answers it.
 static HARDSHIP: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         r"lost",
         r"los(?:e|ing)",
         r"died",
@@ -652,7 +647,7 @@ static HARDSHIP: LazyLock<Regex> = LazyLock::new(|| {
 /// A debtor's line that is bad news for them ([`HARDSHIP`]), hostile, or a dispute: no cheer,
 /// and "thank you" alone does not answer it.
 static BAD_NEWS: LazyLock<Regex> = LazyLock::new(|| {
-    words(&[
+    word_pattern(&[
         // Hostility.
         r"idiot\w*",
         r"stupid",
@@ -803,10 +798,7 @@ fn stem(word: &str) -> String {
 
 /// The words of a text that the grounding rule weighs: letters and apostrophes, three or more.
 fn content_words(norm: &str) -> impl Iterator<Item = &str> {
-    norm.split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
-        .map(|w| w.trim_matches('\''))
-        .map(|w| w.strip_suffix("'s").unwrap_or(w))
-        .filter(|w| w.len() >= 3)
+    content_words_all(norm).filter(|w| w.len() >= 3)
 }
 
 /// Words that introduce a thing: what follows them names it.
@@ -925,6 +917,10 @@ impl Listener {
             .filter(|c| c.stated.is_match(&background))
             .map(|c| c.name)
             .collect();
+        let mut said_stems: HashSet<String> = content_words(&background).map(stem).collect();
+        for line in request.dialogue {
+            said_stems.extend(content_words(&normalise(&line.text)).map(stem));
+        }
         let last_debtor = match request.dialogue.last() {
             Some(line) if line.side == Side::Debtor => normalise(&line.text),
             _ => String::new(),
@@ -945,21 +941,7 @@ impl Listener {
             previous,
             debtor_name: normalise(&scenario.debtor),
             grounded: true,
-            said_stems: content_words(&background)
-                .chain(
-                    request
-                        .dialogue
-                        .iter()
-                        .map(|l| normalise(&l.text))
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .flat_map(|t| content_words(t).map(str::to_string).collect::<Vec<_>>())
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .map(String::as_str),
-                )
-                .map(stem)
-                .collect(),
+            said_stems,
         }
     }
 
@@ -1080,11 +1062,15 @@ impl Listener {
             .first()
             .map(|s| normalise(s))
             .unwrap_or_default();
-        ASSENT.is_match(&self.last_debtor)
-            || !self.bad_news()
-            || SYMPATHY.is_match(&first)
-            || EMPATHY.is_match(&first)
-            || shares_content_word(&self.last_debtor, &first)
+        ASSENT.is_match(&self.last_debtor) || !self.bad_news() || self.heard_back(&first)
+    }
+
+    /// True when a first sentence (normalised) shows sympathy or understanding, or names the
+    /// debtor's words back.
+    fn heard_back(&self, first: &str) -> bool {
+        SYMPATHY.is_match(first)
+            || EMPATHY.is_match(first)
+            || shares_content_word(&self.last_debtor, first)
     }
 
     /// True when the debtor's latest line is bad news for them, hostile or a dispute.
@@ -1097,13 +1083,7 @@ impl Listener {
     /// answer; otherwise only a sentence that goes straight to the demand, or bare thanks after
     /// hard words, fails.
     fn answers(&self, first: &str) -> bool {
-        if ASSENT.is_match(&self.last_debtor) {
-            return true;
-        }
-        if SYMPATHY.is_match(first)
-            || EMPATHY.is_match(first)
-            || shares_content_word(&self.last_debtor, first)
-        {
+        if ASSENT.is_match(&self.last_debtor) || self.heard_back(first) {
             return true;
         }
         // Word rules cannot tell a paraphrase from a non-answer ("Throwing accusations around
