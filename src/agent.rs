@@ -1,8 +1,9 @@
 //! The long-running agent behind the ROS node: one negotiation after another.
 //!
-//! [`Agent`] owns the speaker, what was learned so far and the current [`Negotiation`]. It cleans
-//! each utterance as it arrives (control characters, length, blank input), starts a new session
-//! on request, and saves what it learned whenever a negotiation ends. [`Inbox`] is the hand-over
+//! [`Agent`] owns the speaker, the [`Ledger`] of what was learned and the current
+//! [`Negotiation`]. It cleans each utterance as it arrives (control characters, length, blank
+//! input), starts a new session on request, and adds what each negotiation changed to the
+//! ledger, saved whenever a negotiation ends. [`Inbox`] is the hand-over
 //! between whoever hears the debtor and the agent's thread, with the burst policy: the newest
 //! utterance wins, older waiting ones are dropped and counted, and a new utterance interrupts the
 //! reply being spoken (barge-in).
@@ -12,7 +13,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
-use crate::learned::{LearnedError, LearnedParameters};
+use crate::learned::{Contribution, LearnedError, LearnedParameters, Ledger};
 use crate::negotiation::{Negotiation, TurnReport};
 use crate::params::Params;
 use crate::perceive::EmotionDetector;
@@ -72,20 +73,27 @@ pub struct Agent {
     session_id: String,
     record: Option<RecordWriter>,
     stats: AgentStats,
+    ledger: Ledger,
+    /// The learned state the current negotiation started from.
+    start: LearnedParameters,
 }
 
 impl Agent {
-    /// An agent for `scenario`, starting from `learned`; call [`Agent::start_session`] to open.
+    /// An agent for `scenario`, learning into `ledger` (see [`open_ledger`]); call
+    /// [`Agent::start_session`] to open.
     pub fn new(
         params: &Params,
         scenario: Scenario,
         mut new_detector: DetectorFactory,
         speaker: Box<dyn Speaker>,
-        learned: &LearnedParameters,
+        ledger: Ledger,
     ) -> Agent {
+        let start = ledger.learned();
         let negotiation =
-            Negotiation::new(params, scenario.clone(), learned, new_detector(), today());
+            Negotiation::new(params, scenario.clone(), &start, new_detector(), today());
         Agent {
+            ledger,
+            start,
             params: params.clone(),
             scenario,
             new_detector,
@@ -100,6 +108,10 @@ impl Agent {
     /// Continues the latest negotiation of `record.directory` when it was left unfinished
     /// (a crash, a power cut): the same session, turn, belief and dialogue. Returns its session
     /// id, or `None` when there is nothing to resume. A torn last line is reported and left out.
+    ///
+    /// A finished latest negotiation whose learning never reached the ledger (a kill between
+    /// the record's last line and the save) is learned from its record instead: its first
+    /// line holds the state it started from, its last the state it ended with.
     pub fn resume_latest(&mut self) -> Result<Option<String>, RecordError> {
         let directory = &self.params.record.directory;
         if directory.as_os_str().is_empty() {
@@ -112,9 +124,32 @@ impl Agent {
         if let Some(torn) = loaded.torn_error() {
             tracing::warn!(error = %torn, "the record's last line was torn; resuming from the line before");
         }
-        if loaded.is_finished() || loaded.lines.is_empty() {
+        let (Some(first), Some(last)) = (loaded.lines.first(), loaded.lines.last()) else {
+            return Ok(None);
+        };
+        if loaded.is_finished() {
+            let learned_up_to = self.ledger.own().map_or("", |c| c.last_session.as_str());
+            // Session ids sort by creation time: only a newer record can be missing.
+            if last.session.as_str() > learned_up_to {
+                self.ledger.add_negotiation(
+                    &last.session,
+                    &first.snapshot.learned(),
+                    &last.snapshot.learned(),
+                );
+                self.start = self.ledger.learned();
+                self.negotiation = Negotiation::new(
+                    &self.params,
+                    self.scenario.clone(),
+                    &self.start,
+                    (self.new_detector)(),
+                    today(),
+                );
+                tracing::warn!(session = %last.session, "the last negotiation was recorded but not learned from; learned it from its record");
+                self.save_learned();
+            }
             return Ok(None);
         }
+        self.start = first.snapshot.learned();
         self.negotiation = loaded.resume(&self.params, (self.new_detector)())?;
         self.record = Some(RecordWriter::reopen(&loaded)?);
         self.session_id = loaded.session().unwrap_or_default().to_string();
@@ -148,18 +183,40 @@ impl Agent {
         &self.negotiation
     }
 
+    /// What was learned: this robot's contributions and those heard from other robots.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ledger
+    }
+
+    /// Takes another robot's contribution when it is newer than the one held, and saves;
+    /// it counts from the next negotiation on. Returns whether anything changed.
+    pub fn absorb(
+        &mut self,
+        robot: &str,
+        contribution: &Contribution,
+        source: &str,
+    ) -> Result<bool, LearnedError> {
+        let changed = self
+            .ledger
+            .absorb(robot, contribution, std::path::Path::new(source))?;
+        if changed {
+            self.save_learned();
+        }
+        Ok(changed)
+    }
+
     /// Ends the current negotiation (an unfinished one counts as failed for learning), saves
     /// what was learned, and opens a new one; its opening goes to `on_sentence`.
     pub fn start_session(&mut self, on_sentence: &mut dyn FnMut(&str)) -> TurnReport {
         if !self.session_id.is_empty() && !self.negotiation.is_finished() {
             self.negotiation.abandon();
-            self.save_learned();
+            self.learn_from_negotiation();
         }
-        let learned = self.negotiation.learned();
+        self.start = self.ledger.learned();
         self.negotiation = Negotiation::new(
             &self.params,
             self.scenario.clone(),
-            &learned,
+            &self.start,
             (self.new_detector)(),
             today(),
         );
@@ -210,7 +267,7 @@ impl Agent {
         };
         self.finish_turn(Some(&utterance.text), &report);
         if report.finished {
-            self.save_learned();
+            self.learn_from_negotiation();
         }
         Heard::Turn(Box::new(report))
     }
@@ -231,32 +288,56 @@ impl Agent {
         }
     }
 
-    /// Saves the learned parameters when `negotiation.learned_path` is set; a failure is logged
-    /// and counted, never fatal: the negotiation itself is unaffected.
+    /// Adds what the ended negotiation changed to the ledger, once, and saves it.
+    fn learn_from_negotiation(&mut self) {
+        self.ledger
+            .add_negotiation(&self.session_id, &self.start, &self.negotiation.learned());
+        self.start = self.ledger.learned();
+        self.save_learned();
+    }
+
+    /// Saves the ledger (see [`Params::learned_file`]); a failure is logged and counted, never
+    /// fatal: the negotiation itself is unaffected.
     fn save_learned(&mut self) {
-        if let Err(e) = save_learned(&self.params, &self.negotiation.learned()) {
+        if let Err(e) = save_ledger(&self.params, &self.ledger) {
             self.stats.save_failures += 1;
             tracing::error!(error = %e, "cannot save the learned parameters");
         }
     }
 }
 
-/// Saves learned parameters when `negotiation.learned_path` is set.
-pub fn save_learned(params: &Params, learned: &LearnedParameters) -> Result<(), LearnedError> {
-    let path = &params.negotiation.learned_path;
-    if path.as_os_str().is_empty() {
-        return Ok(());
+/// Opens the ledger of [`Params::learned_file`] for `negotiation.robot_id`, or one from the
+/// priors when nothing is kept. A file that cannot be read is moved aside, with a warning.
+pub fn open_ledger(params: &Params) -> Result<Ledger, LearnedError> {
+    let robot = &params.negotiation.robot_id;
+    let Some(path) = params.learned_file() else {
+        tracing::warn!(
+            "negotiation.learned_path and record.directory are empty: what is learned is forgotten at exit"
+        );
+        let id = if robot.is_empty() {
+            Ledger::new_robot_id()
+        } else {
+            robot.clone()
+        };
+        return Ok(Ledger::from_prior(&id, &params.hmm));
+    };
+    let (ledger, set_aside) = Ledger::open(&path, robot, &params.hmm)?;
+    if let Some(aside) = set_aside {
+        tracing::warn!(
+            file = %path.display(),
+            moved_to = %aside.moved_to.display(),
+            reason = %aside.reason,
+            "the learned-parameters file could not be read: moved it aside and started from the priors"
+        );
     }
-    learned.save(path)
+    Ok(ledger)
 }
 
-/// Loads learned parameters from `negotiation.learned_path`, or starts from the priors.
-pub fn load_learned(params: &Params) -> Result<LearnedParameters, LearnedError> {
-    let path = &params.negotiation.learned_path;
-    if path.as_os_str().is_empty() {
-        Ok(LearnedParameters::from_prior(&params.hmm))
-    } else {
-        LearnedParameters::load_or_prior(path, &params.hmm)
+/// Saves the ledger to [`Params::learned_file`], when there is one.
+pub fn save_ledger(params: &Params, ledger: &Ledger) -> Result<(), LearnedError> {
+    match params.learned_file() {
+        Some(path) => ledger.save(&path),
+        None => Ok(()),
     }
 }
 
@@ -456,7 +537,7 @@ mod tests {
             Scenario::builtin(),
             Box::new(|| Box::new(LexiconDetector::new()) as Box<dyn EmotionDetector>),
             Box::new(TemplateSpeaker::new(1)),
-            &LearnedParameters::from_prior(&params.hmm),
+            open_ledger(&params).unwrap(),
         )
     }
 
@@ -530,6 +611,48 @@ mod tests {
         agent.hear("I need 90 days.", &mut |_| {});
         agent.start_session(&mut |_| {});
         assert_eq!(agent.negotiation().learned().negotiations, 1);
+    }
+
+    #[test]
+    fn learning_is_kept_beside_the_records_and_a_kill_before_the_save_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let learned_file = dir.path().join("learned.json");
+        let mut first = agent_recording(dir.path());
+        first.start_session(&mut |_| {});
+        first.hear("I need 90 days.", &mut |_| {});
+        first.hear("Ok, deal.", &mut |_| {});
+        let after_one = std::fs::read(&learned_file).expect("saved beside the records");
+        let robot = first.ledger().robot.clone();
+        first.start_session(&mut |_| {});
+        first.hear("I can do 60 days, no more.", &mut |_| {});
+        first.hear("Fine, deal.", &mut |_| {});
+        let learned = first.ledger().learned();
+        assert_eq!(learned.negotiations, 2);
+        // As if killed after the record's last line, before the ledger was saved.
+        std::fs::write(&learned_file, &after_one).unwrap();
+        drop(first);
+
+        let mut second = agent_recording(dir.path());
+        assert_eq!(second.ledger().robot, robot, "the id is kept in the file");
+        assert_eq!(second.ledger().learned().negotiations, 1);
+        assert_eq!(second.resume_latest().unwrap(), None, "nothing unfinished");
+        let recovered = second.ledger().learned();
+        assert_eq!(recovered.negotiations, 2);
+        let diff: f64 = recovered
+            .hmm
+            .emission
+            .as_flattened()
+            .iter()
+            .zip(learned.hmm.emission.as_flattened())
+            .map(|(a, b)| (a - b).abs())
+            .sum();
+        assert!(diff < 1e-9, "{diff}");
+        assert_eq!(second.negotiation().learned().negotiations, 2);
+        // Saved, and learned once: a third start adds nothing more.
+        drop(second);
+        let mut third = agent_recording(dir.path());
+        third.resume_latest().unwrap();
+        assert_eq!(third.ledger().learned().negotiations, 2);
     }
 
     #[test]

@@ -105,6 +105,20 @@ pub struct NegotiationSnapshot {
     pub negotiations_learned: u64,
 }
 
+impl NegotiationSnapshot {
+    /// The learned state held in the snapshot: after the opening, the state the negotiation
+    /// started from; after its last turn, the state it ended with.
+    pub fn learned(&self) -> LearnedParameters {
+        LearnedParameters {
+            version: crate::learned::FORMAT_VERSION,
+            negotiations: self.negotiations_learned,
+            hmm: self.counts.clone(),
+            payoff: self.policy.adjustments,
+            tones: self.policy.tones.clone(),
+        }
+    }
+}
+
 /// Everything perceived and decided in one turn, and the reply spoken.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TurnReport {
@@ -279,13 +293,7 @@ impl Negotiation {
             ))
         })?;
         snapshot.counts.validate().map_err(refuse)?;
-        let learned = LearnedParameters {
-            version: crate::learned::FORMAT_VERSION,
-            negotiations: snapshot.negotiations_learned,
-            hmm: snapshot.counts.clone(),
-            payoff: snapshot.policy.adjustments,
-            tones: snapshot.policy.tones.clone(),
-        };
+        let learned = snapshot.learned();
         let mut negotiation =
             Negotiation::new(params, snapshot.scenario, &learned, detector, today);
         let limit = negotiation.curve.limit();

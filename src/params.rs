@@ -389,9 +389,13 @@ pub struct NegotiationParams {
     /// How many times a reply that fails the guardrails is regenerated before the template
     /// replaces it.
     pub regenerate_attempts: u32,
-    /// Where learned parameters (HMM counts, payoff adjustments) are loaded from and saved to;
-    /// empty: nothing is persisted.
+    /// The learned-parameters file (HMM counts, payoff adjustments, tone statistics), loaded at
+    /// start and saved after every negotiation. Empty: `learned.json` beside the records, in
+    /// `record.directory`; with no record directory either, nothing is kept.
     pub learned_path: PathBuf,
+    /// This robot's id in the learned file, under which its negotiations are added up (see
+    /// `learned merge`). Empty: the id kept in the file, or a new random one.
+    pub robot_id: String,
 }
 
 impl Default for NegotiationParams {
@@ -401,6 +405,7 @@ impl Default for NegotiationParams {
             seed: 7,
             regenerate_attempts: 2,
             learned_path: PathBuf::new(),
+            robot_id: String::new(),
         }
     }
 }
@@ -533,6 +538,21 @@ impl Default for LlmParams {
     }
 }
 
+/// A path that starts with `$ROS_HOME` starts instead with the environment's `ROS_HOME`, or
+/// with `$HOME/.ros` where that is unset, as ROS 2 itself resolves it. Other paths are kept.
+pub fn expand_ros_home(path: &Path) -> PathBuf {
+    let Ok(rest) = path.strip_prefix("$ROS_HOME") else {
+        return path.to_path_buf();
+    };
+    let home = match std::env::var_os("ROS_HOME").filter(|v| !v.is_empty()) {
+        Some(ros_home) => PathBuf::from(ros_home),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/tmp".into())).join(".ros")
+        }
+    };
+    home.join(rest)
+}
+
 impl Params {
     /// Loads a YAML file, applies `key=value` overrides, and validates the result.
     ///
@@ -568,7 +588,7 @@ impl Params {
         } else {
             format!("{origin} with --set overrides")
         };
-        let params: Params =
+        let mut params: Params =
             serde_path_to_error::deserialize(value).map_err(|e| ParamsError::Parse {
                 origin: origin.clone(),
                 message: format!("at {}: {}", e.path(), e.inner()),
@@ -577,7 +597,23 @@ impl Params {
             origin,
             source: Box::new(source),
         })?;
+        params.record.directory = expand_ros_home(&params.record.directory);
+        params.negotiation.learned_path = expand_ros_home(&params.negotiation.learned_path);
         Ok(params)
+    }
+
+    /// The learned-parameters file: `negotiation.learned_path`, or `learned.json` in
+    /// `record.directory` when that is empty; `None` when both are empty (nothing is kept).
+    pub fn learned_file(&self) -> Option<PathBuf> {
+        let path = &self.negotiation.learned_path;
+        let records = &self.record.directory;
+        if !path.as_os_str().is_empty() {
+            Some(path.clone())
+        } else if !records.as_os_str().is_empty() {
+            Some(records.join("learned.json"))
+        } else {
+            None
+        }
     }
 
     /// Checks every range rule; the first broken one is returned with its key.

@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 
 use super::record::{Recording, printable};
-use super::{
-    CliError, Components, DetectorKind, SpeakerKind, load_learned, save_learned, stdin_lines,
-};
+use super::{CliError, Components, DetectorKind, SpeakerKind, open_ledger, stdin_lines};
 use crate::negotiation::{Negotiation, TurnReport};
 use crate::params::Params;
 use crate::scenario::{Scenario, load_scenario};
@@ -128,8 +126,9 @@ fn print_turn(report: &TurnReport, json: bool) -> Result<(), CliError> {
 pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
     let mut components = Components::new(params);
     let detector = components.detector(args.detector)?;
-    let (mut negotiation, mut recording) = if args.resume {
-        let (negotiation, recording) = Recording::resume(params, detector)?;
+    let mut ledger = open_ledger(params)?;
+    let (mut negotiation, mut recording, start) = if args.resume {
+        let (negotiation, recording, start) = Recording::resume(params, detector)?;
         if !args.json
             && let Some(last) = negotiation.dialogue().last()
         {
@@ -139,16 +138,17 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
                 printable(&last.text)
             ))?;
         }
-        (negotiation, recording)
+        (negotiation, recording, start)
     } else {
         let scenario = scenario(&args.scenario, args.index)?;
-        let learned = load_learned(params)?;
+        let start = ledger.learned();
         let today = args
             .today
             .unwrap_or_else(|| chrono::Local::now().date_naive());
         (
-            Negotiation::new(params, scenario, &learned, detector, today),
+            Negotiation::new(params, scenario, &start, detector, today),
             Recording::start(params)?,
+            start,
         )
     };
     let mut speaker = components.speaker(args.speaker)?;
@@ -184,7 +184,25 @@ pub fn chat(params: &Params, args: ChatArgs) -> Result<(), CliError> {
     }
     // The debtor left before an outcome: that is a failed negotiation for learning.
     negotiation.abandon();
-    save_learned(params, &negotiation.learned())
+    learn(
+        params,
+        &mut ledger,
+        recording.session(),
+        &start,
+        &negotiation,
+    )
+}
+
+/// Adds what the negotiation changed to the ledger and saves it.
+fn learn(
+    params: &Params,
+    ledger: &mut crate::learned::Ledger,
+    session: &str,
+    start: &crate::learned::LearnedParameters,
+    negotiation: &Negotiation,
+) -> Result<(), CliError> {
+    ledger.add_negotiation(session, start, &negotiation.learned());
+    Ok(crate::agent::save_ledger(params, ledger)?)
 }
 
 /// A whole negotiation against the scripted debtor, printed turn by turn.
@@ -196,7 +214,8 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
         )));
     }
     let scenario = scenario(&args.scenario, args.index)?;
-    let learned = load_learned(params)?;
+    let mut ledger = open_ledger(params)?;
+    let learned = ledger.learned();
     let mut debtor = ScriptedDebtor::new(&scenario, args.debtor_minimum, params.negotiation.seed);
     let mut speaker = Components::new(params).speaker(args.speaker)?;
     if !args.json {
@@ -241,5 +260,11 @@ pub fn demo(params: &Params, args: DemoArgs) -> Result<(), CliError> {
             negotiation.fallbacks()
         ))?;
     }
-    save_learned(params, &negotiation.learned())
+    learn(
+        params,
+        &mut ledger,
+        recording.session(),
+        &learned,
+        &negotiation,
+    )
 }

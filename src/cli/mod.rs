@@ -10,6 +10,7 @@ mod bench_llm;
 mod chat;
 mod eval_tactics;
 mod eval_voice;
+mod learned;
 mod record;
 mod simulate;
 mod voice_corpus;
@@ -22,7 +23,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use crate::emotion::EmotionDistribution;
-use crate::learned::{LearnedError, LearnedParameters};
+use crate::learned::LearnedError;
 use crate::params::{Params, ParamsError};
 use crate::perceive::eval::{EvalError, evaluate};
 use crate::perceive::{EmotionDetector, LexiconDetector, Tactic, TacticDetector, read_offer};
@@ -170,6 +171,10 @@ pub enum Command {
     /// Read a negotiation record (`<record.directory>/<session>.jsonl`).
     #[command(subcommand)]
     Record(record::RecordCommand),
+    /// What the agent learned: `learned show [FILE]` in words, `learned merge A B --out C` to
+    /// add up the files of several robots.
+    #[command(subcommand)]
+    Learned(learned::LearnedCommand),
     /// Run the ROS 2 node (feature `ros`): transcripts in, replies sentence by sentence out.
     /// Every parameter is also a ROS parameter: `node --ros-args -p node.speaker:=template
     /// --params-file config/eq_negotiator.yaml`.
@@ -413,15 +418,12 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Record(command) => record::record(command),
+        Command::Learned(command) => learned::learned(&params, command),
     }
 }
 
-fn load_learned(params: &Params) -> Result<LearnedParameters, CliError> {
-    Ok(crate::agent::load_learned(params)?)
-}
-
-fn save_learned(params: &Params, learned: &LearnedParameters) -> Result<(), CliError> {
-    Ok(crate::agent::save_learned(params, learned)?)
+fn open_ledger(params: &Params) -> Result<crate::learned::Ledger, CliError> {
+    Ok(crate::agent::open_ledger(params)?)
 }
 
 /// One output line of `classify`.

@@ -17,4 +17,5 @@ pub use concession::{ConcessionCurve, DebtorRead, DebtorTurn, Pacing, Pressure};
 pub use guardrails::{ReplyFacts, Violation, check_reply};
 pub use policy::{
     EmotionChoice, EmotionPolicy, PayoffAdjustments, PolicyMemory, PolicyMode, Strategy, ToneStats,
+    context_name,
 };

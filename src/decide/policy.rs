@@ -254,6 +254,22 @@ const TACTIC_CONTEXTS: [TacticKind; 4] = [
     TacticKind::Stonewalling,
 ];
 
+/// The debtor type of a row of [`ToneStats`], in words: "showed anger", "used threats",
+/// "in no hurry".
+pub fn context_name(row: usize) -> String {
+    if let Some(emotion) = Emotion::ALL.get(row) {
+        format!("showed {}", emotion.name())
+    } else if let Some(kind) = TACTIC_CONTEXTS.get(row - Emotion::COUNT) {
+        format!("used {}", kind.name().replace('_', " "))
+    } else {
+        match STANCE_CONTEXTS.get(row - Emotion::COUNT - TACTIC_CONTEXTS.len()) {
+            Some(Stance::Complacent) => "in no hurry".into(),
+            Some(Stance::Stalling) => "stalling".into(),
+            None => format!("type {row}"),
+        }
+    }
+}
+
 /// The payoff-table row that stands for a tactic: threats read as anger, victim play as
 /// sadness, cheating as disgust (deception), stonewalling as neutral.
 fn tactic_row(kind: TacticKind) -> Emotion {

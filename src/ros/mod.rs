@@ -180,7 +180,7 @@ pub fn run(
     )?);
     let params = Params::load(base_file, &overrides).map_err(name_ros_origin)?;
     let scenario = params.scenario.resolve()?;
-    let learned = crate::agent::load_learned(&params)?;
+    let ledger = crate::agent::open_ledger(&params)?;
     if !params.record.directory.as_os_str().is_empty() {
         crate::record::ensure_directory(&params.record.directory)?;
     }
@@ -209,7 +209,7 @@ pub fn run(
                             first_sentence_ms: first_sentence_ms.clone(),
                         };
                         let agent =
-                            Agent::new(&params, scenario, detectors, Box::new(speaker), &learned);
+                            Agent::new(&params, scenario, detectors, Box::new(speaker), ledger);
                         (agent, first_sentence_ms)
                     })
                     .and_then(|(mut agent, timing)| {
