@@ -176,11 +176,12 @@ impl Recording {
     }
 
     /// The latest record of `record.directory`, resumed: the negotiation after its last
-    /// complete line, and the recording that continues the same file.
+    /// complete line, the recording that continues the same file, and the learned state the
+    /// negotiation started from.
     pub(crate) fn resume(
         params: &Params,
         detector: Box<dyn crate::perceive::EmotionDetector>,
-    ) -> Result<(Negotiation, Self), CliError> {
+    ) -> Result<(Negotiation, Self, crate::learned::LearnedParameters), CliError> {
         let directory = &params.record.directory;
         if directory.as_os_str().is_empty() {
             return Err(CliError::Usage(
@@ -207,12 +208,20 @@ impl Recording {
         let negotiation = record.resume(params, detector)?;
         let writer = RecordWriter::reopen(&record)?;
         tracing::info!(record = %path.display(), turn = negotiation.turn(), "resumed");
+        // The opening's line holds the learned state the negotiation started from.
+        let start = record.lines[0].snapshot.learned();
         Ok((
             negotiation,
             Recording {
                 writer: Some(writer),
             },
+            start,
         ))
+    }
+
+    /// The session recorded (empty when nothing is recorded).
+    pub(crate) fn session(&self) -> &str {
+        self.writer.as_ref().map_or("", |w| w.session())
     }
 
     /// Appends a turn, synced, before it is printed.
