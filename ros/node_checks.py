@@ -327,7 +327,98 @@ def soak(records):
     check(rss_end - rss_start < 16 * 1024, "memory grows by less than 16 MiB")
 
 
-CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in, restart, soak)}
+def learned_file(records):
+    import json
+    path = Path(records) / "learned.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def effective(ledger):
+    """The learned HMM counts of a ledger: its base plus every robot's contribution."""
+    def flat(counts):
+        return [x for block in counts["transition"] for row in block for x in row] + \
+               [x for row in counts["emission"] for x in row]
+    total = flat(ledger["base"]["hmm"])
+    for c in ledger["contributions"].values():
+        total = [a + b for a, b in zip(total, flat(c["learned"]["hmm"]))]
+    return total
+
+
+def fleet(records):
+    """Two robots share what they learn on one topic; one is SIGKILLed and restarted midway.
+    Both end with the same counts: the prior plus each robot's negotiations, each once."""
+    import json
+    import signal
+    rounds = int(os.environ.get("FLEET_ROUNDS", "100"))
+    dirs = {r: Path(records) / r for r in ("a", "b")}
+
+    def start(robot):
+        return Node("node.speaker:=template", f"record.directory:={dirs[robot]}",
+                    f"negotiation.robot_id:={robot}", "node.learning_topic:=/fleet/learning",
+                    cli=(), log="warn", namespace=f"/{robot}")
+
+    nodes = {r: start(r) for r in dirs}
+    peers = {r: Debtor(f"debtor_{r}", namespace=f"/{r}") for r in dirs}
+    turns = {r: 0 for r in dirs}
+    started = time.monotonic()
+    try:
+        for r in dirs:
+            peers[r].wait_for_node(process=nodes[r])
+        for n in range(rounds):
+            if n == rounds // 2:
+                before = learned_file(dirs["b"])
+                old = peers["b"].transcript_listeners()
+                nodes["b"].stop(signal.SIGKILL)
+                nodes["b"] = start("b")
+                peers["b"].wait_for_new_node(old, nodes["b"])
+                peers["b"].drain()
+                after = learned_file(dirs["b"])
+                check(after["contributions"]["b"] == before["contributions"]["b"],
+                      "the restarted robot keeps what it had learned")
+                print(f"  robot b killed and restarted after {n} negotiations: "
+                      f"{after['contributions']['b']['sequence']} of its own kept")
+            for r in dirs:
+                peers[r].reset()
+                for line in (f"I need {50 + n % 30} days.", "Okay, deal."):
+                    state = peers[r].say(line).state
+                    turns[r] += 1
+                    if state.finished:
+                        break
+                check(state.finished, f"robot {r} negotiation {n} finished")
+        elapsed = time.monotonic() - started
+        # Wait for the last contributions to cross.
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            files = {r: learned_file(dirs[r]) for r in dirs}
+            seqs = {r: {k: c["sequence"] for k, c in f["contributions"].items()} for r, f in files.items()}
+            if all(s == {"a": rounds, "b": rounds} for s in seqs.values()):
+                break
+            time.sleep(0.2)
+        check(all(s == {"a": rounds, "b": rounds} for s in seqs.values()), f"contributions held: {seqs}")
+    finally:
+        for r in dirs:
+            nodes[r].stop()
+        for i, r in enumerate(dirs):
+            peers[r].close(shutdown=i == len(dirs) - 1)
+    counts = {r: effective(files[r]) for r in dirs}
+    diff = max(abs(x - y) for x, y in zip(counts["a"], counts["b"]))
+    check(diff < 1e-6, f"both robots hold the same counts (largest difference {diff})")
+    # Every debtor turn adds one unit of transition mass: the prior plus each turn, once.
+    prior = sum(x for block in files["a"]["base"]["hmm"]["transition"] for row in block for x in row)
+    mass = sum(x for block in files["a"]["base"]["hmm"]["transition"] for row in block for x in row)
+    for c in files["a"]["contributions"].values():
+        mass += sum(x for block in c["learned"]["hmm"]["transition"] for row in block for x in row)
+    recorded = 0
+    for r in dirs:
+        for record in dirs[r].glob("*.jsonl"):
+            recorded += sum(1 for l in record.read_text().splitlines() if json.loads(l)["turn"] > 0)
+    print(f"  {2 * rounds} negotiations, {sum(turns.values())} debtor turns in {elapsed:.1f} s; "
+          f"transition mass {mass:.6f} = prior {prior:.1f} + {recorded} recorded turns")
+    check(recorded == sum(turns.values()), f"{recorded} recorded turns of {sum(turns.values())}")
+    check(abs(mass - prior - recorded) < 1e-6, "each robot's turns counted exactly once")
+
+
+CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in, restart, soak, fleet)}
 
 if __name__ == "__main__":
     case = sys.argv[1]

@@ -28,8 +28,10 @@ BINARY = Path(os.environ.get("EQ_NEGOTIATOR_BIN", ROOT / "target/release/eq_nego
 class Node:
     """The eq_negotiator node as a child process."""
 
-    def __init__(self, *ros_params, params_file=None, cli=(), log="info"):
+    def __init__(self, *ros_params, params_file=None, cli=(), log="info", namespace=None):
         args = [str(BINARY), "--log", log, *cli, "node", "--ros-args"]
+        if namespace:
+            args += ["-r", f"__ns:={namespace}"]
         for p in ros_params:
             args += ["-p", p]
         if params_file:
@@ -92,9 +94,11 @@ class Turn:
 class Debtor:
     """The debtor's side: publishes transcripts, listens to tts/say, state and diagnostics."""
 
-    def __init__(self, name="debtor_peer"):
-        rclpy.init()
-        self.node = rclpy.create_node(name)
+    def __init__(self, name="debtor_peer", namespace=None):
+        # Several peers may share the process (one per node in a fleet case).
+        if not rclpy.ok():
+            rclpy.init()
+        self.node = rclpy.create_node(name, namespace=namespace) if namespace else rclpy.create_node(name)
         reliable = QoSProfile(depth=1000, reliability=ReliabilityPolicy.RELIABLE)
         latched = QoSProfile(
             depth=10,
@@ -116,13 +120,14 @@ class Debtor:
         self._spin = threading.Thread(target=self.executor.spin, daemon=True)
         self._spin.start()
 
-    def close(self):
+    def close(self, shutdown=True):
         # Stop spinning and wait for the spin thread before tearing the node down; the other
-        # order aborts the interpreter at exit.
+        # order aborts the interpreter at exit. `shutdown=False` leaves rclpy to other peers.
         self.executor.shutdown()
         self._spin.join(timeout=10)
         self.node.destroy_node()
-        rclpy.try_shutdown()
+        if shutdown:
+            rclpy.try_shutdown()
 
     def wait_for_node(self, timeout=60.0, process=None):
         """Waits until the node's reset service and transcript subscription are matched; fails
@@ -141,7 +146,7 @@ class Debtor:
 
     def transcript_listeners(self):
         """Identities (GIDs) of the subscriptions to speech/transcript that DDS knows of."""
-        infos = self.node.get_subscriptions_info_by_topic("/speech/transcript")
+        infos = self.node.get_subscriptions_info_by_topic(self.transcript.topic_name)
         return {bytes(info.endpoint_gid) for info in infos}
 
     def wait_for_new_node(self, old_listeners, process, timeout=60.0):

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
-use crate::learned::{Contribution, LearnedError, LearnedParameters, Ledger};
+use crate::learned::{LearnedError, LearnedParameters, Ledger};
 use crate::negotiation::{Negotiation, TurnReport};
 use crate::params::Params;
 use crate::perceive::EmotionDetector;
@@ -188,27 +188,26 @@ impl Agent {
         &self.ledger
     }
 
-    /// Takes another robot's contribution when it is newer than the one held, and saves;
-    /// it counts from the next negotiation on. Returns whether anything changed.
-    pub fn absorb(
-        &mut self,
-        robot: &str,
-        contribution: &Contribution,
-        source: &str,
-    ) -> Result<bool, LearnedError> {
-        let changed = self
-            .ledger
-            .absorb(robot, contribution, std::path::Path::new(source))?;
+    /// Takes a contribution another robot shared ([`Ledger::shared`]) when it is newer than
+    /// the one held, and saves; it counts from the next negotiation on. Returns the robot and
+    /// whether anything changed.
+    pub fn absorb(&mut self, shared: &str, source: &str) -> Result<(String, bool), LearnedError> {
+        let (robot, changed) = self.ledger.absorb_shared(shared, source)?;
         if changed {
             self.save_learned();
         }
-        Ok(changed)
+        Ok((robot, changed))
     }
 
-    /// Ends the current negotiation (an unfinished one counts as failed for learning), saves
-    /// what was learned, and opens a new one; its opening goes to `on_sentence`.
+    /// Ends the current negotiation (an unfinished one the debtor answered counts as failed for
+    /// learning), saves what was learned, and opens a new one; its opening goes to
+    /// `on_sentence`.
     pub fn start_session(&mut self, on_sentence: &mut dyn FnMut(&str)) -> TurnReport {
-        if !self.session_id.is_empty() && !self.negotiation.is_finished() {
+        // A negotiation the debtor never answered taught nothing: it is not counted.
+        if !self.session_id.is_empty()
+            && !self.negotiation.is_finished()
+            && self.negotiation.turn() > 0
+        {
             self.negotiation.abandon();
             self.learn_from_negotiation();
         }
@@ -397,6 +396,8 @@ pub enum Work<R> {
     Reset(R),
     /// Answer an utterance.
     Utterance(Arrival),
+    /// Take what another robot learned (its published contribution, as JSON).
+    Learning(String),
     /// Stop the agent's thread.
     Stop,
 }
@@ -416,6 +417,7 @@ pub struct InboxStats {
 struct InboxState<R> {
     utterance: Option<Arrival>,
     resets: Vec<R>,
+    learning: Vec<String>,
     stop: bool,
     busy: bool,
     stats: InboxStats,
@@ -438,6 +440,7 @@ impl<R> Inbox<R> {
             state: Mutex::new(InboxState {
                 utterance: None,
                 resets: Vec::new(),
+                learning: Vec::new(),
                 stop: false,
                 busy: false,
                 stats: InboxStats::default(),
@@ -476,6 +479,14 @@ impl<R> Inbox<R> {
         self.ready.notify_one();
     }
 
+    /// Hands over another robot's published contribution; it waits behind the debtor's turns
+    /// and never interrupts a reply.
+    pub fn push_learning(&self, text: String) {
+        let mut state = self.state();
+        state.learning.push(text);
+        self.ready.notify_one();
+    }
+
     /// Asks the agent's thread to stop.
     pub fn stop(&self) {
         let mut state = self.state();
@@ -511,6 +522,9 @@ impl<R> Inbox<R> {
                 state.busy = true;
                 self.interrupt.clear();
                 return Work::Utterance(arrival);
+            }
+            if !state.learning.is_empty() {
+                return Work::Learning(state.learning.remove(0));
             }
             state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
         }

@@ -205,6 +205,14 @@ pub struct Ledger {
     pub contributions: BTreeMap<String, Contribution>,
 }
 
+/// One robot's contribution as shared between robots.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Shared {
+    robot: String,
+    contribution: Contribution,
+}
+
 /// A learned file that could not be read and was moved aside.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SetAside {
@@ -300,6 +308,33 @@ impl Ledger {
                 Ok(true)
             }
         }
+    }
+
+    /// This robot's contribution as a robot shares it with others (`node.learning_topic`):
+    /// `{"robot": id, "contribution": {...}}`; `None` before its first negotiation.
+    pub fn shared(&self) -> Option<String> {
+        self.own().map(|contribution| {
+            serde_json::to_string(&Shared {
+                robot: self.robot.clone(),
+                contribution: contribution.clone(),
+            })
+            .expect("contributions serialise")
+        })
+    }
+
+    /// Takes a contribution another robot shared (see [`Ledger::shared`]); `source` names
+    /// where it came from in errors. Returns the robot and whether anything changed.
+    pub fn absorb_shared(
+        &mut self,
+        text: &str,
+        source: &str,
+    ) -> Result<(String, bool), LearnedError> {
+        let shared: Shared = serde_json::from_str(text).map_err(|e| LearnedError::Invalid {
+            path: PathBuf::from(source),
+            message: format!("not a shared contribution: {e}"),
+        })?;
+        let changed = self.absorb(&shared.robot, &shared.contribution, Path::new(source))?;
+        Ok((shared.robot, changed))
     }
 
     /// Adds up two ledgers: per robot, the newer contribution. Both must have started from the
@@ -584,6 +619,29 @@ mod tests {
         assert!((mass(&abc.learned()) - mass(&prior) - 12.0).abs() < 1e-9);
         assert_eq!(abc.learned().negotiations, 6);
         assert!(abc.robot.is_empty());
+    }
+
+    #[test]
+    fn a_shared_contribution_is_taken_once_and_garbage_is_refused() {
+        let params = HmmParams::default();
+        let mut a = Ledger::from_prior("a", &params);
+        let mut b = Ledger::from_prior("b", &params);
+        assert_eq!(a.shared(), None);
+        let before = a.learned();
+        a.add_negotiation("s1", &before, &learn(&before, &[Emotion::Anger]));
+        let text = a.shared().unwrap();
+        assert_eq!(b.absorb_shared(&text, "topic").unwrap(), ("a".into(), true));
+        assert_eq!(
+            b.absorb_shared(&text, "topic").unwrap(),
+            ("a".into(), false)
+        );
+        assert_eq!(b.learned(), a.learned());
+        // Its own echo changes nothing either.
+        assert!(!a.absorb_shared(&text, "topic").unwrap().1);
+        let err = b
+            .absorb_shared("{\"robot\": 3}", "topic /fleet")
+            .unwrap_err();
+        assert!(err.to_string().contains("topic /fleet"), "{err}");
     }
 
     #[test]

@@ -160,6 +160,11 @@ pub struct NodeParams {
     pub diagnostics_topic: String,
     /// Seconds between diagnostics messages.
     pub diagnostics_period_s: f64,
+    /// Fleet learning: where robots share what they learned (std_msgs/String, JSON: this
+    /// robot's id and its whole contribution, published after each negotiation, reliable and
+    /// transient-local so a robot that starts late still hears it). What others publish there
+    /// is added to this robot's learned file, each robot once. Empty: not shared.
+    pub learning_topic: String,
     /// Who phrases the replies: auto (the model when its file exists), slm or template.
     pub speaker: SpeakerKind,
     /// The emotion detector: lexicon, slm or fused.
@@ -177,6 +182,7 @@ impl Default for NodeParams {
             reset_service: "negotiation/reset".into(),
             diagnostics_topic: "/diagnostics".into(),
             diagnostics_period_s: 1.0,
+            learning_topic: String::new(),
             speaker: SpeakerKind::Auto,
             detector: DetectorKind::Lexicon,
             max_utterance_chars: 2000,
@@ -726,6 +732,9 @@ impl Params {
             ("node.diagnostics_topic", &n.diagnostics_topic),
         ] {
             ros_name(key, name)?;
+        }
+        if !n.learning_topic.is_empty() {
+            ros_name("node.learning_topic", &n.learning_topic)?;
         }
         in_range(
             "node.diagnostics_period_s",

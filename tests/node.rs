@@ -59,3 +59,8 @@ fn a_node_killed_mid_negotiation_resumes_from_its_record_after_a_torn_line() {
 fn two_hundred_negotiations_back_to_back_keep_memory_flat_and_every_turn_recorded() {
     run_case("soak");
 }
+
+#[test]
+fn two_robots_share_what_they_learn_and_a_killed_one_keeps_it() {
+    run_case("fleet");
+}

@@ -246,7 +246,23 @@ pub fn run(
         .create_publisher::<DiagnosticArray>(&np.diagnostics_topic, reliable(10))
         .map_err(ros(format!("advertising {}", np.diagnostics_topic)))?;
 
-    let _ = publish_tx.send(Publish { say, state });
+    // Reliable and transient-local: a robot that starts later still hears each robot's newest.
+    let learning = if np.learning_topic.is_empty() {
+        None
+    } else {
+        Some(
+            node.create_publisher::<r2r::std_msgs::msg::String>(
+                &np.learning_topic,
+                reliable(1).transient_local(),
+            )
+            .map_err(ros(format!("advertising {}", np.learning_topic)))?,
+        )
+    };
+    let _ = publish_tx.send(Publish {
+        say,
+        state,
+        learning,
+    });
 
     let transcripts = node
         .subscribe::<r2r::std_msgs::msg::String>(&np.transcript_topic, reliable(1000))
@@ -267,6 +283,21 @@ pub fn run(
 
     let mut pool = LocalPool::new();
     let spawner = pool.spawner();
+    if !np.learning_topic.is_empty() {
+        let shared = node
+            .subscribe::<r2r::std_msgs::msg::String>(
+                &np.learning_topic,
+                reliable(100).transient_local(),
+            )
+            .map_err(ros(format!("subscribing to {}", np.learning_topic)))?;
+        let learning = inbox.clone();
+        spawner
+            .spawn_local(shared.for_each(move |message| {
+                learning.push_learning(message.data);
+                futures::future::ready(())
+            }))
+            .map_err(|e| NodeError::Components(format!("cannot hear other robots: {e}")))?;
+    }
     let listening = inbox.clone();
     spawner
         .spawn_local(transcripts.for_each(move |message| {
@@ -333,6 +364,7 @@ pub fn run(
 struct Publish {
     say: r2r::Publisher<r2r::std_msgs::msg::String>,
     state: r2r::Publisher<NegotiationState>,
+    learning: Option<r2r::Publisher<r2r::std_msgs::msg::String>>,
 }
 
 impl Publish {
@@ -342,6 +374,15 @@ impl Publish {
         };
         if let Err(e) = self.say.publish(&message) {
             tracing::error!(error = %e, "cannot publish a sentence");
+        }
+    }
+
+    /// Shares this robot's contribution, when fleet learning is on and it has one.
+    fn learning(&self, agent: &Agent) {
+        if let (Some(publisher), Some(data)) = (&self.learning, agent.ledger().shared())
+            && let Err(e) = publisher.publish(&r2r::std_msgs::msg::String { data })
+        {
+            tracing::error!(error = %e, "cannot share what was learned");
         }
     }
 
@@ -376,6 +417,8 @@ fn agent_loop(
             .unwrap_or_else(|e| e.into_inner())
             .take()
     };
+    // Others hear what this robot learned before it stopped.
+    publish.learning(&agent);
     // A negotiation resumed from the record continues; otherwise the agent opens a new one.
     if resumed.is_none() {
         let started = Instant::now();
@@ -389,10 +432,14 @@ fn agent_loop(
             Work::Stop => return,
             Work::Reset(answer) => {
                 let started = Instant::now();
+                let learned = agent.ledger().learned().negotiations;
                 let report = agent.start_session(&mut |s| publish.sentence(s));
                 let timing = state::Timing::since(started, None, take_speaker_ms());
                 publish.state(&state::message(&agent, &report, "", timing, inbox.stats()));
                 let _ = answer.send(agent.session_id().to_string());
+                if agent.ledger().learned().negotiations != learned {
+                    publish.learning(&agent);
+                }
                 update_health(&agent, timing.turn_ms);
             }
             Work::Utterance(arrival) => {
@@ -413,6 +460,9 @@ fn agent_loop(
                             .find(|l| l.side == crate::speak::Side::Debtor)
                             .map(|l| l.text.clone())
                             .unwrap_or_default();
+                        if report.finished {
+                            publish.learning(&agent);
+                        }
                         publish.state(&state::message(
                             &agent,
                             &report,
@@ -427,6 +477,14 @@ fn agent_loop(
                         tracing::warn!(?why, "utterance ignored");
                         update_health(&agent, 0.0);
                     }
+                }
+            }
+            Work::Learning(text) => {
+                let source = "a contribution heard on node.learning_topic";
+                match agent.absorb(&text, source) {
+                    Ok((robot, true)) => tracing::info!(%robot, "added what another robot learned"),
+                    Ok((_, false)) => {}
+                    Err(e) => tracing::warn!(error = %e, "ignored what another robot shared"),
                 }
             }
         }
