@@ -456,7 +456,14 @@ impl Ledger {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
         let json = serde_json::to_string_pretty(self).expect("learned parameters serialise");
-        let tmp = path.with_extension("json.tmp");
+        // A name of its own: two processes saving at once must not write into one file.
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(format!(
+            ".tmp-{}-{:x}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        let tmp = PathBuf::from(tmp);
         let mut file = std::fs::File::create(&tmp).map_err(io)?;
         file.write_all(json.as_bytes()).map_err(io)?;
         file.sync_all().map_err(io)?;
@@ -570,7 +577,11 @@ mod tests {
         ledger.save(&path).unwrap();
         let (reopened, _) = Ledger::open(&path, "", &params).unwrap();
         assert_eq!(reopened, ledger);
-        assert!(!dir.path().join("learned.json.tmp").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["learned.json"], "no temporary file left");
         // A configured id wins; what the old id added stays, under the old id.
         let (renamed, _) = Ledger::open(&path, "lobby-1", &params).unwrap();
         assert_eq!(renamed.robot, "lobby-1");

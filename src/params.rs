@@ -421,15 +421,17 @@ impl Default for NegotiationParams {
 #[serde(default, deny_unknown_fields)]
 pub struct RecordParams {
     /// Directory of the records: one JSON-lines file per negotiation, `<session id>.jsonl`,
-    /// created owner-only (files 0600, a directory created here 0700). Relative paths are from
-    /// the working directory. Empty: nothing is recorded (and nothing can be resumed).
+    /// created owner-only (files 0600, a directory created here 0700). A leading `$ROS_HOME` is
+    /// ROS's home (`$ROS_HOME`, else `~/.ros`), not the working directory a launch system
+    /// happens to start in; other relative paths are from the working directory. Empty:
+    /// nothing is recorded (and nothing can be resumed).
     pub directory: PathBuf,
 }
 
 impl Default for RecordParams {
     fn default() -> Self {
         RecordParams {
-            directory: PathBuf::from("records"),
+            directory: PathBuf::from("$ROS_HOME/eq_negotiator"),
         }
     }
 }
@@ -979,6 +981,25 @@ fn distribution(key: &str, row: &[f64]) -> Result<(), ParamsError> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn records_and_learning_default_under_ros_home_not_the_working_directory() {
+        let params = Params::load(None, &[]).unwrap();
+        let records = &params.record.directory;
+        assert!(records.is_absolute(), "{}", records.display());
+        assert!(records.ends_with("eq_negotiator"));
+        let expected = std::env::var_os("ROS_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap()).join(".ros"));
+        assert_eq!(records, &expected.join("eq_negotiator"));
+        assert_eq!(params.learned_file(), Some(records.join("learned.json")));
+        assert_eq!(expand_ros_home(Path::new("records")), Path::new("records"));
+        let off = Params::load(None, &["record.directory=\"\"".into()]).unwrap();
+        assert_eq!(off.learned_file(), None);
+        let own = Params::load(None, &["negotiation.learned_path=/x/l.json".into()]).unwrap();
+        assert_eq!(own.learned_file(), Some(PathBuf::from("/x/l.json")));
+    }
+
     fn write(text: &str) -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("params.yaml");
@@ -1002,8 +1023,10 @@ mod tests {
 
     #[test]
     fn yaml_round_trip_and_partial_files_keep_defaults() {
-        let p = Params::default();
+        let mut p = Params::default();
         let (_g, path) = write(&p.to_yaml());
+        // Loading resolves `$ROS_HOME` in the paths; nothing else changes.
+        p.record.directory = expand_ros_home(&p.record.directory);
         assert_eq!(Params::load(Some(&path), &[]).unwrap(), p);
 
         let (_g, path) = write("policy:\n  gate_window: 6\n");

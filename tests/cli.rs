@@ -864,3 +864,103 @@ fn eval_tactics_prints_the_table_and_names_a_bad_line() {
     );
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn chat_keeps_what_it_learned_and_learned_merge_adds_robots_up_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let talk = "I need 90 days.\nI lost my job, 60 days?\nOkay, deal.\n";
+    for robot in ["lobby", "desk"] {
+        let records = dir.path().join(robot);
+        for _ in 0..2 {
+            let out = run_command(
+                recording_into(&records),
+                &[
+                    "--set",
+                    &format!("negotiation.robot_id={robot}"),
+                    "chat",
+                    "--speaker",
+                    "template",
+                ],
+                talk,
+            );
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(
+            records.join("learned.json").exists(),
+            "kept beside the records"
+        );
+    }
+    let file = |robot: &str| dir.path().join(robot).join("learned.json");
+    let merged = dir.path().join("fleet.json");
+    let text = String::from_utf8(run_ok(
+        &[
+            "learned",
+            "merge",
+            file("lobby").to_str().unwrap(),
+            file("desk").to_str().unwrap(),
+            "--out",
+            merged.to_str().unwrap(),
+        ],
+        "",
+    ))
+    .unwrap();
+    assert!(text.contains("4 negotiations from 2 robots"), "{text}");
+    let first = std::fs::read(&merged).unwrap();
+    // Merging a file again counts it once.
+    let again = dir.path().join("again.json");
+    run_ok(
+        &[
+            "learned",
+            "merge",
+            merged.to_str().unwrap(),
+            file("desk").to_str().unwrap(),
+            "--out",
+            again.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(std::fs::read(&again).unwrap(), first);
+
+    let shown =
+        String::from_utf8(run_ok(&["learned", "show", merged.to_str().unwrap()], "")).unwrap();
+    for words in [
+        "a merged file, 4 negotiations learned",
+        "lobby: 2 negotiations",
+        "desk: 2 negotiations",
+        "How the belief moves",
+        "after anger:",
+        "cooperative stays",
+    ] {
+        assert!(shown.contains(words), "{words:?} missing:\n{shown}");
+    }
+
+    // A file that is not a learned file is moved aside, named, and never overwritten.
+    std::fs::write(file("desk"), "not json").unwrap();
+    let out = run_command(
+        recording_into(&dir.path().join("desk")),
+        &["chat", "--speaker", "template"],
+        talk,
+    );
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("moved it aside"), "{stderr}");
+    let aside: Vec<_> = std::fs::read_dir(dir.path().join("desk"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("learned.json.bad-"))
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("desk").join(&aside[0])).unwrap(),
+        "not json"
+    );
+    let err = run_with_stdin(
+        &["learned", "merge", file("lobby").to_str().unwrap(), "--out"],
+        "",
+    );
+    assert!(!err.status.success());
+}
