@@ -35,7 +35,9 @@
 //!   before the reply is spoken; loading reports the first bad line and a torn last line;
 //! - [`params`]: the one parameters struct, shared by the YAML file and the command line;
 //! - [`scenario`]: our scenario format and the CRAD reader;
-//! - [`learned`]: what the agent learns across negotiations, saved atomically as versioned JSON;
+//! - [`learned`]: what the agent learns across negotiations, kept as a [`learned::Ledger`]: the
+//!   priors plus each robot's contribution, merged per robot by sequence number (fleet
+//!   learning), saved atomically as versioned JSON;
 //! - [`llm`] (feature `llm`): the llama.cpp adapter, one worker thread owning the model, with
 //!   the language-model speaker and emotion reader;
 //! - [`sim`]: simulated debtors and the agent-to-agent evaluation: the scripted debtor of the
@@ -52,7 +54,7 @@
 //! - [`ros`] (feature `ros`): the r2r node, thin glue from topics, the reset service, ROS
 //!   parameters and diagnostics to the agent;
 //! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`,
-//!   `eval-tactics`, `bench`, `simulate`, `record show|verify`, `node`).
+//!   `eval-tactics`, `bench`, `simulate`, `record show|verify`, `learned show|merge`, `node`).
 //!
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 

@@ -4,7 +4,9 @@
 //! transcripts go into the [`Inbox`] (newest wins, barge-in interrupts the reply), reset requests
 //! go into it too, and a timer publishes diagnostics. One agent thread takes work from the inbox,
 //! negotiates, publishes each sentence on `tts/say` as soon as it passed the guardrails, records
-//! the turn, then publishes its `negotiation/state`. Configuration errors (parameters, scenario,
+//! the turn, then publishes its `negotiation/state`. With `node.learning_topic` set, the node
+//! shares its robot's learned contribution there after every negotiation and hands what other
+//! robots share to the agent, which keeps each robot's newest ([`crate::learned::Ledger`]). Configuration errors (parameters, scenario,
 //! model, record directory) end the process before anything is advertised.
 
 mod params;
