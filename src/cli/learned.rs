@@ -110,7 +110,7 @@ fn describe(ledger: &Ledger, name: &str) -> String {
 
     let _ = writeln!(
         out,
-        "\nWhich tones worked, by debtor type (after the tone, how much more of the gap to our offer the debtor gave up; replies scored):"
+        "\nWhich tones worked, by debtor type (after the tone, how much more of the gap to our offer the debtor gave up; replies scored, shared between the types a debtor resembled):"
     );
     let tones = &learned.tones;
     let mut any = false;
@@ -128,7 +128,7 @@ fn describe(ledger: &Ledger, name: &str) -> String {
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         let list: Vec<String> = scored
             .iter()
-            .map(|(e, gain, n)| format!("{} {:+.0}% ({n:.0})", e.name(), gain * 100.0))
+            .map(|(e, gain, n)| format!("{} {:+.0}% ({n:.1} replies)", e.name(), gain * 100.0))
             .collect();
         let _ = writeln!(out, "  {}: {}", context_name(row), list.join(", "));
     }
