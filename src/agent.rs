@@ -293,6 +293,7 @@ impl Agent {
             .add_negotiation(&self.session_id, &self.start, &self.negotiation.learned());
         self.start = self.ledger.learned();
         self.save_learned();
+        prune_records(&self.params);
     }
 
     /// Saves the ledger (see [`Params::learned_file`]); a failure is logged and counted, never
@@ -302,6 +303,21 @@ impl Agent {
             self.stats.save_failures += 1;
             tracing::error!(error = %e, "cannot save the learned parameters");
         }
+    }
+}
+
+/// Applies the records' retention (`record.max_age_days`, `record.max_total_mb`); a failure
+/// is logged, never fatal.
+pub fn prune_records(params: &Params) {
+    let r = &params.record;
+    match crate::record::prune(&r.directory, r.max_age_days, r.max_total_mb) {
+        Ok(report) if !report.removed.is_empty() => tracing::info!(
+            records = report.removed.len(),
+            bytes = report.bytes,
+            "removed finished records past record.max_age_days or record.max_total_mb"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot apply the records' retention"),
     }
 }
 

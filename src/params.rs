@@ -426,12 +426,20 @@ pub struct RecordParams {
     /// happens to start in; other relative paths are from the working directory. Empty:
     /// nothing is recorded (and nothing can be resumed).
     pub directory: PathBuf,
+    /// Finished records older than this many days (by modification time) are removed after
+    /// each negotiation; 0: no age limit. Unfinished records are never removed.
+    pub max_age_days: u32,
+    /// Finished records are removed, oldest first, while all records together take more than
+    /// this many MB (10^6 bytes); 0: no size limit.
+    pub max_total_mb: u64,
 }
 
 impl Default for RecordParams {
     fn default() -> Self {
         RecordParams {
             directory: PathBuf::from("$ROS_HOME/eq_negotiator"),
+            max_age_days: 180,
+            max_total_mb: 512,
         }
     }
 }

@@ -628,6 +628,80 @@ impl RecordWriter {
     }
 }
 
+/// What [`prune`] removed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PruneReport {
+    /// The records removed, oldest first.
+    pub removed: Vec<PathBuf>,
+    /// Their bytes.
+    pub bytes: u64,
+}
+
+/// Retention: removes finished records of `directory` older than `max_age_days`, then, oldest
+/// first, while all records take more than `max_total_mb`. A limit of 0 is no limit. Only
+/// `*.jsonl` files whose last complete line finished the negotiation are removed: never an
+/// unfinished record (it may be resumed), one that does not load, or any other file.
+pub fn prune(
+    directory: &Path,
+    max_age_days: u32,
+    max_total_mb: u64,
+) -> Result<PruneReport, RecordError> {
+    let mut report = PruneReport::default();
+    if directory.as_os_str().is_empty() || (max_age_days == 0 && max_total_mb == 0) {
+        return Ok(report);
+    }
+    let dir_error = |source| RecordError::Directory {
+        action: "read",
+        path: directory.to_path_buf(),
+        source,
+    };
+    let entries = match std::fs::read_dir(directory) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(report),
+        Err(e) => return Err(dir_error(e)),
+    };
+    // (modified, path, bytes, finished) of every record file.
+    let mut records = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(dir_error)?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some(EXTENSION) {
+            continue;
+        }
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let modified = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        let finished = load(&path).is_ok_and(|r| r.is_finished());
+        records.push((modified, path, meta.len(), finished));
+    }
+    records.sort();
+    let mut total: u64 = records.iter().map(|r| r.2).sum();
+    let too_old = |modified: std::time::SystemTime| {
+        max_age_days > 0
+            && modified
+                .elapsed()
+                .is_ok_and(|age| age.as_secs() > u64::from(max_age_days) * 86_400)
+    };
+    let too_big = |total: u64| max_total_mb > 0 && total > max_total_mb * 1_000_000;
+    for (modified, path, bytes, finished) in records {
+        if !finished || !(too_old(modified) || too_big(total)) {
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|source| RecordError::File {
+            action: "remove",
+            path: path.clone(),
+            source,
+        })?;
+        total -= bytes;
+        report.bytes += bytes;
+        report.removed.push(path);
+    }
+    Ok(report)
+}
+
 #[cfg(test)]
 mod tests {
     use std::os::unix::fs::PermissionsExt;
@@ -706,6 +780,57 @@ mod tests {
             assert!(first.get(key).is_some(), "missing {key}");
         }
         assert_eq!(latest(&records).unwrap().as_deref(), Some(writer.path()));
+    }
+
+    #[test]
+    fn retention_removes_old_and_excess_finished_records_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let day = std::time::Duration::from_secs(86_400);
+        let now = std::time::SystemTime::now();
+        let aged = |path: &Path, days: u32| {
+            File::options()
+                .write(true)
+                .open(path)
+                .unwrap()
+                .set_modified(now - day * days)
+                .unwrap();
+        };
+        let (_, old_done) = record(dir.path(), &["I need 90 days.", "Ok, deal."]);
+        let (_, old_open) = record(dir.path(), &["I need 90 days."]);
+        let (_, new_done) = record(dir.path(), &["I need 60 days.", "Ok, deal."]);
+        let learned = dir.path().join("learned.json");
+        std::fs::write(&learned, "{}").unwrap();
+        aged(old_done.path(), 200);
+        aged(old_open.path(), 300);
+        aged(new_done.path(), 2);
+        aged(&learned, 400);
+
+        assert_eq!(prune(dir.path(), 0, 0).unwrap(), PruneReport::default());
+        let report = prune(dir.path(), 180, 0).unwrap();
+        assert_eq!(report.removed, [old_done.path()]);
+        assert!(old_open.path().exists(), "an unfinished record is kept");
+        assert!(learned.exists(), "other files are kept");
+        // Over the size limit: finished records go, oldest first, unfinished ones stay.
+        assert!(
+            prune(dir.path(), 0, 1).unwrap().removed.is_empty(),
+            "1 MB holds them"
+        );
+        let size = |p: &Path| std::fs::metadata(p).unwrap().len() as usize;
+        let (open_size, done_size) = (size(old_open.path()), size(new_done.path()));
+        // A newest finished record that takes the total half a record over 1 MB.
+        let big = dir.path().join("z-big.jsonl");
+        std::fs::copy(new_done.path(), &big).unwrap();
+        let padding = vec![b' '; 1_000_000 - open_size - done_size / 2 - done_size];
+        let mut text = std::fs::read(&big).unwrap();
+        text.splice(0..0, padding);
+        std::fs::write(&big, text).unwrap();
+        let report = prune(dir.path(), 0, 1).unwrap();
+        assert_eq!(
+            report.removed,
+            [new_done.path()],
+            "the oldest finished record goes first"
+        );
+        assert!(old_open.path().exists() && big.exists());
     }
 
     #[test]

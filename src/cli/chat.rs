@@ -202,7 +202,9 @@ fn learn(
     negotiation: &Negotiation,
 ) -> Result<(), CliError> {
     ledger.add_negotiation(session, start, &negotiation.learned());
-    Ok(crate::agent::save_ledger(params, ledger)?)
+    crate::agent::save_ledger(params, ledger)?;
+    crate::agent::prune_records(params);
+    Ok(())
 }
 
 /// A whole negotiation against the scripted debtor, printed turn by turn.
