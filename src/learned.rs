@@ -36,7 +36,7 @@ pub const LEDGER_VERSION: u32 = 2;
 pub enum LearnedError {
     /// The file could not be read or written.
     #[error(
-        "cannot {action} learned parameters at {path}: {source} (check the directory in negotiation.learned_path exists and is writable)"
+        "cannot {action} learned parameters at {path}: {source} (check that its directory exists and is writable: negotiation.learned_path, or record.directory when that is empty)"
     )]
     Io {
         /// "read" or "write".
