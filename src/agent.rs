@@ -151,7 +151,8 @@ impl Agent {
         }
         self.start = first.snapshot.learned();
         self.negotiation = loaded.resume(&self.params, (self.new_detector)())?;
-        self.record = Some(RecordWriter::reopen(&loaded)?);
+        self.record =
+            Some(RecordWriter::reopen(&loaded)?.snapshot_every(self.params.record.snapshot_every));
         self.session_id = loaded.session().unwrap_or_default().to_string();
         self.stats.sessions += 1;
         tracing::info!(session = %self.session_id, turn = self.negotiation.turn(), "resumed an unfinished negotiation");
@@ -225,7 +226,9 @@ impl Agent {
         self.record = if directory.as_os_str().is_empty() {
             None
         } else {
-            match RecordWriter::create(directory, &self.session_id) {
+            match RecordWriter::create(directory, &self.session_id)
+                .map(|w| w.snapshot_every(self.params.record.snapshot_every))
+            {
                 Ok(writer) => Some(writer),
                 Err(e) => {
                     self.stats.record_failures += 1;

@@ -31,7 +31,8 @@
 //! - [`negotiation`]: [`negotiation::Negotiation`] runs the stages in order for one negotiation
 //!   and reports each turn; [`negotiation::NegotiationSnapshot`] is its whole state after a turn,
 //!   from which [`negotiation::Negotiation::resume`] continues exactly;
-//! - [`record`]: the append-only JSON-lines record, one line per turn with a snapshot, synced
+//! - [`record`]: the append-only JSON-lines record, one line per turn with a snapshot (whole every
+//!   `record.snapshot_every` turns, a patch between), synced
 //!   before the reply is spoken; loading reports the first bad line and a torn last line;
 //! - [`params`]: the one parameters struct, shared by the YAML file and the command line;
 //! - [`scenario`]: our scenario format and the CRAD reader;
@@ -54,7 +55,7 @@
 //! - [`ros`] (feature `ros`): the r2r node, thin glue from topics, the reset service, ROS
 //!   parameters and diagnostics to the agent;
 //! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`,
-//!   `eval-tactics`, `bench`, `simulate`, `record show|verify`, `learned show|merge`, `node`).
+//!   `eval-tactics`, `bench`, `simulate`, `record show|verify|export`, `learned show|merge`, `node`).
 //!
 //! Nothing in the stages depends on ROS or llama.cpp; those are adapters at the edges.
 

@@ -432,6 +432,13 @@ pub struct RecordParams {
     /// Finished records are removed, oldest first, while all records together take more than
     /// this many MB (10^6 bytes); 0: no size limit.
     pub max_total_mb: u64,
+    /// Every this many turns a record line holds the whole negotiation snapshot; the lines
+    /// between hold only what changed since the line before (a patch), so a record grows with
+    /// its turns, not their square. The first line (turn 0) and the line that finishes the
+    /// negotiation are always whole. Loading a line rebuilds its snapshot from the last whole
+    /// one, so smaller values load faster and larger ones write less. At least 1 (1: every line
+    /// whole, as records of format 1 were).
+    pub snapshot_every: u32,
 }
 
 impl Default for RecordParams {
@@ -440,6 +447,7 @@ impl Default for RecordParams {
             directory: PathBuf::from("$ROS_HOME/eq_negotiator"),
             max_age_days: 180,
             max_total_mb: 512,
+            snapshot_every: 10,
         }
     }
 }
@@ -732,6 +740,7 @@ impl Params {
         }
 
         positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
+        positive_int("record.snapshot_every", self.record.snapshot_every as usize)?;
 
         let n = &self.node;
         for (key, name) in [

@@ -4,9 +4,22 @@
 //! Layout: one file per negotiation, `<directory>/<session id>.jsonl` (the directory is the
 //! parameter `record.directory`). Files are created owner-only (mode 0600); a directory created
 //! here is 0700 (an existing one keeps its mode). Each line is one [`RecordLine`]: what was
-//! heard, perceived and decided, the reply, and a full [`NegotiationSnapshot`] of the state after
-//! that turn, so the negotiation can be resumed from its last line alone
-//! ([`LoadedRecord::resume`]).
+//! heard, perceived and decided, the reply, and the [`NegotiationSnapshot`] of the state after
+//! that turn, so the negotiation can be resumed from its last line ([`LoadedRecord::resume`]).
+//!
+//! Snapshots on disk (line format 2): the first line (turn 0), every `record.snapshot_every`-th
+//! turn and the line that finishes the negotiation hold the whole snapshot (`"snapshot"`); the
+//! others hold only what changed since the line before (`"snapshot_patch"`), so a record grows
+//! with its turns rather than their square. A patch is computed on the snapshots as JSON values
+//! ([`snapshot_patch`], [`apply_snapshot_patch`]), so it needs no code per snapshot field. A
+//! node of a patch that is not an object is the new value itself; an object node is
+//! `{"v": value}` (replaced by that value), `{"o": {key: node}, "d": [removed keys]}` (an
+//! object's changed fields), `{"a": [index, node, index, node, ...]}` (an array of the same
+//! length, by index) or `{"p": [items]}` (an array that only grew); at each node the patch or
+//! the plain value is kept, whichever serialises shorter. [`load`] rebuilds
+//! every line's whole snapshot, exactly (floats round-trip bit for bit), so
+//! [`LoadedRecord::lines`] always hold whole snapshots. Records of format 1 (every line whole)
+//! still load, and a format-1 record resumed goes on in format 2.
 //!
 //! Durability: [`RecordWriter::append`] writes the line and its newline in one write, then
 //! flushes and syncs the data (`fdatasync`) before it returns, so a caller that publishes the
@@ -16,7 +29,11 @@
 //! mid-write): [`load`] reports it in [`LoadedRecord::torn`] and returns the complete lines
 //! before it; [`RecordWriter::reopen`] cuts the torn bytes off before appending, so the next
 //! line never glues onto the fragment. Any other bad line (not JSON, another version, another
-//! session, a turn out of order, a line after the end) is an error naming its line number.
+//! session, a turn out of order, a line after the end, a patch that does not apply to the line
+//! before) is an error naming its line number.
+//!
+//! Retention: [`prune`] removes finished records past `record.max_age_days` or
+//! `record.max_total_mb`, oldest first; nothing else.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -25,6 +42,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use crate::decide::{Agreement, Strategy, Violation};
 use crate::emotion::{Emotion, EmotionDistribution};
@@ -34,8 +52,17 @@ use crate::perceive::{EmotionDetector, Tactic};
 use crate::speak::Defect;
 use crate::track::Belief;
 
-/// Version of the record line format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the record line format this build writes: 2, whole snapshots every
+/// `record.snapshot_every` turns and patches between. [`load`] also reads format 1 (every line
+/// a whole snapshot).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest line format [`load`] reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
+
+/// Whole snapshots every this many turns when the writer is not told
+/// ([`RecordWriter::snapshot_every`]); the default of `record.snapshot_every`.
+pub const DEFAULT_SNAPSHOT_EVERY: u32 = 10;
 
 /// File name extension of record files.
 pub const EXTENSION: &str = "jsonl";
@@ -205,16 +232,18 @@ pub struct RecordLine {
     /// True when the template replaced the speaker's whole reply.
     pub fallback: bool,
     /// True when the speaker's sentences stood and the template added its offer sentence
-    /// (absent in records written before it).
-    #[serde(default)]
+    /// (absent in records written before it, and left out when false).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub completed: bool,
-    /// The guardrail violations of the speaker's last refused sentence.
+    /// The guardrail violations of the speaker's last refused sentence (left out when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<Violation>,
     /// What the listener's check heard in the speaker's last refused sentence (absent in
-    /// records written before it).
-    #[serde(default)]
+    /// records written before it, and left out when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defects: Vec<Defect>,
-    /// The whole negotiation state after the turn.
+    /// The whole negotiation state after the turn. On disk a line of format 2 may hold a patch
+    /// against the line before instead (`snapshot_patch`); [`load`] rebuilds the whole snapshot.
     pub snapshot: NegotiationSnapshot,
 }
 
@@ -421,8 +450,10 @@ impl LoadedRecord {
 }
 
 /// Reads a record: every complete line must be a valid [`RecordLine`] of one session, turns
-/// 0, 1, 2, ... in order, nothing after the line that finished the negotiation. The first line
-/// that breaks this is an error with its number; a torn last line is reported in the result.
+/// 0, 1, 2, ... in order, nothing after the line that finished the negotiation, and a line that
+/// holds a snapshot patch must follow a line whose snapshot it applies to. Every line's whole
+/// snapshot is rebuilt. The first line that breaks this is an error with its number; a torn last
+/// line is reported in the result.
 pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
     let mut bytes = Vec::new();
     File::open(path)
@@ -435,6 +466,8 @@ pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
     let mut lines: Vec<RecordLine> = Vec::new();
     let mut torn = None;
     let mut offset = 0usize;
+    // The previous line's snapshot as a JSON value, what the next patch applies to.
+    let mut previous: Option<Value> = None;
     for (index, segment) in bytes.split(|b| *b == b'\n').enumerate() {
         let number = index + 1;
         let complete = offset + segment.len() < bytes.len();
@@ -455,9 +488,9 @@ pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
             line: number,
             message,
         };
-        let line: RecordLine =
-            serde_json::from_slice(segment).map_err(|e| bad(format!("not a record line: {e}")))?;
+        let (line, value) = read_line(segment, previous.take()).map_err(bad)?;
         check_line(&line, &lines).map_err(bad)?;
+        previous = Some(value);
         lines.push(line);
     }
     Ok(LoadedRecord {
@@ -467,14 +500,61 @@ pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
     })
 }
 
-/// Checks one parsed line against the lines before it.
-fn check_line(line: &RecordLine, before: &[RecordLine]) -> Result<(), String> {
-    if line.version != FORMAT_VERSION {
+/// Parses one complete line, rebuilding its snapshot from `previous` (the line before's
+/// snapshot value) when it holds a patch; returns the line and its snapshot's value.
+fn read_line(segment: &[u8], previous: Option<Value>) -> Result<(RecordLine, Value), String> {
+    let not_line = |e: serde_json::Error| format!("not a record line: {e}");
+    let mut value: Value = serde_json::from_slice(segment).map_err(not_line)?;
+    let Value::Object(fields) = &mut value else {
+        return Err("not a record line: not a JSON object".into());
+    };
+    let version = fields.get("version").and_then(Value::as_u64);
+    if !version.is_some_and(|v| (OLDEST_FORMAT_VERSION.into()..=FORMAT_VERSION.into()).contains(&v))
+    {
         return Err(format!(
-            "format version {} is not the supported version {FORMAT_VERSION}",
-            line.version
+            "format version {} is not one of the supported versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}",
+            fields.get("version").unwrap_or(&Value::Null)
         ));
     }
+    let patched = match fields.remove("snapshot_patch") {
+        None => false,
+        Some(_) if version == Some(1) => {
+            return Err("a snapshot patch in a line of format 1".into());
+        }
+        Some(_) if fields.contains_key("snapshot") => {
+            return Err("both a snapshot and a snapshot patch".into());
+        }
+        Some(patch) => {
+            let mut snapshot = previous
+                .ok_or("a snapshot patch with no snapshot on the line before to apply it to")?;
+            apply_snapshot_patch(&mut snapshot, &patch).map_err(|e| {
+                format!("its snapshot patch does not apply to the line before: {e}")
+            })?;
+            fields.insert("snapshot".into(), snapshot);
+            true
+        }
+    };
+    let line = RecordLine::deserialize(&value).map_err(not_line)?;
+    let snapshot = if patched {
+        // Patches are made between canonical values, so the patched value is canonical too.
+        match value {
+            Value::Object(mut fields) => fields.remove("snapshot").unwrap_or_default(),
+            _ => Value::Null,
+        }
+    } else {
+        // Canonical form (as this build writes it), what the writer diffs against.
+        snapshot_value(&line.snapshot)
+    };
+    Ok((line, snapshot))
+}
+
+/// A snapshot as the JSON value its patches are computed on.
+fn snapshot_value(snapshot: &NegotiationSnapshot) -> Value {
+    serde_json::to_value(snapshot).expect("snapshots serialise")
+}
+
+/// Checks one parsed line against the lines before it.
+fn check_line(line: &RecordLine, before: &[RecordLine]) -> Result<(), String> {
     if let Some(first) = before.first()
         && first.session != line.session
     {
@@ -501,14 +581,172 @@ fn check_line(line: &RecordLine, before: &[RecordLine]) -> Result<(), String> {
     Ok(())
 }
 
+/// Bytes `value` takes as compact JSON.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).expect("values serialise");
+    count.0
+}
+
+/// The patch that turns `old` into `new` (see the [module doc](self) for its nodes):
+/// [`apply_snapshot_patch`] on `old` gives `new`. At each node the shorter of the patch and
+/// the plain value is kept; an unchanged field of an object is left out.
+pub fn snapshot_patch(old: &Value, new: &Value) -> Value {
+    diff(old, new).unwrap_or_else(|| replaced(new))
+}
+
+/// The node that replaces a value by `new`: the value itself, or `{"v": new}` for an object
+/// (an object node is a patch).
+fn replaced(new: &Value) -> Value {
+    if !new.is_object() {
+        return new.clone();
+    }
+    let mut node = Map::new();
+    node.insert("v".into(), new.clone());
+    Value::Object(node)
+}
+
+/// The patch node from `old` to `new`, none when they are equal.
+fn diff(old: &Value, new: &Value) -> Option<Value> {
+    if old == new {
+        return None;
+    }
+    let mut node = Map::new();
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let fields: Map<String, Value> = b
+                .iter()
+                .filter_map(|(key, v)| match a.get(key) {
+                    Some(old) => diff(old, v).map(|p| (key.clone(), p)),
+                    None => Some((key.clone(), replaced(v))),
+                })
+                .collect();
+            node.insert("o".into(), Value::Object(fields));
+            let removed: Vec<Value> = a
+                .keys()
+                .filter(|key| !b.contains_key(*key))
+                .map(|key| Value::String(key.clone()))
+                .collect();
+            if !removed.is_empty() {
+                node.insert("d".into(), Value::Array(removed));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            let changes = a
+                .iter()
+                .zip(b)
+                .enumerate()
+                .filter_map(|(i, (x, y))| diff(x, y).map(|p| [i.into(), p]))
+                .flatten()
+                .collect();
+            node.insert("a".into(), Value::Array(changes));
+        }
+        (Value::Array(a), Value::Array(b)) if b.len() > a.len() && b[..a.len()] == a[..] => {
+            node.insert("p".into(), Value::Array(b[a.len()..].to_vec()));
+        }
+        _ => return Some(replaced(new)),
+    }
+    let patch = Value::Object(node);
+    let plain = replaced(new);
+    Some(if json_len(&patch) < json_len(&plain) {
+        patch
+    } else {
+        plain
+    })
+}
+
+/// Applies a patch made by [`snapshot_patch`] to `target` in place; a patch that does not fit
+/// `target` (a corrupted line) is an error saying where, and leaves `target` half patched.
+pub fn apply_snapshot_patch(target: &mut Value, patch: &Value) -> Result<(), String> {
+    apply_at(target, patch, "")
+}
+
+/// [`apply_snapshot_patch`] at the path `at` (for messages, `/dialogue/3`).
+fn apply_at(target: &mut Value, patch: &Value, at: &str) -> Result<(), String> {
+    let whole = || if at.is_empty() { "/" } else { at };
+    let Value::Object(node) = patch else {
+        *target = patch.clone();
+        return Ok(());
+    };
+    let only = |keys: &[&str]| node.keys().all(|k| keys.contains(&k.as_str()));
+    if let (Some(value), true) = (node.get("v"), only(&["v"])) {
+        *target = value.clone();
+    } else if let (Some(Value::Object(fields)), true) = (node.get("o"), only(&["o", "d"])) {
+        let Value::Object(object) = target else {
+            return Err(format!("an object patch at {} on a non-object", whole()));
+        };
+        match node.get("d") {
+            None => {}
+            Some(Value::Array(keys)) => {
+                for key in keys {
+                    let gone = key.as_str().and_then(|k| object.remove(k));
+                    if gone.is_none() {
+                        return Err(format!("removes a field {key} at {} it lacks", whole()));
+                    }
+                }
+            }
+            Some(_) => return Err(format!("the removed fields at {} are not a list", whole())),
+        }
+        for (key, child) in fields {
+            let field = object.entry(key.clone()).or_insert(Value::Null);
+            apply_at(field, child, &format!("{at}/{key}"))?;
+        }
+    } else if let (Some(Value::Array(changes)), true) = (node.get("a"), only(&["a"])) {
+        let Value::Array(items) = target else {
+            return Err(format!("an array patch at {} on a non-array", whole()));
+        };
+        if changes.len() % 2 != 0 {
+            return Err(format!(
+                "the array changes at {} are not index, patch pairs",
+                whole()
+            ));
+        }
+        for change in changes.chunks(2) {
+            let (index, child) = (change[0].as_u64(), &change[1]);
+            let Some(item) = index.and_then(|i| items.get_mut(usize::try_from(i).ok()?)) else {
+                return Err(format!(
+                    "an array change at {} past its {} items",
+                    whole(),
+                    items.len()
+                ));
+            };
+            let index = index.unwrap_or_default();
+            apply_at(item, child, &format!("{at}/{index}"))?;
+        }
+    } else if let (Some(Value::Array(added)), true) = (node.get("p"), only(&["p"])) {
+        let Value::Array(items) = target else {
+            return Err(format!("items added at {} to a non-array", whole()));
+        };
+        items.extend(added.iter().cloned());
+    } else {
+        return Err(format!("the patch at {} is of no known kind", whole()));
+    }
+    Ok(())
+}
+
 /// Appends the lines of one session's record, each synced before [`RecordWriter::append`]
-/// returns.
+/// returns. A line holds the whole snapshot on turn 0, every
+/// [`snapshot_every`](RecordWriter::snapshot_every) turns and when it finishes the negotiation,
+/// else a patch against the line before.
 #[derive(Debug)]
 pub struct RecordWriter {
     file: File,
     path: PathBuf,
     session: String,
     next_turn: u32,
+    /// The last line's snapshot value, what the next line's patch is made against.
+    previous: Option<Value>,
+    snapshot_every: u32,
 }
 
 impl RecordWriter {
@@ -541,7 +779,16 @@ impl RecordWriter {
             path,
             session: session.to_string(),
             next_turn: 0,
+            previous: None,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         })
+    }
+
+    /// Whole snapshots every `turns` turns (the parameter `record.snapshot_every`; 0 is taken
+    /// as 1); [`DEFAULT_SNAPSHOT_EVERY`] until set.
+    pub fn snapshot_every(mut self, turns: u32) -> Self {
+        self.snapshot_every = turns.max(1);
+        self
     }
 
     /// Continues a record read by [`load`]: a torn last line is cut off (and synced) first, so
@@ -573,6 +820,8 @@ impl RecordWriter {
             session: last.session.clone(),
             next_turn: last.turn + 1,
             path,
+            previous: Some(snapshot_value(&last.snapshot)),
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         })
     }
 
@@ -586,8 +835,9 @@ impl RecordWriter {
         &self.session
     }
 
-    /// Appends one line, then flushes and syncs it to disk before returning. The line must be
-    /// the next turn of this writer's session.
+    /// Appends one line (in format [`FORMAT_VERSION`], whatever its `version` says), then
+    /// flushes and syncs it to disk before returning. The line must be the next turn of this
+    /// writer's session.
     pub fn append(&mut self, line: &RecordLine) -> Result<(), RecordError> {
         if line.session != self.session || line.turn != self.next_turn {
             return Err(RecordError::OutOfOrder {
@@ -598,7 +848,22 @@ impl RecordWriter {
                 expected: self.next_turn,
             });
         }
-        let mut text = serde_json::to_vec(line).expect("record lines serialise");
+        let mut value = serde_json::to_value(line).expect("record lines serialise");
+        let Value::Object(fields) = &mut value else {
+            unreachable!("a record line serialises to an object")
+        };
+        fields.insert("version".into(), FORMAT_VERSION.into());
+        let snapshot = fields.remove("snapshot").unwrap_or_default();
+        let whole = line.turn.is_multiple_of(self.snapshot_every) || line.finished;
+        match &self.previous {
+            Some(previous) if !whole => {
+                fields.insert("snapshot_patch".into(), snapshot_patch(previous, &snapshot));
+            }
+            _ => {
+                fields.insert("snapshot".into(), snapshot.clone());
+            }
+        }
+        let mut text = serde_json::to_vec(&value).expect("record lines serialise");
         text.push(b'\n');
         let io = |action: &'static str| {
             let path = self.path.clone();
@@ -612,6 +877,7 @@ impl RecordWriter {
         self.file.flush().map_err(io("write"))?;
         self.file.sync_data().map_err(io("sync"))?;
         self.next_turn += 1;
+        self.previous = Some(snapshot);
         Ok(())
     }
 
@@ -831,6 +1097,275 @@ mod tests {
             "the oldest finished record goes first"
         );
         assert!(old_open.path().exists() && big.exists());
+    }
+
+    /// Debtor lines that keep a negotiation going (no offer, no acceptance).
+    const STALLING: [&str; 5] = [
+        "I can't pay that much.",
+        "I lost my job last month.",
+        "That is too soon for me, I'm scared.",
+        "I need more time, please.",
+        "Why are you pushing me like this?",
+    ];
+
+    #[test]
+    fn patches_rebuild_the_new_value_and_are_never_longer_than_it() {
+        let old = serde_json::json!({
+            "same": [1, 2, 3],
+            "grew": ["a", "b"],
+            "per_index": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8],
+            "shrank": [1, 2, 3],
+            "kind": {"x": 1},
+            "gone": true,
+            "nested": {"deep": {"n": 1, "keep": "long text that stays the same"}},
+        });
+        let new = serde_json::json!({
+            "same": [1, 2, 3],
+            "grew": ["a", "b", "c"],
+            "per_index": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.5e-300],
+            "shrank": [1, 2],
+            "kind": [1],
+            "nested": {"deep": {"n": 2, "keep": "long text that stays the same"}},
+            "added": null,
+        });
+        let patch = snapshot_patch(&old, &new);
+        let text = patch.to_string();
+        assert!(
+            !text.contains("long text"),
+            "unchanged fields left out: {text}"
+        );
+        assert!(!text.contains("same"), "{text}");
+        assert!(text.contains(r#""grew":{"p":["c"]}"#), "{text}");
+        assert!(
+            text.contains(r#""per_index":{"a":[7,1.5e-300]}"#) && text.contains(r#""kind":[1]"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""d":["gone"]"#), "{text}");
+        let mut rebuilt = old.clone();
+        apply_snapshot_patch(&mut rebuilt, &patch).unwrap();
+        assert_eq!(rebuilt, new);
+        // A small value is cheaper replaced than patched.
+        let small = snapshot_patch(&serde_json::json!([1, 2]), &serde_json::json!([3, 4]));
+        assert_eq!(small, serde_json::json!([3, 4]));
+        let object = snapshot_patch(&serde_json::json!(1), &serde_json::json!({"o": 2}));
+        assert_eq!(
+            object,
+            serde_json::json!({"v": {"o": 2}}),
+            "an object value is wrapped"
+        );
+        // Equal values still give a patch that applies.
+        let mut same = old.clone();
+        apply_snapshot_patch(&mut same, &snapshot_patch(&old, &old)).unwrap();
+        assert_eq!(same, old);
+        // Patches that do not fit say where.
+        let mut target = serde_json::json!({"a": [1]});
+        let err =
+            apply_snapshot_patch(&mut target, &serde_json::json!({"o": {"a": {"a": [5, 0]}}}))
+                .unwrap_err();
+        assert!(
+            err.contains("/a") && err.contains("past its 1 items"),
+            "{err}"
+        );
+        let err = apply_snapshot_patch(&mut target, &serde_json::json!({"x": 1})).unwrap_err();
+        assert!(err.contains("no known kind"), "{err}");
+    }
+
+    #[test]
+    fn a_long_negotiation_with_patches_resumes_from_a_patch_line_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let every = 3;
+        let stop = 14; // 14 % 3 != 0: the last line kept is a patch.
+        let mut whole = negotiation();
+        let mut n = negotiation();
+        let (mut speaker_whole, mut speaker) = (TemplateSpeaker::new(1), TemplateSpeaker::new(1));
+        let mut writer = RecordWriter::create(dir.path(), &new_session_id())
+            .unwrap()
+            .snapshot_every(every);
+        let open = n.open(&mut speaker);
+        assert_eq!(whole.open(&mut speaker_whole), open);
+        writer.record_turn(None, &open, &n).unwrap();
+        let mut snapshots = vec![whole.snapshot()];
+        for i in 0..stop {
+            let utterance = STALLING[i % STALLING.len()];
+            let report = n.respond(utterance, &mut speaker).unwrap();
+            assert!(
+                !report.finished,
+                "the negotiation must still go on at turn {}",
+                i + 1
+            );
+            writer.record_turn(Some(utterance), &report, &n).unwrap();
+            whole.respond(utterance, &mut speaker_whole).unwrap();
+            snapshots.push(whole.snapshot());
+        }
+        drop((n, writer));
+
+        let text =
+            std::fs::read_to_string(session_path(dir.path(), &load_only(dir.path()))).unwrap();
+        for (turn, line) in text.lines().enumerate() {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(value["version"], FORMAT_VERSION);
+            let is_whole = value.get("snapshot").is_some();
+            assert_eq!(is_whole, turn % every as usize == 0, "line of turn {turn}");
+            assert_eq!(value.get("snapshot_patch").is_some(), !is_whole);
+        }
+        let path = latest(dir.path()).unwrap().unwrap();
+        let loaded = load(&path).unwrap();
+        let rebuilt: Vec<&NegotiationSnapshot> = loaded.lines.iter().map(|l| &l.snapshot).collect();
+        assert_eq!(
+            rebuilt,
+            snapshots.iter().collect::<Vec<_>>(),
+            "every snapshot rebuilt"
+        );
+        let bits = |b: &[f64]| b.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+        assert_eq!(
+            bits(&loaded.lines[stop].snapshot.belief),
+            bits(&snapshots[stop].belief)
+        );
+
+        // Resumed from the patch line: the same replies, to the end, and its record loads.
+        let mut resumed = loaded
+            .resume(&Params::default(), Box::new(LexiconDetector::new()))
+            .unwrap();
+        let mut writer = RecordWriter::reopen(&loaded).unwrap().snapshot_every(every);
+        let mut i = stop;
+        loop {
+            let utterance = STALLING[i % STALLING.len()];
+            let expected = whole.respond(utterance, &mut speaker_whole).unwrap();
+            let report = resumed.respond(utterance, &mut speaker).unwrap();
+            assert_eq!(report, expected, "turn {}", i + 1);
+            writer
+                .record_turn(Some(utterance), &report, &resumed)
+                .unwrap();
+            i += 1;
+            if report.finished {
+                break;
+            }
+        }
+        let reloaded = load(&path).unwrap();
+        assert!(reloaded.is_finished());
+        assert_eq!(reloaded.lines.len(), i + 1);
+        assert_eq!(reloaded.lines.last().unwrap().snapshot, whole.snapshot());
+        let last = std::fs::read_to_string(&path).unwrap();
+        let last: serde_json::Value = serde_json::from_str(last.lines().last().unwrap()).unwrap();
+        assert!(
+            last.get("snapshot").is_some(),
+            "the finishing line is whole"
+        );
+    }
+
+    /// The session of the only record in `dir`.
+    fn load_only(dir: &Path) -> String {
+        let path = latest(dir).unwrap().unwrap();
+        load(&path).unwrap().session().unwrap().to_string()
+    }
+
+    #[test]
+    fn records_of_format_1_still_load_and_resume_in_format_2() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        let session = new_session_id();
+        let path = session_path(dir.path(), &session);
+        // Format 1: every line a whole snapshot, written as the line struct serialises.
+        let mut text = String::new();
+        let open = n.open(&mut speaker);
+        let mut lines = vec![RecordLine::new(&session, None, &open, n.snapshot())];
+        for utterance in &STALLING[..3] {
+            let report = n.respond(utterance, &mut speaker).unwrap();
+            lines.push(RecordLine::new(
+                &session,
+                Some(utterance),
+                &report,
+                n.snapshot(),
+            ));
+        }
+        for line in &mut lines {
+            line.version = 1;
+            text.push_str(&serde_json::to_string(line).unwrap());
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let loaded = load(&path).unwrap();
+        assert_eq!(loaded.lines.len(), lines.len());
+        for (read, written) in loaded.lines.iter().zip(&lines) {
+            assert!(read.snapshot == written.snapshot, "turn {}", written.turn);
+            assert_eq!((read.version, &read.reply), (1, &written.reply));
+        }
+
+        let mut writer = RecordWriter::reopen(&loaded).unwrap();
+        let report = n.respond(STALLING[3], &mut speaker).unwrap();
+        writer.record_turn(Some(STALLING[3]), &report, &n).unwrap();
+        let written = std::fs::read_to_string(&path).unwrap();
+        let added: serde_json::Value =
+            serde_json::from_str(written.lines().last().unwrap()).unwrap();
+        assert_eq!(added["version"], 2);
+        assert!(added.get("snapshot_patch").is_some());
+        assert_eq!(load(&path).unwrap().lines[4].snapshot, n.snapshot());
+
+        // A patch is not format 1.
+        let mut patched = written.lines().map(str::to_string).collect::<Vec<_>>();
+        patched[4] = patched[4].replacen("\"version\":2", "\"version\":1", 1);
+        std::fs::write(&path, patched.join("\n") + "\n").unwrap();
+        let err = load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("line 5 is bad") && err.contains("format 1"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_patch_that_does_not_apply_is_a_bad_line_named_by_its_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, writer) = record(dir.path(), &STALLING[..3]);
+        let path = writer.path().to_path_buf();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let patched = |i: usize, f: &dyn Fn(&mut serde_json::Value)| {
+            let mut value: serde_json::Value = serde_json::from_str(lines[i]).unwrap();
+            f(&mut value);
+            let mut out: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            out[i] = value.to_string();
+            std::fs::write(&path, out.join("\n") + "\n").unwrap();
+            load(&path).unwrap_err().to_string()
+        };
+        // The dialogue patched at an index it does not have.
+        let err = patched(2, &|v| {
+            v["snapshot_patch"]["o"]["dialogue"] = serde_json::json!({"a": [99, 1]});
+        });
+        assert!(
+            err.contains("line 3 is bad")
+                && err.contains("/dialogue")
+                && err.contains("2 lines before it"),
+            "{err}"
+        );
+        // A patch of the wrong kind for the field.
+        let err = patched(1, &|v| {
+            v["snapshot_patch"]["o"]["turn"] = serde_json::json!({"p": [1]});
+        });
+        assert!(
+            err.contains("line 2 is bad") && err.contains("/turn"),
+            "{err}"
+        );
+        // A patch that applies but leaves a snapshot of the wrong shape.
+        let err = patched(1, &|v| {
+            v["snapshot_patch"]["o"]["turn"] = serde_json::json!({"v": "one"});
+        });
+        assert!(err.contains("line 2 is bad"), "{err}");
+        // A first line with a patch has nothing to apply it to.
+        let err = patched(0, &|v| {
+            let snapshot = v.as_object_mut().unwrap().remove("snapshot").unwrap();
+            v["snapshot_patch"] = serde_json::json!({"v": snapshot});
+        });
+        assert!(
+            err.contains("line 1 is bad") && err.contains("no snapshot"),
+            "{err}"
+        );
+        // Format 3 is refused.
+        let err = patched(0, &|v| v["version"] = 3.into());
+        assert!(
+            err.contains("line 1 is bad") && err.contains("version 3"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -965,3 +965,137 @@ fn chat_keeps_what_it_learned_and_learned_merge_adds_robots_up_once() {
     );
     assert!(!err.status.success());
 }
+
+/// Parses CSV (RFC 4180: quoted fields may hold commas, doubled quotes and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(
+        !quoted && field.is_empty() && row.is_empty(),
+        "CSV ends with a row end"
+    );
+    rows
+}
+
+#[test]
+fn record_export_writes_one_quoted_csv_row_per_turn_and_skips_bad_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = "I said \"no\", I can't pay in 14 days.";
+    let lines = format!("{said}\nI'm furious, I'll see you in court!\nI need more time.\n");
+    let out = run_command(recording_into(dir.path()), &CHAT, &lines);
+    assert!(out.status.success());
+    let path = only_record(dir.path());
+    let record = std::fs::read_to_string(&path).unwrap();
+    let turns = record.lines().count();
+    assert_eq!(turns, 4);
+    // A copy whose last line is torn, with an utterance of two lines; and a file that is no
+    // record at all.
+    let mut copy: Vec<String> = record.lines().take(3).map(str::to_string).collect();
+    let mut second: serde_json::Value = serde_json::from_str(&copy[1]).unwrap();
+    let multi = "two\nlines, \"both\" quoted";
+    second["utterance"] = multi.into();
+    copy[1] = second.to_string();
+    let torn = dir.path().join("zz-torn.jsonl");
+    std::fs::write(&torn, copy.join("\n") + "\n{\"version\":2,\"sess").unwrap();
+    std::fs::write(dir.path().join("garbage.jsonl"), "not a record\n").unwrap();
+
+    let csv_file = dir.path().join("turns.csv");
+    let out = run_command(
+        binary(),
+        &[
+            "record",
+            "export",
+            "--csv",
+            dir.path().to_str().unwrap(),
+            "--out",
+            csv_file.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty(), "the CSV went to --out");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("skipped") && err.contains("garbage.jsonl"),
+        "{err}"
+    );
+    assert!(
+        err.contains("zz-torn.jsonl") && err.contains("line 4 is torn"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&csv_file).unwrap();
+    let stdout = run_ok(
+        &["record", "export", "--csv", dir.path().to_str().unwrap()],
+        "",
+    );
+    assert_eq!(
+        String::from_utf8(stdout).unwrap(),
+        text,
+        "stdout without --out"
+    );
+
+    let rows = parse_csv(&text);
+    let header = &rows[0];
+    assert_eq!(header[..4], ["session", "turn", "time", "utterance"]);
+    assert_eq!(
+        rows.len(),
+        1 + turns + 3,
+        "every turn, and the torn copy's complete lines"
+    );
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for row in &rows[1..] {
+        assert_eq!(row.len(), header.len(), "{row:?}");
+        let belief: f64 = ["cooperative", "confrontational", "distressed", "strategic"]
+            .iter()
+            .map(|c| row[column(c)].parse::<f64>().unwrap())
+            .sum();
+        assert!((belief - 1.0).abs() < 1e-9, "{row:?}");
+    }
+    let session = path.file_stem().unwrap().to_str().unwrap();
+    assert_eq!(rows[1][column("session")], session);
+    assert_eq!(rows[1][column("turn")], "0");
+    assert_eq!(
+        rows[1][column("utterance")],
+        "",
+        "no utterance at the opening"
+    );
+    assert_eq!(
+        rows[2][column("utterance")],
+        said,
+        "commas and quotes survive"
+    );
+    assert!(text.contains("\"I said \"\"no\"\", I can't pay in 14 days.\""));
+    assert!(
+        rows[3][column("tactics")].contains("threat"),
+        "{:?}",
+        rows[3]
+    );
+    assert_eq!(
+        rows[1 + turns + 1][column("utterance")],
+        multi,
+        "line breaks survive"
+    );
+    assert_eq!(rows[1 + turns][column("finished")], "false");
+}

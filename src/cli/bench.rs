@@ -1,5 +1,6 @@
 //! `bench core`: what one turn costs, stage by stage, and whole negotiations against the
-//! scripted debtor. Prints a table; nothing here asserts a time.
+//! scripted debtor; `bench record`: what a record takes on disk and how long resuming takes.
+//! Prints a table; nothing here asserts a time.
 
 use std::time::{Duration, Instant};
 
@@ -12,6 +13,7 @@ use crate::learned::LearnedParameters;
 use crate::negotiation::Negotiation;
 use crate::params::Params;
 use crate::perceive::{EmotionDetector, LexiconDetector, TacticDetector, read_offer, read_signals};
+use crate::record::{RecordLine, RecordWriter};
 use crate::scenario::Scenario;
 use crate::sim::ScriptedDebtor;
 use crate::speak::TemplateSpeaker;
@@ -22,6 +24,9 @@ use crate::track::DispositionTracker;
 pub enum BenchTarget {
     /// Perceive, track and decide, stage by stage, and whole negotiations (no language model).
     Core,
+    /// Record bytes per turn (format 1, whole snapshots, against format 2, patches) for 10,
+    /// 20 and 30 turns, and the time to resume the newest of `--negotiations` records.
+    Record,
     /// The language-model pipeline against a bare llama-cpp-2 loop (needs the `llm` feature).
     Llm,
     /// The bare loop alone, as a child process of `bench llm` (prints JSON).
@@ -39,6 +44,7 @@ pub fn bench(params: &Params, target: BenchTarget, negotiations: usize) -> Resul
             bench_core(params, negotiations);
             Ok(())
         }
+        BenchTarget::Record => bench_record(params, negotiations),
         #[cfg(feature = "llm")]
         BenchTarget::Llm => super::bench_llm::bench_llm(params),
         #[cfg(feature = "llm")]
@@ -196,4 +202,137 @@ fn bench_core(params: &Params, negotiations: usize) {
         format!("{negotiations} negotiations, total"),
         total.as_secs_f64() * 1e3
     );
+}
+
+/// Debtor lines that keep a negotiation going: no offer, no acceptance.
+const STALLING: [&str; 5] = [
+    "I can't pay that much.",
+    "I lost my job last month.",
+    "That is too soon for me, I'm scared.",
+    "I need more time, please.",
+    "Why are you pushing me like this?",
+];
+
+/// Records `turns` debtor turns of a stalling negotiation (template speaker) in `directory`,
+/// through [`RecordWriter`]; returns the record file, its lines, and the bytes the same lines
+/// take in format 1 (every line a whole snapshot).
+fn stalling_record(
+    params: &Params,
+    directory: &std::path::Path,
+    turns: usize,
+) -> Result<(std::path::PathBuf, usize, usize), CliError> {
+    let today = NaiveDate::from_ymd_opt(2026, 1, 15).expect("valid date");
+    let mut negotiation = Negotiation::new(
+        params,
+        Scenario::builtin(),
+        &LearnedParameters::from_prior(&params.hmm),
+        Box::new(LexiconDetector::new()),
+        today,
+    );
+    let mut speaker = TemplateSpeaker::new(1);
+    let session = crate::record::new_session_id();
+    let mut writer =
+        RecordWriter::create(directory, &session)?.snapshot_every(params.record.snapshot_every);
+    let mut old_bytes = 0;
+    let mut lines = 0;
+    let mut keep = |writer: &mut RecordWriter,
+                    utterance: Option<&str>,
+                    report: &crate::negotiation::TurnReport,
+                    negotiation: &Negotiation|
+     -> Result<(), CliError> {
+        let mut line = RecordLine::new(&session, utterance, report, negotiation.snapshot());
+        writer.append(&line)?;
+        line.version = 1;
+        old_bytes += serde_json::to_vec(&line)
+            .expect("record lines serialise")
+            .len()
+            + 1;
+        lines += 1;
+        Ok(())
+    };
+    let report = negotiation.open(&mut speaker);
+    keep(&mut writer, None, &report, &negotiation)?;
+    for utterance in STALLING.iter().cycle().take(turns) {
+        let report = negotiation
+            .respond(utterance, &mut speaker)
+            .map_err(|e| CliError::Usage(format!("bench record: {e}")))?;
+        keep(&mut writer, Some(utterance), &report, &negotiation)?;
+        if report.finished {
+            break;
+        }
+    }
+    Ok((writer.path().to_path_buf(), lines, old_bytes))
+}
+
+fn bench_record(params: &Params, records: usize) -> Result<(), CliError> {
+    let directory =
+        std::env::temp_dir().join(format!("eq-negotiator-bench-record-{}", std::process::id()));
+    let result = bench_record_in(params, records, &directory);
+    let _ = std::fs::remove_dir_all(&directory);
+    result
+}
+
+fn bench_record_in(
+    params: &Params,
+    records: usize,
+    directory: &std::path::Path,
+) -> Result<(), CliError> {
+    let every = params.record.snapshot_every;
+    println!(
+        "bench record: stalling negotiations (template speaker), whole snapshot every {every} turns (record.snapshot_every)"
+    );
+    println!(
+        "{:>12} {:>6} {:>14} {:>14} {:>14} {:>14}",
+        "debtor turns", "lines", "format 1 B", "format 1 B/turn", "format 2 B", "format 2 B/turn"
+    );
+    for turns in [10, 20, 30] {
+        let mut p = params.clone();
+        p.negotiation.max_turns = turns as u32;
+        let (path, lines, old_bytes) = stalling_record(&p, directory, turns)?;
+        let new_bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as usize;
+        println!(
+            "{turns:>12} {lines:>6} {old_bytes:>14} {:>14.0} {new_bytes:>14} {:>14.0}",
+            old_bytes as f64 / lines as f64,
+            new_bytes as f64 / lines as f64
+        );
+        std::fs::remove_file(&path).ok();
+    }
+
+    // The newest of `records` unfinished 25-turn records (its last line a patch unless
+    // snapshot_every divides 25): find it, load it, resume it.
+    let (template, _, _) = stalling_record(params, directory, 25)?;
+    let now = std::time::SystemTime::now();
+    for i in 0..records {
+        let path = directory.join(format!("bench-{i:06}.{}", crate::record::EXTENSION));
+        let io = |source| crate::record::RecordError::File {
+            action: "write",
+            path: path.clone(),
+            source,
+        };
+        std::fs::copy(&template, &path).map_err(io)?;
+        let age = Duration::from_secs((records - i) as u64);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(now - age))
+            .map_err(io)?;
+    }
+    std::fs::remove_file(&template).ok();
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let path = crate::record::latest(directory)?
+            .ok_or_else(|| CliError::Usage("bench record: no record written".into()))?;
+        let record = crate::record::load(&path)?;
+        let negotiation = record.resume(params, Box::new(LexiconDetector::new()))?;
+        times.push(t.elapsed());
+        std::hint::black_box(negotiation.turn());
+    }
+    let (median, p95) = summary(&mut times);
+    println!(
+        "resume the newest of {records} records (latest + load + resume), 20 runs: median {:.2} ms, p95 {:.2} ms (target: under 50 ms)",
+        median / 1e3,
+        p95 / 1e3
+    );
+    Ok(())
 }

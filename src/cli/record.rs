@@ -1,5 +1,7 @@
-//! `record show|verify PATH`, and the recording that `chat` and `demo` do.
+//! `record show|verify PATH`, `record export --csv DIR`, and the recording that `chat` and
+//! `demo` do.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::CliError;
@@ -22,6 +24,18 @@ pub enum RecordCommand {
         /// The record file.
         path: PathBuf,
     },
+    /// Export every record of a directory as CSV for analysts: a header, then one row per turn
+    /// (files in name order, which is start-time order). A file that does not load is skipped
+    /// with a warning on stderr; of a record with a torn last line, the complete lines are
+    /// exported, with a warning.
+    Export {
+        /// The directory of the records (`record.directory`); its `*.jsonl` files are read.
+        #[arg(long, value_name = "DIR")]
+        csv: PathBuf,
+        /// Write the CSV to this file (replaced) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Runs `record show` or `record verify`.
@@ -34,6 +48,27 @@ pub fn record(command: RecordCommand) -> Result<(), CliError> {
                 eprintln!("warning: {torn}");
             }
             Ok(())
+        }
+        RecordCommand::Export { csv, out } => {
+            let text = export_csv(&csv)?;
+            match out {
+                Some(file) => std::fs::write(&file, text).map_err(|e| {
+                    CliError::Usage(format!(
+                        "cannot write the CSV to {}: {e} (give --out a file in a writable directory)",
+                        file.display()
+                    ))
+                }),
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(text.as_bytes())
+                        .and_then(|_| stdout.flush())
+                        .map_err(|source| CliError::Io {
+                            what: "writing stdout",
+                            source,
+                        })
+                }
+            }
         }
         RecordCommand::Verify { path } => {
             let record = load(&path)?;
@@ -143,6 +178,129 @@ fn turn(line: &RecordLine) -> String {
     text
 }
 
+/// The columns of `record export --csv`, in order.
+pub(crate) const CSV_COLUMNS: [&str; 20] = [
+    "session",
+    "turn",
+    "time",
+    "utterance",
+    "debtor_emotion",
+    "tactics",
+    "cooperative",
+    "confrontational",
+    "distressed",
+    "strategic",
+    "strategy",
+    "creditor_emotion",
+    "creditor_offer_days",
+    "debtor_offer_days",
+    "agreement_reached",
+    "agreement_days",
+    "finished",
+    "speaker",
+    "fallback",
+    "reply",
+];
+
+/// The CSV of every record in `directory`: the header and one row per turn. Files that do not
+/// load are skipped with a warning on stderr; a torn last line is reported and left out.
+fn export_csv(directory: &Path) -> Result<String, CliError> {
+    let dir_error = |source| crate::record::RecordError::Directory {
+        action: "read",
+        path: directory.to_path_buf(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(directory).map_err(dir_error)? {
+        let path = entry.map_err(dir_error)?.path();
+        if path.extension().and_then(|e| e.to_str()) == Some(crate::record::EXTENSION)
+            && path.is_file()
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    let mut text = String::new();
+    csv_row(&mut text, CSV_COLUMNS.iter().map(|c| c.to_string()));
+    for path in files {
+        let record = match load(&path) {
+            Ok(record) => record,
+            Err(e) => {
+                eprintln!("warning: skipped {}: {e}", path.display());
+                continue;
+            }
+        };
+        if let Some(torn) = record.torn_error() {
+            eprintln!("warning: {torn}; its complete lines are exported");
+        }
+        for line in &record.lines {
+            csv_row(&mut text, csv_fields(line));
+        }
+    }
+    Ok(text)
+}
+
+/// One turn's fields, in the order of [`CSV_COLUMNS`].
+fn csv_fields(line: &RecordLine) -> impl Iterator<Item = String> {
+    let optional = |days: Option<u32>| days.map(|d| d.to_string()).unwrap_or_default();
+    let detection = line.detection.as_ref();
+    let tactics = detection
+        .map(|d| {
+            d.tactics
+                .iter()
+                .map(|t| {
+                    serde_json::to_value(t.kind)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_else(|| format!("{:?}", t.kind))
+                })
+                .collect::<Vec<_>>()
+                .join(";")
+        })
+        .unwrap_or_default();
+    let belief = line.belief.as_array().map(|p| p.to_string());
+    [
+        line.session.clone(),
+        line.turn.to_string(),
+        line.time.clone(),
+        line.utterance.clone().unwrap_or_default(),
+        detection.map(|d| d.emotion.to_string()).unwrap_or_default(),
+        tactics,
+    ]
+    .into_iter()
+    .chain(belief)
+    .chain([
+        line.decision.strategy.to_string(),
+        line.decision.creditor_emotion.to_string(),
+        line.creditor_offer_days.to_string(),
+        optional(line.debtor_offer_days),
+        line.agreement.reached.to_string(),
+        optional(line.agreement.days),
+        line.finished.to_string(),
+        line.speaker.clone(),
+        line.fallback.to_string(),
+        line.reply.clone(),
+    ])
+}
+
+/// Appends one CSV row (RFC 4180): a field with a comma, a quote or a line break is quoted,
+/// its quotes doubled; a row ends with a line feed.
+fn csv_row(text: &mut String, fields: impl Iterator<Item = String>) {
+    for (i, field) in fields.enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        if field.contains([',', '"', '\n', '\r']) {
+            text.push('"');
+            text.push_str(&field.replace('"', "\"\""));
+            text.push('"');
+        } else {
+            text.push_str(&field);
+        }
+    }
+    text.push('\n');
+}
+
 /// Text safe to print to a terminal: control characters (escape sequences) become U+FFFD.
 pub(crate) fn printable(text: &str) -> String {
     text.chars()
@@ -171,7 +329,10 @@ impl Recording {
             );
         }
         Ok(Recording {
-            writer: Some(RecordWriter::create(directory, &new_session_id())?),
+            writer: Some(
+                RecordWriter::create(directory, &new_session_id())?
+                    .snapshot_every(params.record.snapshot_every),
+            ),
         })
     }
 
@@ -206,7 +367,7 @@ impl Recording {
             )));
         }
         let negotiation = record.resume(params, detector)?;
-        let writer = RecordWriter::reopen(&record)?;
+        let writer = RecordWriter::reopen(&record)?.snapshot_every(params.record.snapshot_every);
         tracing::info!(record = %path.display(), turn = negotiation.turn(), "resumed");
         // The opening's line holds the learned state the negotiation started from.
         let start = record.lines[0].snapshot.learned();
