@@ -136,14 +136,7 @@ impl Agent {
                     &first.snapshot.learned(),
                     &last.snapshot.learned(),
                 );
-                self.start = self.ledger.learned();
-                self.negotiation = Negotiation::new(
-                    &self.params,
-                    self.scenario.clone(),
-                    &self.start,
-                    (self.new_detector)(),
-                    today(),
-                );
+                self.renew_from_ledger();
                 tracing::warn!(session = %last.session, "the last negotiation was recorded but not learned from; learned it from its record");
                 self.save_learned();
             }
@@ -212,14 +205,7 @@ impl Agent {
             self.negotiation.abandon();
             self.learn_from_negotiation();
         }
-        self.start = self.ledger.learned();
-        self.negotiation = Negotiation::new(
-            &self.params,
-            self.scenario.clone(),
-            &self.start,
-            (self.new_detector)(),
-            today(),
-        );
+        self.renew_from_ledger();
         self.stats.sessions += 1;
         self.session_id = crate::record::new_session_id();
         let directory = &self.params.record.directory;
@@ -288,6 +274,19 @@ impl Agent {
             self.stats.record_failures += 1;
             tracing::error!(error = %e, "cannot record this turn");
         }
+    }
+
+    /// A fresh negotiation from what the ledger holds now (its starting state kept to learn
+    /// from when it ends).
+    fn renew_from_ledger(&mut self) {
+        self.start = self.ledger.learned();
+        self.negotiation = Negotiation::new(
+            &self.params,
+            self.scenario.clone(),
+            &self.start,
+            (self.new_detector)(),
+            today(),
+        );
     }
 
     /// Adds what the ended negotiation changed to the ledger, once, and saves it.

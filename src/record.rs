@@ -1099,14 +1099,7 @@ mod tests {
         assert!(old_open.path().exists() && big.exists());
     }
 
-    /// Debtor lines that keep a negotiation going (no offer, no acceptance).
-    const STALLING: [&str; 5] = [
-        "I can't pay that much.",
-        "I lost my job last month.",
-        "That is too soon for me, I'm scared.",
-        "I need more time, please.",
-        "Why are you pushing me like this?",
-    ];
+    use crate::sim::scripted::STALLING;
 
     #[test]
     fn patches_rebuild_the_new_value_and_are_never_longer_than_it() {

@@ -204,14 +204,7 @@ fn bench_core(params: &Params, negotiations: usize) {
     );
 }
 
-/// Debtor lines that keep a negotiation going: no offer, no acceptance.
-const STALLING: [&str; 5] = [
-    "I can't pay that much.",
-    "I lost my job last month.",
-    "That is too soon for me, I'm scared.",
-    "I need more time, please.",
-    "Why are you pushing me like this?",
-];
+use crate::sim::scripted::STALLING;
 
 /// Records `turns` debtor turns of a stalling negotiation (template speaker) in `directory`,
 /// through [`RecordWriter`]; returns the record file, its lines, and the bytes the same lines

@@ -29,6 +29,16 @@ pub(super) const ACCEPT: &[&str] = &[
     "Fine, I accept {days} days.",
 ];
 
+/// Debtor lines that keep a negotiation going: no offer, no acceptance (long records for the
+/// record benchmark and tests).
+pub const STALLING: [&str; 5] = [
+    "I can't pay that much.",
+    "I lost my job last month.",
+    "That is too soon for me, I'm scared.",
+    "I need more time, please.",
+    "Why are you pushing me like this?",
+];
+
 /// A debtor that follows a fixed concession rule; the agent never sees its numbers.
 #[derive(Debug, Clone)]
 pub struct ScriptedDebtor {
