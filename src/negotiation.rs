@@ -197,6 +197,25 @@ pub struct Negotiation {
     agreement: Agreement,
     finished: bool,
     fallbacks: u32,
+    latency: TurnLatency,
+}
+
+/// How long the latest turn took inside the negotiation, in milliseconds (to the microsecond):
+/// measured, so never part of a [`TurnReport`] or a snapshot, which must repeat exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TurnLatency {
+    /// From the utterance to the decision: perceive, track and decide.
+    pub decide_ms: f64,
+    /// From the utterance to the first sentence handed on for speech (0: none was).
+    pub first_sentence_ms: f64,
+    /// From the utterance to the end of the turn, the reply whole.
+    pub turn_ms: f64,
+}
+
+/// Milliseconds since `start`, to the microsecond (short in a record line).
+fn millis_since(start: std::time::Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1e6).round() / 1e3
 }
 
 impl Negotiation {
@@ -232,6 +251,7 @@ impl Negotiation {
             agreement: Agreement::default(),
             finished: false,
             fallbacks: 0,
+            latency: TurnLatency::default(),
         }
     }
 
@@ -356,6 +376,11 @@ impl Negotiation {
         self.turn
     }
 
+    /// How long the latest turn took (all zero before the first).
+    pub fn latency(&self) -> TurnLatency {
+        self.latency
+    }
+
     /// How many replies fell back to the template because they failed the guardrails.
     pub fn fallbacks(&self) -> u32 {
         self.fallbacks
@@ -404,6 +429,7 @@ impl Negotiation {
         speaker: &mut dyn Speaker,
         on_sentence: &mut dyn FnMut(&str),
     ) -> TurnReport {
+        let started = std::time::Instant::now();
         let choice = self.policy.opening(&self.tracker);
         let plan = TurnPlan {
             kind: ReplyKind::Opening,
@@ -412,7 +438,8 @@ impl Negotiation {
             offer_days: self.curve.target(),
             agreement: Agreement::default(),
         };
-        self.speak(plan, None, None, Vec::new(), speaker, on_sentence)
+        self.latency.decide_ms = millis_since(started);
+        self.speak(plan, None, None, Vec::new(), speaker, on_sentence, started)
     }
 
     /// One debtor utterance in, one reply out.
@@ -438,6 +465,7 @@ impl Negotiation {
                 turn: self.turn,
             });
         }
+        let started = std::time::Instant::now();
         self.turn += 1;
         self.dialogue.push(DialogueLine::debtor(utterance));
 
@@ -490,6 +518,7 @@ impl Negotiation {
             offer_days: agreement.days.unwrap_or(offer),
             agreement,
         };
+        self.latency.decide_ms = millis_since(started);
         Ok(self.speak(
             plan,
             Some(distribution),
@@ -497,6 +526,7 @@ impl Negotiation {
             tactics,
             speaker,
             on_sentence,
+            started,
         ))
     }
 
@@ -521,7 +551,8 @@ impl Negotiation {
     /// spoken. When the speaker's first sentence already fails it gets another try; once some of
     /// its sentences are out, they stand and the template completes the reply with its offer
     /// sentence if the offer is still missing. A speaker that produced nothing usable is
-    /// replaced by the template as a whole.
+    /// replaced by the template as a whole. The turn's [`TurnLatency`] counts from `started`.
+    #[allow(clippy::too_many_arguments)]
     fn speak(
         &mut self,
         plan: TurnPlan,
@@ -530,7 +561,14 @@ impl Negotiation {
         tactics: Vec<Tactic>,
         speaker: &mut dyn Speaker,
         on_sentence: &mut dyn FnMut(&str),
+        started: std::time::Instant,
     ) -> TurnReport {
+        let mut first_sentence_ms = None;
+        let mut timed = |sentence: &str| {
+            first_sentence_ms.get_or_insert_with(|| millis_since(started));
+            on_sentence(sentence);
+        };
+        let on_sentence: &mut dyn FnMut(&str) = &mut timed;
         let temperature = self.params.policy.temperature(self.turn);
         let request = ReplyRequest {
             kind: plan.kind,
@@ -665,6 +703,8 @@ impl Negotiation {
         if finished {
             self.conclude(plan.agreement.reached);
         }
+        self.latency.first_sentence_ms = first_sentence_ms.unwrap_or(0.0);
+        self.latency.turn_ms = millis_since(started);
         TurnReport {
             turn: self.turn,
             debtor_emotion: distribution.map(|d| d.most_likely()),

@@ -7,10 +7,12 @@
 //! heard, perceived and decided, the reply, and the [`NegotiationSnapshot`] of the state after
 //! that turn, so the negotiation can be resumed from its last line ([`LoadedRecord::resume`]).
 //!
-//! Snapshots on disk (line format 2): the first line (turn 0), every `record.snapshot_every`-th
+//! Snapshots on disk (line format 3): the first line (turn 0), every `record.snapshot_every`-th
 //! turn and the line that finishes the negotiation hold the whole snapshot (`"snapshot"`); the
 //! others hold only what changed since the line before (`"snapshot_patch"`), so a record grows
-//! with its turns rather than their square. A patch is computed on the snapshots as JSON values
+//! with its turns rather than their square. A snapshot on disk leaves out the dialogue: it is
+//! the lines' utterances and replies so far, and [`load`] rebuilds it from them (a line whose
+//! dialogue is not that, which this crate never writes, carries it whole in `"dialogue"`). A patch is computed on the snapshots as JSON values
 //! ([`snapshot_patch`], [`apply_snapshot_patch`]), so it needs no code per snapshot field. A
 //! node of a patch that is not an object is the new value itself; an object node is
 //! `{"v": value}` (replaced by that value), `{"o": {key: node}, "d": [removed keys]}` (an
@@ -19,7 +21,8 @@
 //! the plain value is kept, whichever serialises shorter. [`load`] rebuilds
 //! every line's whole snapshot, exactly (floats round-trip bit for bit), so
 //! [`LoadedRecord::lines`] always hold whole snapshots. Records of format 1 (every line whole)
-//! still load, and a format-1 record resumed goes on in format 2.
+//! and 2 (patches, the dialogue inside the snapshot) still load, and an older record resumed
+//! goes on in format 3.
 //!
 //! Durability: [`RecordWriter::append`] writes the line and its newline in one write, then
 //! flushes and syncs the data (`fdatasync`) before it returns, so a caller that publishes the
@@ -46,16 +49,18 @@ use serde_json::{Map, Value};
 
 use crate::decide::{Agreement, Strategy, Violation};
 use crate::emotion::{Emotion, EmotionDistribution};
-use crate::negotiation::{Negotiation, NegotiationError, NegotiationSnapshot, TurnReport};
+use crate::negotiation::{
+    Negotiation, NegotiationError, NegotiationSnapshot, TurnLatency, TurnReport,
+};
 use crate::params::Params;
 use crate::perceive::{EmotionDetector, Tactic};
-use crate::speak::Defect;
+use crate::speak::{Defect, DialogueLine};
 use crate::track::Belief;
 
-/// Version of the record line format this build writes: 2, whole snapshots every
-/// `record.snapshot_every` turns and patches between. [`load`] also reads format 1 (every line
-/// a whole snapshot).
-pub const FORMAT_VERSION: u32 = 2;
+/// Version of the record line format this build writes: 3, whole snapshots every
+/// `record.snapshot_every` turns and patches between, the dialogue left to the lines. [`load`]
+/// also reads format 1 (every line a whole snapshot) and 2 (the dialogue in the snapshots).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest line format [`load`] reads.
 pub const OLDEST_FORMAT_VERSION: u32 = 1;
@@ -242,19 +247,23 @@ pub struct RecordLine {
     /// records written before it, and left out when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub defects: Vec<Defect>,
-    /// The whole negotiation state after the turn. On disk a line of format 2 may hold a patch
-    /// against the line before instead (`snapshot_patch`); [`load`] rebuilds the whole snapshot.
+    /// How long the turn took inside the negotiation (absent in records written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<TurnLatency>,
+    /// The whole negotiation state after the turn. On disk a line of format 3 may hold a patch
+    /// against the line before instead (`snapshot_patch`), and leaves out the dialogue;
+    /// [`load`] rebuilds the whole snapshot.
     pub snapshot: NegotiationSnapshot,
 }
 
 impl RecordLine {
-    /// The line for a turn: its report, the utterance that caused it, and the state after it;
-    /// the time is now.
+    /// The line for a turn: its report, the utterance that caused it, and the negotiation
+    /// after it (its state and how long the turn took); the time is now.
     pub fn new(
         session: &str,
         utterance: Option<&str>,
         report: &TurnReport,
-        snapshot: NegotiationSnapshot,
+        negotiation: &Negotiation,
     ) -> Self {
         RecordLine {
             version: FORMAT_VERSION,
@@ -285,7 +294,8 @@ impl RecordLine {
             completed: report.completed,
             violations: report.violations.clone(),
             defects: report.defects.clone(),
-            snapshot,
+            latency: Some(negotiation.latency()),
+            snapshot: negotiation.snapshot(),
         }
     }
 }
@@ -466,7 +476,8 @@ pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
     let mut lines: Vec<RecordLine> = Vec::new();
     let mut torn = None;
     let mut offset = 0usize;
-    // The previous line's snapshot as a JSON value, what the next patch applies to.
+    // The previous line's snapshot as a JSON value without its dialogue, what the next patch
+    // applies to.
     let mut previous: Option<Value> = None;
     for (index, segment) in bytes.split(|b| *b == b'\n').enumerate() {
         let number = index + 1;
@@ -488,7 +499,8 @@ pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
             line: number,
             message,
         };
-        let (line, value) = read_line(segment, previous.take()).map_err(bad)?;
+        let dialogue = lines.last().map_or(&[][..], |l| &l.snapshot.dialogue[..]);
+        let (line, value) = read_line(segment, previous.take(), dialogue).map_err(bad)?;
         check_line(&line, &lines).map_err(bad)?;
         previous = Some(value);
         lines.push(line);
@@ -501,56 +513,96 @@ pub fn load(path: &Path) -> Result<LoadedRecord, RecordError> {
 }
 
 /// Parses one complete line, rebuilding its snapshot from `previous` (the line before's
-/// snapshot value) when it holds a patch; returns the line and its snapshot's value.
-fn read_line(segment: &[u8], previous: Option<Value>) -> Result<(RecordLine, Value), String> {
+/// snapshot value, without its dialogue) when it holds a patch, and its dialogue from
+/// `dialogue` (the line before's); returns the line and its snapshot's value without dialogue.
+fn read_line(
+    segment: &[u8],
+    previous: Option<Value>,
+    dialogue: &[DialogueLine],
+) -> Result<(RecordLine, Value), String> {
     let not_line = |e: serde_json::Error| format!("not a record line: {e}");
     let mut value: Value = serde_json::from_slice(segment).map_err(not_line)?;
     let Value::Object(fields) = &mut value else {
         return Err("not a record line: not a JSON object".into());
     };
     let version = fields.get("version").and_then(Value::as_u64);
-    if !version.is_some_and(|v| (OLDEST_FORMAT_VERSION.into()..=FORMAT_VERSION.into()).contains(&v))
-    {
+    let Some(version) =
+        version.filter(|v| (OLDEST_FORMAT_VERSION.into()..=FORMAT_VERSION.into()).contains(v))
+    else {
         return Err(format!(
             "format version {} is not one of the supported versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}",
             fields.get("version").unwrap_or(&Value::Null)
         ));
-    }
-    let patched = match fields.remove("snapshot_patch") {
-        None => false,
-        Some(_) if version == Some(1) => {
+    };
+    let dialogue_value = || serde_json::to_value(dialogue).expect("dialogues serialise");
+    let mut snapshot = match (fields.remove("snapshot"), fields.remove("snapshot_patch")) {
+        (Some(_), Some(_)) => return Err("both a snapshot and a snapshot patch".into()),
+        (None, None) => return Err("not a record line: missing field `snapshot`".into()),
+        (Some(whole), None) => whole,
+        (None, Some(_)) if version == 1 => {
             return Err("a snapshot patch in a line of format 1".into());
         }
-        Some(_) if fields.contains_key("snapshot") => {
-            return Err("both a snapshot and a snapshot patch".into());
-        }
-        Some(patch) => {
+        (None, Some(patch)) => {
             let mut snapshot = previous
                 .ok_or("a snapshot patch with no snapshot on the line before to apply it to")?;
+            // Format 2 kept the dialogue in the snapshot, so its patches may change it.
+            if version == 2
+                && let Value::Object(object) = &mut snapshot
+            {
+                object.insert("dialogue".into(), dialogue_value());
+            }
             apply_snapshot_patch(&mut snapshot, &patch).map_err(|e| {
                 format!("its snapshot patch does not apply to the line before: {e}")
             })?;
-            fields.insert("snapshot".into(), snapshot);
-            true
+            snapshot
         }
     };
+    let said = fields.remove("dialogue");
+    if let Value::Object(object) = &mut snapshot
+        && !object.contains_key("dialogue")
+    {
+        let rebuilt = match said {
+            Some(whole) => whole,
+            None => {
+                let utterance = fields.get("utterance").and_then(Value::as_str);
+                let reply = fields.get("reply").and_then(Value::as_str).unwrap_or("");
+                serde_json::to_value(dialogue_after(dialogue, utterance, reply))
+                    .expect("dialogues serialise")
+            }
+        };
+        object.insert("dialogue".into(), rebuilt);
+    }
+    fields.insert("snapshot".into(), snapshot);
     let line = RecordLine::deserialize(&value).map_err(not_line)?;
-    let snapshot = if patched {
-        // Patches are made between canonical values, so the patched value is canonical too.
-        match value {
-            Value::Object(mut fields) => fields.remove("snapshot").unwrap_or_default(),
-            _ => Value::Null,
-        }
-    } else {
-        // Canonical form (as this build writes it), what the writer diffs against.
-        snapshot_value(&line.snapshot)
-    };
+    // Canonical form (as this build writes it), what the writer diffs against.
+    let snapshot = snapshot_value(&line.snapshot);
     Ok((line, snapshot))
 }
 
-/// A snapshot as the JSON value its patches are computed on.
+/// The dialogue after a turn that heard `utterance` (none at the opening) and replied
+/// `reply` (nothing said when empty), from the dialogue before it: what a
+/// [`Negotiation`] keeps.
+fn dialogue_after(
+    before: &[DialogueLine],
+    utterance: Option<&str>,
+    reply: &str,
+) -> Vec<DialogueLine> {
+    let mut dialogue = before.to_vec();
+    dialogue.extend(utterance.map(DialogueLine::debtor));
+    if !reply.is_empty() {
+        dialogue.push(DialogueLine::creditor(reply));
+    }
+    dialogue
+}
+
+/// A snapshot as the JSON value its patches are computed on: without its dialogue, which the
+/// lines hold.
 fn snapshot_value(snapshot: &NegotiationSnapshot) -> Value {
-    serde_json::to_value(snapshot).expect("snapshots serialise")
+    let mut value = serde_json::to_value(snapshot).expect("snapshots serialise");
+    if let Value::Object(fields) = &mut value {
+        fields.remove("dialogue");
+    }
+    value
 }
 
 /// Checks one parsed line against the lines before it.
@@ -744,8 +796,11 @@ pub struct RecordWriter {
     path: PathBuf,
     session: String,
     next_turn: u32,
-    /// The last line's snapshot value, what the next line's patch is made against.
+    /// The last line's snapshot value (without dialogue), what the next line's patch is made
+    /// against.
     previous: Option<Value>,
+    /// The dialogue after the last line, what the next line's utterance and reply extend.
+    dialogue: Vec<DialogueLine>,
     snapshot_every: u32,
 }
 
@@ -780,6 +835,7 @@ impl RecordWriter {
             session: session.to_string(),
             next_turn: 0,
             previous: None,
+            dialogue: Vec::new(),
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         })
     }
@@ -821,6 +877,7 @@ impl RecordWriter {
             next_turn: last.turn + 1,
             path,
             previous: Some(snapshot_value(&last.snapshot)),
+            dialogue: last.snapshot.dialogue.clone(),
             snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         })
     }
@@ -853,7 +910,15 @@ impl RecordWriter {
             unreachable!("a record line serialises to an object")
         };
         fields.insert("version".into(), FORMAT_VERSION.into());
-        let snapshot = fields.remove("snapshot").unwrap_or_default();
+        fields.remove("snapshot");
+        let snapshot = snapshot_value(&line.snapshot);
+        let dialogue = &line.snapshot.dialogue;
+        if *dialogue != dialogue_after(&self.dialogue, line.utterance.as_deref(), &line.reply) {
+            fields.insert(
+                "dialogue".into(),
+                serde_json::to_value(dialogue).expect("dialogues serialise"),
+            );
+        }
         let whole = line.turn.is_multiple_of(self.snapshot_every) || line.finished;
         match &self.previous {
             Some(previous) if !whole => {
@@ -878,6 +943,7 @@ impl RecordWriter {
         self.file.sync_data().map_err(io("sync"))?;
         self.next_turn += 1;
         self.previous = Some(snapshot);
+        self.dialogue.clone_from(dialogue);
         Ok(())
     }
 
@@ -889,7 +955,7 @@ impl RecordWriter {
         report: &TurnReport,
         negotiation: &Negotiation,
     ) -> Result<(), RecordError> {
-        let line = RecordLine::new(&self.session, utterance, report, negotiation.snapshot());
+        let line = RecordLine::new(&self.session, utterance, report, negotiation);
         self.append(&line)
     }
 }
@@ -1200,6 +1266,10 @@ mod tests {
             let is_whole = value.get("snapshot").is_some();
             assert_eq!(is_whole, turn % every as usize == 0, "line of turn {turn}");
             assert_eq!(value.get("snapshot_patch").is_some(), !is_whole);
+            assert!(
+                !line.contains("\"dialogue\""),
+                "the dialogue is left to the utterances and replies: {line}"
+            );
         }
         let path = latest(dir.path()).unwrap().unwrap();
         let loaded = load(&path).unwrap();
@@ -1253,7 +1323,7 @@ mod tests {
     }
 
     #[test]
-    fn records_of_format_1_still_load_and_resume_in_format_2() {
+    fn records_of_format_1_still_load_and_resume_in_the_current_format() {
         let dir = tempfile::tempdir().unwrap();
         let mut n = negotiation();
         let mut speaker = TemplateSpeaker::new(1);
@@ -1262,15 +1332,10 @@ mod tests {
         // Format 1: every line a whole snapshot, written as the line struct serialises.
         let mut text = String::new();
         let open = n.open(&mut speaker);
-        let mut lines = vec![RecordLine::new(&session, None, &open, n.snapshot())];
+        let mut lines = vec![RecordLine::new(&session, None, &open, &n)];
         for utterance in &STALLING[..3] {
             let report = n.respond(utterance, &mut speaker).unwrap();
-            lines.push(RecordLine::new(
-                &session,
-                Some(utterance),
-                &report,
-                n.snapshot(),
-            ));
+            lines.push(RecordLine::new(&session, Some(utterance), &report, &n));
         }
         for line in &mut lines {
             line.version = 1;
@@ -1291,19 +1356,87 @@ mod tests {
         let written = std::fs::read_to_string(&path).unwrap();
         let added: serde_json::Value =
             serde_json::from_str(written.lines().last().unwrap()).unwrap();
-        assert_eq!(added["version"], 2);
+        assert_eq!(added["version"], FORMAT_VERSION);
         assert!(added.get("snapshot_patch").is_some());
         assert_eq!(load(&path).unwrap().lines[4].snapshot, n.snapshot());
 
         // A patch is not format 1.
         let mut patched = written.lines().map(str::to_string).collect::<Vec<_>>();
-        patched[4] = patched[4].replacen("\"version\":2", "\"version\":1", 1);
+        patched[4] =
+            patched[4].replacen(&format!("\"version\":{FORMAT_VERSION}"), "\"version\":1", 1);
         std::fs::write(&path, patched.join("\n") + "\n").unwrap();
         let err = load(&path).unwrap_err().to_string();
         assert!(
             err.contains("line 5 is bad") && err.contains("format 1"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn records_of_format_2_with_the_dialogue_in_their_patches_still_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        let session = new_session_id();
+        let path = session_path(dir.path(), &session);
+        // Format 2 as it was written: a whole snapshot first, then patches between whole
+        // snapshots that hold the dialogue.
+        let full = |line: &RecordLine| serde_json::to_value(&line.snapshot).unwrap();
+        let open = n.open(&mut speaker);
+        let mut lines = vec![RecordLine::new(&session, None, &open, &n)];
+        let mut text = String::new();
+        let mut previous: Option<serde_json::Value> = None;
+        for i in 0..4 {
+            if i > 0 {
+                let report = n.respond(STALLING[i], &mut speaker).unwrap();
+                lines.push(RecordLine::new(&session, Some(STALLING[i]), &report, &n));
+            }
+            let line = &lines[i];
+            let mut value = serde_json::to_value(line).unwrap();
+            value["version"] = 2.into();
+            if let Some(before) = &previous {
+                let fields = value.as_object_mut().unwrap();
+                fields.remove("snapshot");
+                let patch = snapshot_patch(before, &full(line));
+                assert!(patch.to_string().contains("dialogue"), "{patch}");
+                fields.insert("snapshot_patch".into(), patch);
+            }
+            previous = Some(full(line));
+            text.push_str(&value.to_string());
+            text.push('\n');
+        }
+        std::fs::write(&path, text).unwrap();
+        let loaded = load(&path).unwrap();
+        let read: Vec<_> = loaded.lines.iter().map(|l| &l.snapshot).collect();
+        assert_eq!(read, lines.iter().map(|l| &l.snapshot).collect::<Vec<_>>());
+
+        // Resumed, it goes on in the current format.
+        let mut writer = RecordWriter::reopen(&loaded).unwrap();
+        let report = n.respond(STALLING[4], &mut speaker).unwrap();
+        writer.record_turn(Some(STALLING[4]), &report, &n).unwrap();
+        let reloaded = load(&path).unwrap();
+        assert_eq!(reloaded.lines[4].version, FORMAT_VERSION);
+        assert_eq!(reloaded.lines[4].snapshot, n.snapshot());
+    }
+
+    #[test]
+    fn a_dialogue_that_is_not_the_lines_own_is_kept_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut n = negotiation();
+        let mut speaker = TemplateSpeaker::new(1);
+        let mut writer = RecordWriter::create(dir.path(), &new_session_id()).unwrap();
+        let open = n.open(&mut speaker);
+        writer.record_turn(None, &open, &n).unwrap();
+        let report = n.respond(STALLING[0], &mut speaker).unwrap();
+        // A caller that records another utterance than the one the negotiation heard.
+        let mut line = RecordLine::new(writer.session(), Some("something else"), &report, &n);
+        writer.append(&line).unwrap();
+        let text = std::fs::read_to_string(writer.path()).unwrap();
+        assert!(text.lines().nth(1).unwrap().contains("\"dialogue\""));
+        let loaded = load(writer.path()).unwrap();
+        assert_eq!(loaded.lines[1].snapshot.dialogue, n.snapshot().dialogue);
+        line.version = FORMAT_VERSION;
+        assert_eq!(loaded.lines[1], line);
     }
 
     #[test]
@@ -1353,10 +1486,11 @@ mod tests {
             err.contains("line 1 is bad") && err.contains("no snapshot"),
             "{err}"
         );
-        // Format 3 is refused.
-        let err = patched(0, &|v| v["version"] = 3.into());
+        // A format newer than this build's is refused.
+        let newer = FORMAT_VERSION + 1;
+        let err = patched(0, &|v| v["version"] = newer.into());
         assert!(
-            err.contains("line 1 is bad") && err.contains("version 3"),
+            err.contains("line 1 is bad") && err.contains(&format!("version {newer}")),
             "{err}"
         );
     }
@@ -1375,7 +1509,7 @@ mod tests {
             &load(&path).unwrap().lines[0].session,
             Some("I lost my job."),
             &report,
-            n.snapshot(),
+            &n,
         );
         let text = serde_json::to_string(&line).unwrap();
         let mut torn = whole.clone();
@@ -1440,7 +1574,7 @@ mod tests {
         let report = n
             .respond("I need 90 days.", &mut TemplateSpeaker::new(1))
             .unwrap();
-        let mut line = RecordLine::new(writer.session(), None, &report, n.snapshot());
+        let mut line = RecordLine::new(writer.session(), None, &report, &n);
         line.turn = 5;
         assert!(matches!(
             writer.append(&line),

@@ -933,11 +933,35 @@ fn chat_keeps_what_it_learned_and_learned_merge_adds_robots_up_once() {
         "lobby: 2 negotiations",
         "desk: 2 negotiations",
         "How the belief moves",
-        "after anger:",
         "cooperative stays",
+        "not used yet, so as the priors say:",
     ] {
         assert!(shown.contains(words), "{words:?} missing:\n{shown}");
     }
+    // The tones shown are those turns were learned from, each debtor turn of the four
+    // records exactly once.
+    let recorded: usize = ["lobby", "desk"]
+        .iter()
+        .flat_map(|robot| std::fs::read_dir(dir.path().join(robot)).unwrap())
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .map(|p| std::fs::read_to_string(p).unwrap().lines().count() - 1)
+        .sum();
+    let shown_turns: usize = shown
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("after "))
+        .map(|l| {
+            let n = l
+                .split_once(" (")
+                .unwrap()
+                .1
+                .split_once(" turns)")
+                .unwrap()
+                .0;
+            n.parse::<usize>().unwrap()
+        })
+        .sum();
+    assert_eq!(shown_turns, recorded, "{shown}");
 
     // A file that is not a learned file is moved aside, named, and never overwritten.
     std::fs::write(file("desk"), "not json").unwrap();
@@ -1072,6 +1096,15 @@ fn record_export_writes_one_quoted_csv_row_per_turn_and_skips_bad_files() {
             .map(|c| row[column(c)].parse::<f64>().unwrap())
             .sum();
         assert!((belief - 1.0).abs() < 1e-9, "{row:?}");
+        // Every turn spoke: the times follow the turn's order, and the whole turn took some.
+        let ms: Vec<f64> = ["decide_ms", "first_sentence_ms", "turn_ms"]
+            .iter()
+            .map(|c| row[column(c)].parse::<f64>().unwrap())
+            .collect();
+        assert!(
+            0.0 <= ms[0] && ms[0] <= ms[1] && ms[1] <= ms[2] && ms[2] > 0.0,
+            "{row:?}"
+        );
     }
     let session = path.file_stem().unwrap().to_str().unwrap();
     assert_eq!(rows[1][column("session")], session);

@@ -24,8 +24,9 @@ use crate::track::DispositionTracker;
 pub enum BenchTarget {
     /// Perceive, track and decide, stage by stage, and whole negotiations (no language model).
     Core,
-    /// Record bytes per turn (format 1, whole snapshots, against format 2, patches) for 10,
-    /// 20 and 30 turns, and the time to resume the newest of `--negotiations` records.
+    /// Record bytes per turn (format 1, whole snapshots, against format 3, patches without the
+    /// dialogue) for 10, 20 and 30 turns, and the time to resume the newest of
+    /// `--negotiations` records.
     Record,
     /// The language-model pipeline against a bare llama-cpp-2 loop (needs the `llm` feature).
     Llm,
@@ -233,7 +234,7 @@ fn stalling_record(
                     report: &crate::negotiation::TurnReport,
                     negotiation: &Negotiation|
      -> Result<(), CliError> {
-        let mut line = RecordLine::new(&session, utterance, report, negotiation.snapshot());
+        let mut line = RecordLine::new(&session, utterance, report, negotiation);
         writer.append(&line)?;
         line.version = 1;
         old_bytes += serde_json::to_vec(&line)
@@ -276,7 +277,7 @@ fn bench_record_in(
     );
     println!(
         "{:>12} {:>6} {:>14} {:>14} {:>14} {:>14}",
-        "debtor turns", "lines", "format 1 B", "format 1 B/turn", "format 2 B", "format 2 B/turn"
+        "debtor turns", "lines", "format 1 B", "format 1 B/turn", "format 3 B", "format 3 B/turn"
     );
     for turns in [10, 20, 30] {
         let mut p = params.clone();

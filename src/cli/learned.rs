@@ -65,9 +65,9 @@ pub fn learned(params: &Params, command: LearnedCommand) -> Result<(), CliError>
             merged.save(&out)?;
             let learned = merged.learned();
             super::chat::write_out(&format!(
-                "{}: {} negotiations from {} robot{}",
+                "{}: {} from {} robot{}",
                 out.display(),
-                learned.negotiations,
+                negotiations(learned.negotiations),
                 merged.contributions.len(),
                 if merged.contributions.len() == 1 {
                     ""
@@ -77,6 +77,11 @@ pub fn learned(params: &Params, command: LearnedCommand) -> Result<(), CliError>
             ))
         }
     }
+}
+
+/// "1 negotiation", "2 negotiations".
+fn negotiations(n: u64) -> String {
+    format!("{n} negotiation{}", if n == 1 { "" } else { "s" })
 }
 
 /// What a ledger holds, for a person.
@@ -90,8 +95,8 @@ fn describe(ledger: &Ledger, name: &str) -> String {
     };
     let _ = writeln!(
         out,
-        "{name}: {owner}, {} negotiations learned",
-        learned.negotiations
+        "{name}: {owner}, {} learned",
+        negotiations(learned.negotiations)
     );
     if ledger.base.negotiations > 0 {
         let _ = writeln!(
@@ -103,8 +108,9 @@ fn describe(ledger: &Ledger, name: &str) -> String {
     for (robot, c) in &ledger.contributions {
         let _ = writeln!(
             out,
-            "  {robot}: {} negotiations, the last {}",
-            c.sequence, c.last_session
+            "  {robot}: {}, the last {}",
+            negotiations(c.sequence),
+            c.last_session
         );
     }
 
@@ -138,10 +144,22 @@ fn describe(ledger: &Ledger, name: &str) -> String {
 
     let _ = writeln!(
         out,
-        "\nHow the belief moves after each of our tones (chance a debtor stays; where it goes otherwise):"
+        "\nHow the belief moves after each of our tones (chance a debtor stays; where it goes otherwise), for the tones learned from:"
     );
+    // Only tones that turns were learned from: the others still move the belief as the priors
+    // say, and printing them would hide what changed.
+    let mut unlearned = Vec::new();
     for creditor in Emotion::ALL {
         let table = &learned.hmm.transition[creditor.index()];
+        let prior = &ledger.base.hmm.transition[creditor.index()];
+        let mass = |t: &[[f64; Disposition::COUNT]; Disposition::COUNT]| -> f64 {
+            t.iter().flatten().sum()
+        };
+        let turns = mass(table) - mass(prior);
+        if turns < 0.5 {
+            unlearned.push(creditor.name());
+            continue;
+        }
         let parts: Vec<String> = Disposition::ALL
             .iter()
             .map(|from| {
@@ -163,7 +181,21 @@ fn describe(ledger: &Ledger, name: &str) -> String {
                 )
             })
             .collect();
-        let _ = writeln!(out, "  after {}: {}", creditor.name(), parts.join("; "));
+        let _ = writeln!(
+            out,
+            "  after {} ({turns:.0} turns): {}",
+            creditor.name(),
+            parts.join("; ")
+        );
+    }
+    if unlearned.len() == Emotion::ALL.len() {
+        let _ = writeln!(out, "  none yet: the priors hold");
+    } else if !unlearned.is_empty() {
+        let _ = writeln!(
+            out,
+            "  not used yet, so as the priors say: {}",
+            unlearned.join(", ")
+        );
     }
 
     let mut corrections: Vec<String> = Vec::new();

@@ -179,7 +179,7 @@ fn turn(line: &RecordLine) -> String {
 }
 
 /// The columns of `record export --csv`, in order.
-pub(crate) const CSV_COLUMNS: [&str; 20] = [
+pub(crate) const CSV_COLUMNS: [&str; 23] = [
     "session",
     "turn",
     "time",
@@ -199,6 +199,9 @@ pub(crate) const CSV_COLUMNS: [&str; 20] = [
     "finished",
     "speaker",
     "fallback",
+    "decide_ms",
+    "first_sentence_ms",
+    "turn_ms",
     "reply",
 ];
 
@@ -259,6 +262,14 @@ fn csv_fields(line: &RecordLine) -> impl Iterator<Item = String> {
         })
         .unwrap_or_default();
     let belief = line.belief.as_array().map(|p| p.to_string());
+    // Records written before latencies were kept leave these columns empty.
+    let latency = line.latency.map_or([None; 3], |l| {
+        [
+            Some(l.decide_ms),
+            Some(l.first_sentence_ms),
+            Some(l.turn_ms),
+        ]
+    });
     [
         line.session.clone(),
         line.turn.to_string(),
@@ -279,8 +290,9 @@ fn csv_fields(line: &RecordLine) -> impl Iterator<Item = String> {
         line.finished.to_string(),
         line.speaker.clone(),
         line.fallback.to_string(),
-        line.reply.clone(),
     ])
+    .chain(latency.map(|ms| ms.map(|ms| ms.to_string()).unwrap_or_default()))
+    .chain([line.reply.clone()])
 }
 
 /// Appends one CSV row (RFC 4180): a field with a comma, a quote or a line break is quoted,
