@@ -12,7 +12,8 @@
 //! others hold only what changed since the line before (`"snapshot_patch"`), so a record grows
 //! with its turns rather than their square. A snapshot on disk leaves out the dialogue: it is
 //! the lines' utterances and replies so far, and [`load`] rebuilds it from them (a line whose
-//! dialogue is not that, which this crate never writes, carries it whole in `"dialogue"`). A patch is computed on the snapshots as JSON values
+//! dialogue is not that, which this crate never writes, carries it whole in `"dialogue"`).
+//! A patch is computed on the snapshots as JSON values
 //! ([`snapshot_patch`], [`apply_snapshot_patch`]), so it needs no code per snapshot field. A
 //! node of a patch that is not an object is the new value itself; an object node is
 //! `{"v": value}` (replaced by that value), `{"o": {key: node}, "d": [removed keys]}` (an
