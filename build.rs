@@ -1,8 +1,16 @@
-//! Build script: with the `ros` feature, makes the binary find the ROS 2 libraries of the wheels
-//! on its own, and links libpython, which the wheels' message libraries expect to be loaded. The wheels keep their bundled libraries (tinyxml2, spdlog, ...) in
-//! `site-packages/*.libs` folders that their own rpaths miss, so the binary carries an RPATH
-//! (not RUNPATH: it must also apply to the libraries' dependencies) to every prefix's `lib/` and
-//! to those folders. Nothing to do without the feature.
+//! Build script: with the `ros` feature, makes the binary find the ROS 2 libraries on its own.
+//!
+//! Two kinds of ROS 2 install are told apart by their layout, both found through
+//! `AMENT_PREFIX_PATH` (set by sourcing a ROS setup file or `scripts/ros-env`):
+//! - a system install (`/opt/ros/jazzy` from apt, or a colcon workspace over it): the binary
+//!   carries an RPATH to every prefix's `lib/`, so it runs without `LD_LIBRARY_PATH`;
+//! - the PyPI wheels (`scripts/setup-ros`): they also keep their bundled libraries (tinyxml2,
+//!   spdlog, ...) in `site-packages/*.libs` folders that their own rpaths miss, so those folders
+//!   join the RPATH, and libpython is linked, which the wheels' message libraries expect to be
+//!   loaded. The `.libs` folders are how the wheels are recognised.
+//!
+//! The RPATH is an old-style RPATH, not RUNPATH: it must also apply to the libraries'
+//! dependencies. Nothing to do without the feature.
 
 use std::env;
 use std::path::Path;
@@ -19,16 +27,20 @@ fn main() {
         );
     };
     println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags");
-    link_libpython();
-    for prefix in env::split_paths(&prefixes) {
+    let mut wheels = false;
+    for prefix in env::split_paths(&prefixes).filter(|p| !p.as_os_str().is_empty()) {
         let lib = prefix.join("lib");
         rpath(&lib);
         for python in read_dir(&lib).filter(|p| name_starts(p, "python3")) {
             for bundled in read_dir(&python.join("site-packages")).filter(|p| name_ends(p, ".libs"))
             {
                 rpath(&bundled);
+                wheels = true;
             }
         }
+    }
+    if wheels {
+        link_libpython();
     }
 }
 

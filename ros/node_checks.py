@@ -220,6 +220,13 @@ def barge_in(records):
         values = latest_diagnostics(debtor)
         check(values["model_loaded"] == "true", f"model loaded: {values}")
         check(float(values["tokens_per_second"]) > 0, f"tokens/s: {values}")
+        # The log is a pipe here, as it is under a launch file or a service manager.
+        lines = node.lines
+        check(not any("\x1b[" in line for line in lines), "no colour codes in a log that is not a terminal")
+        llama_info = [line for line in lines if "INFO" in line and "llama-cpp-2" in line]
+        check(not llama_info, f"llama.cpp's info lines stay out of an info log: {llama_info[:3]}")
+        check(any("INFO" in line and "eq_negotiator" in line for line in lines),
+              f"the node's own info lines are there: {lines[:5]}")
     finally:
         debtor.close()
         node.stop()

@@ -33,12 +33,43 @@ pub enum BenchTarget {
     /// The bare loop alone, as a child process of `bench llm` (prints JSON).
     #[value(hide = true)]
     LlmBare,
+    /// The prompts of `bench llm` as the bare loop reads them (a JSON array of texts), for
+    /// `scripts/bench-peer` to give llama-cpp-python the same ones.
+    #[value(hide = true)]
+    LlmPrompts,
+}
+
+/// Arguments of `bench`.
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// What to measure.
+    #[arg(value_enum)]
+    pub target: BenchTarget,
+    /// Number of whole negotiations against the scripted debtor.
+    #[arg(long, default_value_t = 1000)]
+    pub negotiations: usize,
+    /// Debtor turns of the scripted dialogue whose prompts `llm` times.
+    #[arg(long, default_value_t = 20)]
+    pub turns: usize,
+    /// `llm`: another llama.cpp binding's figures on the same prompts (a JSON file written by
+    /// scripts/bench-peer), printed beside the bare loop's.
+    #[arg(long, value_name = "FILE")]
+    pub peer: Option<std::path::PathBuf>,
 }
 
 /// Runs the benchmark and prints its table.
-pub fn bench(params: &Params, target: BenchTarget, negotiations: usize) -> Result<(), CliError> {
+pub fn bench(params: &Params, args: &BenchArgs) -> Result<(), CliError> {
+    let BenchArgs {
+        target,
+        negotiations,
+        turns,
+        ..
+    } = *args;
     if negotiations == 0 {
         return Err(CliError::Usage("--negotiations must be at least 1".into()));
+    }
+    if turns == 0 {
+        return Err(CliError::Usage("--turns must be at least 1".into()));
     }
     match target {
         BenchTarget::Core => {
@@ -47,11 +78,15 @@ pub fn bench(params: &Params, target: BenchTarget, negotiations: usize) -> Resul
         }
         BenchTarget::Record => bench_record(params, negotiations),
         #[cfg(feature = "llm")]
-        BenchTarget::Llm => super::bench_llm::bench_llm(params),
+        BenchTarget::Llm => super::bench_llm::bench_llm(params, turns, args.peer.as_deref()),
         #[cfg(feature = "llm")]
-        BenchTarget::LlmBare => super::bench_llm::bench_llm_bare(params),
+        BenchTarget::LlmBare => super::bench_llm::bench_llm_bare(params, turns),
+        #[cfg(feature = "llm")]
+        BenchTarget::LlmPrompts => super::bench_llm::bench_llm_prompts(params, turns),
         #[cfg(not(feature = "llm"))]
-        BenchTarget::Llm | BenchTarget::LlmBare => Err(super::without_llm("bench llm")),
+        BenchTarget::Llm | BenchTarget::LlmBare | BenchTarget::LlmPrompts => {
+            Err(super::without_llm("bench llm"))
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! `bench llm`: the language-model pipeline against a bare llama-cpp-2 decode loop, on the same
-//! model, threads and prompts (turns 1 to 20 of a scripted dialogue), in the same run.
+//! model, threads and prompts (turns 1 to `--turns`, 20 by default, of a scripted dialogue), in
+//! the same run.
 //!
 //! The bare loop runs in a child process (`bench llm-bare`) so that each side's peak memory is
-//! its own. Both decode greedily so that they generate comparable text.
+//! its own, twice: reusing the cached prefix as the pipeline does, so both decode the same
+//! tokens and the ratios are the pipeline's own cost, and with a fresh cache per prompt, which
+//! shows what the reuse saves. All decode greedily so that they generate comparable text.
 
 use std::time::Instant;
 
@@ -12,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::CliError;
 use crate::learned::LearnedParameters;
 use crate::llm::{
-    BareStats, GenerationEvent, LlmHandle, Sampling, bare_decode_loop, peak_memory_bytes,
+    BareCache, BareStats, GenerationEvent, LlmHandle, Sampling, bare_decode_loop,
+    bare_prompt_texts, peak_memory_bytes,
 };
 use crate::negotiation::Negotiation;
 use crate::params::Params;
@@ -22,19 +26,19 @@ use crate::sim::ScriptedDebtor;
 use crate::speak::prompt::{Prompt, build_prompt};
 use crate::speak::{ReplyKind, ReplyRequest, TemplateSpeaker};
 
-/// Turns of the scripted dialogue.
-const TURNS: usize = 20;
-
 /// What the bare loop's child process reports.
 #[derive(Serialize, Deserialize)]
 struct BareReport {
-    turns: Vec<BareStats>,
+    /// Turns with the cached prefix reused, as the pipeline does.
+    reuse: Vec<BareStats>,
+    /// Turns with a fresh cache: every prompt decoded whole.
+    fresh: Vec<BareStats>,
     peak_memory_bytes: u64,
 }
 
-/// The prompts of turns 1..=20: a negotiation with the scripted debtor (who never gives in),
-/// phrased by the template speaker, then each turn's reply request rendered as a prompt.
-fn bench_prompts(params: &Params) -> Vec<Prompt> {
+/// The prompts of turns 1..=`turns`: a negotiation with the scripted debtor (who never gives
+/// in), phrased by the template speaker, then each turn's reply request rendered as a prompt.
+fn bench_prompts(params: &Params, turns: usize) -> Vec<Prompt> {
     let scenario = Scenario::builtin();
     let mut debtor = ScriptedDebtor::new(&scenario, 1.0, 3);
     let mut speaker = TemplateSpeaker::new(3);
@@ -47,11 +51,11 @@ fn bench_prompts(params: &Params) -> Vec<Prompt> {
     );
     let mut report = negotiation.open(&mut speaker);
     let mut reports = Vec::new();
-    for _ in 0..TURNS {
+    for _ in 0..turns {
         let line = debtor.answer(report.offer_days, report.creditor_emotion);
         report = negotiation
             .respond(&line, &mut speaker)
-            .expect("the debtor never accepts and the turn limit is above 20");
+            .expect("the scripted debtor never accepts");
         reports.push(report.clone());
     }
     let dialogue = negotiation.dialogue();
@@ -75,16 +79,27 @@ fn bench_prompts(params: &Params) -> Vec<Prompt> {
 }
 
 /// The hidden child side: runs the bare loop and prints its report as JSON.
-pub fn bench_llm_bare(params: &Params) -> Result<(), CliError> {
-    let prompts = bench_prompts(params);
-    let turns = bare_decode_loop(&params.llm, &prompts, params.llm.max_reply_tokens as usize)?;
+pub fn bench_llm_bare(params: &Params, turns: usize) -> Result<(), CliError> {
+    let prompts = bench_prompts(params, turns);
+    let generate = params.llm.max_reply_tokens as usize;
     let report = BareReport {
-        turns,
+        reuse: bare_decode_loop(&params.llm, &prompts, generate, BareCache::Reuse)?,
+        fresh: bare_decode_loop(&params.llm, &prompts, generate, BareCache::Fresh)?,
         peak_memory_bytes: peak_memory_bytes().unwrap_or(0),
     };
     println!(
         "{}",
         serde_json::to_string(&report).expect("report serialises")
+    );
+    Ok(())
+}
+
+/// The hidden prompts side: prints the bare loop's prompt texts as a JSON array.
+pub fn bench_llm_prompts(params: &Params, turns: usize) -> Result<(), CliError> {
+    let texts = bare_prompt_texts(&params.llm, &bench_prompts(params, turns))?;
+    println!(
+        "{}",
+        serde_json::to_string(&texts).expect("texts serialise")
     );
     Ok(())
 }
@@ -129,7 +144,7 @@ fn run_pipeline(
     Ok((turns, llm))
 }
 
-fn run_bare_child(params: &Params) -> Result<BareReport, CliError> {
+fn run_bare_child(params: &Params, turns: usize) -> Result<BareReport, CliError> {
     let dir = tempfile_dir()?;
     let params_file = dir.join("params.yaml");
     std::fs::write(&params_file, params.to_yaml()).map_err(|source| CliError::Io {
@@ -146,6 +161,8 @@ fn run_bare_child(params: &Params) -> Result<BareReport, CliError> {
             &params_file.to_string_lossy(),
             "bench",
             "llm-bare",
+            "--turns",
+            &turns.to_string(),
         ])
         .output()
         .map_err(|source| CliError::Io {
@@ -181,33 +198,76 @@ fn per_second(tokens: usize, ms: f64) -> f64 {
     }
 }
 
+/// Another binding's figures on the bare loop's prompts (scripts/bench-peer).
+fn read_peer(path: &std::path::Path) -> Result<Vec<BareStats>, CliError> {
+    let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
+        what: "reading the --peer report",
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        CliError::Usage(format!(
+            "--peer {}: not a peer report (a JSON array of turns with prompt_tokens, prompt_ms, generated_tokens, generate_ms): {e}",
+            path.display()
+        ))
+    })
+}
+
+/// Prompt and decode tokens/s of a run of the bare loop.
+fn bare_rates(turns: &[BareStats]) -> (f64, f64) {
+    (
+        per_second(
+            turns.iter().map(|t| t.decoded_prompt_tokens).sum(),
+            turns.iter().map(|t| t.prompt_ms).sum(),
+        ),
+        per_second(
+            turns.iter().map(|t| t.generated_tokens).sum(),
+            turns.iter().map(|t| t.generate_ms).sum(),
+        ),
+    )
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
 /// Runs both sides and prints the table.
-pub fn bench_llm(params: &Params) -> Result<(), CliError> {
-    let prompts = bench_prompts(params);
-    let (turns, llm) = run_pipeline(params, &prompts)?;
+pub fn bench_llm(
+    params: &Params,
+    turns: usize,
+    peer: Option<&std::path::Path>,
+) -> Result<(), CliError> {
+    // Read first: a bad peer file fails before minutes of measuring.
+    let peer = peer.map(read_peer).transpose()?;
+    if let Some(peer) = &peer
+        && peer.len() != turns
+    {
+        return Err(CliError::Usage(format!(
+            "the peer report has {} turns, this run {turns}: give both the same --turns",
+            peer.len()
+        )));
+    }
+    let prompts = bench_prompts(params, turns);
+    let (measured, llm) = run_pipeline(params, &prompts)?;
     let pipeline_peak = peak_memory_bytes().unwrap_or(0);
     let info = llm.info().clone();
     drop(llm);
-    let bare = run_bare_child(params)?;
+    let bare = run_bare_child(params, turns)?;
 
     let mb = |bytes: u64| bytes as f64 / 1e6;
-    let sum = |f: &dyn Fn(&PipelineTurn) -> f64| turns.iter().map(f).sum::<f64>();
     let ours_prompt = per_second(
-        turns.iter().map(|t| t.stats.decoded_prompt_tokens).sum(),
-        sum(&|t| t.stats.prompt_ms),
+        measured.iter().map(|t| t.stats.decoded_prompt_tokens).sum(),
+        measured.iter().map(|t| t.stats.prompt_ms).sum(),
     );
     let ours_decode = per_second(
-        turns.iter().map(|t| t.stats.generated_tokens).sum(),
-        sum(&|t| t.stats.generate_ms),
+        measured.iter().map(|t| t.stats.generated_tokens).sum(),
+        measured.iter().map(|t| t.stats.generate_ms).sum(),
     );
-    let bare_prompt = per_second(
-        bare.turns.iter().map(|t| t.prompt_tokens).sum(),
-        bare.turns.iter().map(|t| t.prompt_ms).sum(),
-    );
-    let bare_decode = per_second(
-        bare.turns.iter().map(|t| t.generated_tokens).sum(),
-        bare.turns.iter().map(|t| t.generate_ms).sum(),
-    );
+    let (reuse_prompt, reuse_decode) = bare_rates(&bare.reuse);
+    let (fresh_prompt, fresh_decode) = bare_rates(&bare.fresh);
+    let ours_first = median(measured.iter().map(|t| t.first_sentence_ms).collect());
+    let reuse_first = median(bare.reuse.iter().map(|t| t.first_sentence_ms).collect());
+    let fresh_first = median(bare.fresh.iter().map(|t| t.first_sentence_ms).collect());
     let limit = info.file_bytes + info.kv_cache_bytes + 64 * 1024 * 1024;
 
     println!(
@@ -217,60 +277,89 @@ pub fn bench_llm(params: &Params) -> Result<(), CliError> {
         info.context_tokens,
         mb(info.kv_cache_bytes),
         info.threads,
-        TURNS
+        turns
     );
     println!(
-        "{:<34} {:>12} {:>12} {:>8}",
-        "measure", "pipeline", "bare loop", "ratio"
+        "{:<34} {:>10} {:>12} {:>7} {:>12}",
+        "measure", "pipeline", "bare, reuse", "ratio", "bare, fresh"
     );
     println!(
-        "{:<34} {:>12.1} {:>12.1} {:>8.2}",
+        "{:<34} {:>10.1} {:>12.1} {:>7.2} {:>12.1}   target ratio >= 0.95",
         "prompt tokens/s (tokens decoded)",
         ours_prompt,
-        bare_prompt,
-        ours_prompt / bare_prompt
+        reuse_prompt,
+        ours_prompt / reuse_prompt,
+        fresh_prompt
     );
     println!(
-        "{:<34} {:>12.1} {:>12.1} {:>8.2}   target >= 0.95",
+        "{:<34} {:>10.1} {:>12.1} {:>7.2} {:>12.1}   target ratio >= 0.95",
         "decode tokens/s",
         ours_decode,
-        bare_decode,
-        ours_decode / bare_decode
+        reuse_decode,
+        ours_decode / reuse_decode,
+        fresh_decode
     );
     println!(
-        "{:<34} {:>12.1} {:>12.1} {:>8}   limit {:.1} MB (model + KV cache + 64 MB)",
+        "{:<34} {:>10.1} {:>12.1} {:>7.2} {:>12.1}",
+        "first sentence, median ms",
+        ours_first,
+        reuse_first,
+        ours_first / reuse_first,
+        fresh_first
+    );
+    println!(
+        "{:<34} {:>10.1} {:>12.1} {:>7} {:>12}   limit {:.1} MB (model + KV cache + 64 MB)",
         "peak resident memory MB",
         mb(pipeline_peak),
         mb(bare.peak_memory_bytes),
         "",
+        "",
         mb(limit)
     );
+    if let Some(peer) = &peer {
+        let (peer_prompt, peer_decode) = bare_rates(peer);
+        println!(
+            "llama-cpp-python, fresh cache: prompt {peer_prompt:.1} tokens/s (bare, fresh / peer {:.2}), decode {peer_decode:.1} tokens/s (bare / peer {:.2}, pipeline / peer {:.2}); target >= 1",
+            fresh_prompt / peer_prompt,
+            fresh_decode / peer_decode,
+            ours_decode / peer_decode
+        );
+    }
     println!();
     println!(
-        "{:>4} {:>14} {:>10} {:>10} {:>10} {:>14}",
-        "turn", "pipeline ms", "prompt", "reused", "decoded", "bare loop ms"
+        "{:>4} {:>12} {:>8} {:>8} {:>8} {:>12} {:>12}",
+        "turn", "pipeline ms", "prompt", "reused", "decoded", "reuse ms", "fresh ms"
     );
-    for (i, (ours, bare)) in turns.iter().zip(&bare.turns).enumerate() {
+    for (i, ours) in measured.iter().enumerate() {
         println!(
-            "{:>4} {:>14.1} {:>10} {:>10} {:>10} {:>14.1}",
+            "{:>4} {:>12.1} {:>8} {:>8} {:>8} {:>12.1} {:>12.1}",
             i + 1,
             ours.first_sentence_ms,
             ours.stats.prompt_tokens,
             ours.stats.reused_tokens,
             ours.stats.decoded_prompt_tokens,
-            bare.first_sentence_ms
+            bare.reuse[i].first_sentence_ms,
+            bare.fresh[i].first_sentence_ms
         );
     }
-    let growth = |first: f64, last: f64| if first > 0.0 { last / first } else { 0.0 };
+    let growth = |turns: &[f64]| match (turns.first(), turns.last()) {
+        (Some(first), Some(last)) if *first > 0.0 => last / first,
+        _ => 0.0,
+    };
     println!(
-        "time to first sentence, turn 20 / turn 1: pipeline {:.2} (target <= 1.2), bare loop {:.2}",
+        "time to first sentence, turn {turns} / turn 1: pipeline {:.2} (target <= 1.2), bare fresh {:.2}",
         growth(
-            turns[0].first_sentence_ms,
-            turns[TURNS - 1].first_sentence_ms
+            &measured
+                .iter()
+                .map(|t| t.first_sentence_ms)
+                .collect::<Vec<_>>()
         ),
         growth(
-            bare.turns[0].first_sentence_ms,
-            bare.turns[TURNS - 1].first_sentence_ms
+            &bare
+                .fresh
+                .iter()
+                .map(|t| t.first_sentence_ms)
+                .collect::<Vec<_>>()
         )
     );
     Ok(())

@@ -15,7 +15,7 @@ mod record;
 mod simulate;
 mod voice_corpus;
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 
 use std::path::PathBuf;
 
@@ -155,14 +155,7 @@ pub enum Command {
         scenarios: PathBuf,
     },
     /// Print a benchmark table.
-    Bench {
-        /// What to measure.
-        #[arg(value_enum)]
-        target: bench::BenchTarget,
-        /// Number of whole negotiations against the scripted debtor.
-        #[arg(long, default_value_t = 1000)]
-        negotiations: usize,
-    },
+    Bench(bench::BenchArgs),
     /// Agent-to-agent evaluation: policies against simulated debtor personas over a scenario
     /// file; writes report.md, results.json and SVG charts.
     Simulate(simulate::SimulateArgs),
@@ -359,12 +352,41 @@ pub fn main() -> std::process::ExitCode {
 }
 
 fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let filter = log_filter(filter).unwrap_or_else(|e| {
+        eprintln!("warning: --log {filter:?} is not a log filter ({e}); logging warnings only");
+        log_filter("warn").expect("a plain level parses")
+    });
+    let stderr = std::io::stderr();
+    // Colour codes only for a person at a terminal; a log file or journal gets plain text.
+    let colour = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Tracing target of llama.cpp's own log lines, as llama-cpp-2 forwards them.
+const LLAMA_CPP_TARGET: &str = "llama-cpp-2";
+
+/// The `--log` filter, with llama.cpp's own lines kept to warnings and errors unless the filter
+/// asks for debug (or finer) or names their target: llama.cpp logs about 140 lines of model
+/// metadata at info on every load, which would bury the node's own info lines.
+fn log_filter(text: &str) -> Result<tracing_subscriber::EnvFilter, String> {
+    use tracing_subscriber::filter::LevelFilter;
+    let filter = tracing_subscriber::EnvFilter::builder()
+        .parse(text)
+        .map_err(|e| e.to_string())?;
+    let verbose = filter
+        .max_level_hint()
+        .is_some_and(|level| level >= LevelFilter::DEBUG);
+    if verbose || text.contains(LLAMA_CPP_TARGET) {
+        return Ok(filter);
+    }
+    let quiet = format!("{LLAMA_CPP_TARGET}=warn")
+        .parse()
+        .map_err(|e: tracing_subscriber::filter::ParseError| e.to_string())?;
+    Ok(filter.add_directive(quiet))
 }
 
 /// Runs a parsed command line.
@@ -408,10 +430,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
             verbose,
             ungrounded,
         } => eval_voice::eval_listener(&lines, verbose, ungrounded),
-        Command::Bench {
-            target,
-            negotiations,
-        } => bench::bench(&params, target, negotiations),
+        Command::Bench(args) => bench::bench(&params, &args),
         Command::Simulate(args) => simulate::simulate(&params, args),
         Command::Params => {
             print!("{}", params.to_yaml());
@@ -543,5 +562,53 @@ mod tests {
         );
         assert_eq!(read_bounded_line(&mut input).unwrap().unwrap(), b"last");
         assert_eq!(read_bounded_line(&mut input).unwrap(), None);
+    }
+
+    /// The lines that reach the log under `filter`: one llama.cpp info, one llama.cpp warning,
+    /// one info and one debug line of our own.
+    fn logged_under(filter: &str) -> String {
+        #[derive(Clone, Default)]
+        struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl Write for Buffer {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(log_filter(filter).unwrap())
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!(target: "llama-cpp-2", "llama model loader metadata");
+            tracing::warn!(target: "llama-cpp-2", "llama warning");
+            tracing::info!("our info");
+            tracing::debug!("our debug");
+        });
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn llama_cpp_info_lines_appear_only_at_debug_or_when_named() {
+        let info = logged_under("info");
+        assert!(info.contains("our info") && info.contains("llama warning"));
+        assert!(!info.contains("metadata") && !info.contains("our debug"));
+        let warn = logged_under("warn");
+        assert!(warn.contains("llama warning") && !warn.contains("our info"));
+        let debug = logged_under("debug");
+        assert!(debug.contains("metadata") && debug.contains("our debug"));
+        let named = logged_under("warn,llama-cpp-2=info");
+        assert!(named.contains("metadata") && !named.contains("our info"));
+    }
+
+    #[test]
+    fn a_bad_log_filter_is_an_error() {
+        assert!(log_filter("info,[[[").is_err());
     }
 }

@@ -642,24 +642,65 @@ fn take_utf8(bytes: &mut Vec<u8>) -> String {
 pub struct BareStats {
     /// Prompt tokens.
     pub prompt_tokens: usize,
-    /// Milliseconds to decode the prompt.
+    /// Prompt tokens decoded (all of them with a fresh cache; what follows the cached prefix
+    /// when reusing it).
+    pub decoded_prompt_tokens: usize,
+    /// Milliseconds to render, tokenize and decode the prompt.
     pub prompt_ms: f64,
     /// Tokens generated.
     pub generated_tokens: usize,
     /// Milliseconds to generate them.
     pub generate_ms: f64,
-    /// Milliseconds from the start of the prompt to the first complete sentence.
+    /// Milliseconds from the start of the prompt to the first complete sentence (0 from a
+    /// peer that does not measure it).
+    #[serde(default)]
     pub first_sentence_ms: f64,
 }
 
-/// The baseline for `bench llm`: plain llama-cpp-2 with a fresh cache per prompt and greedy
-/// decoding, no pipeline around it: no worker thread, no cache reuse, no sentence streaming.
-/// Generation stops at an end-of-generation token or after `generate` tokens; the time to the
-/// first sentence end is measured from the start of the prompt.
+/// A prompt as the bare loop reads it: all its messages rendered with the chat template, then
+/// the reply's given first words.
+fn bare_text(
+    model: &LlamaModel,
+    template: &LlamaChatTemplate,
+    prompt: &Prompt,
+) -> Result<String, LlmError> {
+    let mut text = render(model, template, &prompt.messages(0)).map_err(LlmError::Request)?;
+    text.push_str(&prompt.reply_start);
+    Ok(text)
+}
+
+/// The texts the bare loop reads for `prompts`, for a peer (another llama.cpp binding) to read
+/// the same tokens.
+pub fn bare_prompt_texts(params: &LlmParams, prompts: &[Prompt]) -> Result<Vec<String>, LlmError> {
+    super::check_model_file(&params.model_path)?;
+    let model = load_model(params)?;
+    let (template, _) = chat_template(&model)?;
+    prompts
+        .iter()
+        .map(|prompt| bare_text(&model, &template, prompt))
+        .collect()
+}
+
+/// What the bare loop keeps in the KV cache from one prompt to the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BareCache {
+    /// Nothing: every prompt is decoded whole.
+    Fresh,
+    /// The longest common prefix with what it holds, as the pipeline does, so both decode the
+    /// same tokens.
+    Reuse,
+}
+
+/// The baseline for `bench llm`: plain llama-cpp-2 in one sequence with greedy decoding, no
+/// pipeline around it: no worker thread, no second sequence, no sentence streaming, no
+/// cancellation. Generation stops at an end-of-generation token or after `generate` tokens; the
+/// prompt time and the time to the first sentence end are measured from the start of rendering,
+/// as the pipeline's are.
 pub fn bare_decode_loop(
     params: &LlmParams,
     prompts: &[Prompt],
     generate: usize,
+    cache: BareCache,
 ) -> Result<Vec<BareStats>, LlmError> {
     super::check_model_file(&params.model_path)?;
     let model = load_model(params)?;
@@ -667,11 +708,13 @@ pub fn bare_decode_loop(
     let mut context = model
         .new_context(backend()?, context_params(params, 1))
         .map_err(|e| LlmError::Setup(e.to_string()))?;
+    let failed = |e: &dyn std::fmt::Display| LlmError::Request(e.to_string());
     let mut batch = LlamaBatch::new(params.batch_tokens as usize, 1);
+    let mut cached: Vec<LlamaToken> = Vec::new();
     let mut results = Vec::new();
     for prompt in prompts {
-        let mut text = render(&model, &template, &prompt.messages(0)).map_err(LlmError::Request)?;
-        text.push_str(&prompt.reply_start);
+        let prompt_started = Instant::now();
+        let text = bare_text(&model, &template, prompt)?;
         let tokens = model.vocab().tokenize(text.as_bytes(), false, true);
         if tokens.len() + generate > params.context_tokens as usize {
             return Err(LlmError::Request(format!(
@@ -680,25 +723,34 @@ pub fn bare_decode_loop(
                 params.context_tokens
             )));
         }
-        context.clear_kv_cache();
-        let prompt_started = Instant::now();
+        let keep = match cache {
+            BareCache::Fresh => 0,
+            BareCache::Reuse => cached
+                .iter()
+                .zip(&tokens)
+                .take_while(|(a, b)| a == b)
+                .count()
+                .min(tokens.len() - 1),
+        };
+        context
+            .clear_kv_cache_seq(Some(0), Some(keep as u32), None)
+            .map_err(|e| failed(&e))?;
+        cached.truncate(keep);
         let chunk = params.batch_tokens as usize;
-        for (c, part) in tokens.chunks(chunk).enumerate() {
+        for (c, part) in tokens[keep..].chunks(chunk).enumerate() {
             batch.clear();
             for (j, token) in part.iter().enumerate() {
-                let index = c * chunk + j;
+                let index = keep + c * chunk + j;
                 batch
                     .add(*token, index as i32, &[0], index + 1 == tokens.len())
-                    .map_err(|e| LlmError::Request(e.to_string()))?;
+                    .map_err(|e| failed(&e))?;
             }
-            context
-                .decode(&mut batch)
-                .map_err(|e| LlmError::Request(e.to_string()))?;
+            context.decode(&mut batch).map_err(|e| failed(&e))?;
         }
+        cached.extend_from_slice(&tokens[keep..]);
         let prompt_ms = prompt_started.elapsed().as_secs_f64() * 1e3;
         let started = Instant::now();
         let mut sampler = LlamaSampler::greedy();
-        let mut position = tokens.len();
         let mut generated = 0;
         let mut splitter = SentenceSplitter::new();
         splitter.push(&prompt.reply_start);
@@ -717,17 +769,16 @@ pub fn bare_decode_loop(
             }
             batch.clear();
             batch
-                .add(token, position as i32, &[0], true)
-                .map_err(|e| LlmError::Request(e.to_string()))?;
-            context
-                .decode(&mut batch)
-                .map_err(|e| LlmError::Request(e.to_string()))?;
-            position += 1;
+                .add(token, cached.len() as i32, &[0], true)
+                .map_err(|e| failed(&e))?;
+            context.decode(&mut batch).map_err(|e| failed(&e))?;
+            cached.push(token);
             generated += 1;
         }
         let generate_ms = started.elapsed().as_secs_f64() * 1e3;
         results.push(BareStats {
             prompt_tokens: tokens.len(),
+            decoded_prompt_tokens: tokens.len() - keep,
             prompt_ms,
             generated_tokens: generated,
             generate_ms,

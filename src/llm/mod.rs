@@ -21,7 +21,7 @@ use crate::speak::Interrupt;
 use crate::speak::prompt::Prompt;
 
 pub use detector::SlmDetector;
-pub use engine::{BareStats, bare_decode_loop};
+pub use engine::{BareCache, BareStats, bare_decode_loop, bare_prompt_texts};
 pub use speaker::SlmSpeaker;
 
 /// The script that puts the default model in place.
