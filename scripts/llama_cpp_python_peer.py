@@ -1,6 +1,7 @@
 """llama-cpp-python on the prompts of `bench llm`: the peer that scripts/bench-peer runs.
 
-Reads the prompt texts (a JSON array, from `eq_negotiator bench llm-prompts`), and for each one,
+Reads the prompt texts (a JSON array, from `eq_negotiator bench llm-prompts`), loads the model
+(and the LoRA adapter, when given) with the bare loop's context, batch and threads, and for each one,
 as the project's bare loop does with a fresh cache: tokenizes it, decodes it whole, then
 generates greedily until an end-of-generation token or --generate tokens. Prints one JSON array,
 one object per prompt, in the fields of the bare loop's report (times in milliseconds, wall
@@ -23,6 +24,8 @@ def main():
     parser.add_argument("--context", type=int, required=True)
     parser.add_argument("--batch", type=int, required=True)
     parser.add_argument("--generate", type=int, required=True)
+    parser.add_argument("--adapter", default="", help="LoRA adapter GGUF applied over the model")
+    parser.add_argument("--adapter-scale", type=float, default=1.0)
     args = parser.parse_args()
     with open(args.prompts) as f:
         texts = json.load(f)
@@ -33,6 +36,8 @@ def main():
         n_ubatch=args.batch,
         n_threads=args.threads,
         n_threads_batch=args.threads,
+        lora_path=args.adapter or None,
+        lora_scale=args.adapter_scale,
         verbose=False,
     )
     vocab = llama_cpp.llama_model_get_vocab(llm.model)

@@ -13,7 +13,7 @@ use llama_cpp_2::context::params::LlamaContextParams;
 use llama_cpp_2::llama_backend::LlamaBackend;
 use llama_cpp_2::llama_batch::LlamaBatch;
 use llama_cpp_2::model::params::LlamaModelParams;
-use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaModel};
+use llama_cpp_2::model::{LlamaChatMessage, LlamaChatTemplate, LlamaLoraAdapter, LlamaModel};
 use llama_cpp_2::sampling::LlamaSampler;
 use llama_cpp_2::token::LlamaToken;
 use llama_cpp_2::token::data::LlamaTokenData;
@@ -70,6 +70,50 @@ fn load_model(params: &LlmParams) -> Result<LlamaModel, LlmError> {
             reason: format!("llama.cpp could not load it: {e}"),
         }
     })
+}
+
+/// The configured LoRA adapter, checked against the model; `None` when none is configured.
+fn load_adapter(
+    model: &mut LlamaModel,
+    params: &LlmParams,
+) -> Result<Option<LlamaLoraAdapter>, LlmError> {
+    if params.adapter_path.as_os_str().is_empty() {
+        return Ok(None);
+    }
+    let invalid = |reason: String| LlmError::AdapterInvalid {
+        path: params.adapter_path.clone(),
+        reason,
+    };
+    if !params.adapter_path.is_file() {
+        return Err(invalid("no such file".into()));
+    }
+    // llama.cpp checks the adapter's architecture and every tensor's name and shape against the
+    // model, and logs which one failed.
+    model
+        .lora_adapter_init(&params.adapter_path)
+        .map(Some)
+        .map_err(|e| {
+            invalid(format!(
+                "llama.cpp refused it: {e}; it belongs to another base model or is not a LoRA GGUF"
+            ))
+        })
+}
+
+/// Applies the adapter, if any, to every later decode of `context`.
+fn set_adapter(
+    context: &mut LlamaContext<'_>,
+    adapter: Option<&mut LlamaLoraAdapter>,
+    params: &LlmParams,
+) -> Result<(), LlmError> {
+    let Some(adapter) = adapter else {
+        return Ok(());
+    };
+    context
+        .lora_adapter_set(adapter, params.adapter_scale as f32)
+        .map_err(|e| LlmError::AdapterInvalid {
+            path: params.adapter_path.clone(),
+            reason: format!("llama.cpp could not set it: {e}"),
+        })
 }
 
 /// The model's own chat template, or chatml when the GGUF carries none.
@@ -174,24 +218,7 @@ fn serve(
 ) -> Result<(), LlmError> {
     let started = Instant::now();
     let mut model = load_model(&params)?;
-    let mut adapter = if params.adapter_path.as_os_str().is_empty() {
-        None
-    } else {
-        let invalid = |reason: String| LlmError::AdapterInvalid {
-            path: params.adapter_path.clone(),
-            reason,
-        };
-        if !params.adapter_path.is_file() {
-            return Err(invalid("no such file".into()));
-        }
-        // llama.cpp checks the adapter's architecture and every tensor's name and shape
-        // against the model, and logs which one failed.
-        Some(model.lora_adapter_init(&params.adapter_path).map_err(|e| {
-            invalid(format!(
-                "llama.cpp refused it: {e}; it belongs to another base model or is not a LoRA GGUF"
-            ))
-        })?)
-    };
+    let mut adapter = load_adapter(&mut model, &params)?;
     let model = model;
     let mut context = model
         .new_context(backend()?, context_params(&params, 2))
@@ -201,14 +228,7 @@ fn serve(
                 params.context_tokens
             ))
         })?;
-    if let Some(adapter) = adapter.as_mut() {
-        context
-            .lora_adapter_set(adapter, params.adapter_scale as f32)
-            .map_err(|e| LlmError::AdapterInvalid {
-                path: params.adapter_path.clone(),
-                reason: format!("llama.cpp could not set it: {e}"),
-            })?;
-    }
+    set_adapter(&mut context, adapter.as_mut(), &params)?;
     let (template, has_chat_template) = chat_template(&model)?;
     let label_starts = Engine::label_starts(&model)?;
     let info = ModelInfo {
@@ -691,8 +711,8 @@ pub enum BareCache {
     Reuse,
 }
 
-/// The baseline for `bench llm`: plain llama-cpp-2 in one sequence with greedy decoding, no
-/// pipeline around it: no worker thread, no second sequence, no sentence streaming, no
+/// The baseline for `bench llm`: plain llama-cpp-2 in one sequence with greedy decoding, over
+/// the same model and adapter, with no pipeline around it: no worker thread, no second sequence, no sentence streaming, no
 /// cancellation. Generation stops at an end-of-generation token or after `generate` tokens; the
 /// prompt time and the time to the first sentence end are measured from the start of rendering,
 /// as the pipeline's are.
@@ -703,11 +723,14 @@ pub fn bare_decode_loop(
     cache: BareCache,
 ) -> Result<Vec<BareStats>, LlmError> {
     super::check_model_file(&params.model_path)?;
-    let model = load_model(params)?;
+    let mut model = load_model(params)?;
+    let mut adapter = load_adapter(&mut model, params)?;
+    let model = model;
     let (template, _) = chat_template(&model)?;
     let mut context = model
         .new_context(backend()?, context_params(params, 1))
         .map_err(|e| LlmError::Setup(e.to_string()))?;
+    set_adapter(&mut context, adapter.as_mut(), params)?;
     let failed = |e: &dyn std::fmt::Display| LlmError::Request(e.to_string());
     let mut batch = LlamaBatch::new(params.batch_tokens as usize, 1);
     let mut cached: Vec<LlamaToken> = Vec::new();
