@@ -289,6 +289,19 @@ fn bench_core_prints_its_table() {
     assert!(text.contains("20 negotiations"), "{text}");
 }
 
+#[test]
+fn bench_llm_refuses_turns_beyond_the_scripted_dialogue() {
+    for turns in ["0", "31"] {
+        let out = run_with_stdin(&["bench", "llm", "--turns", turns], "");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "--turns {turns} was accepted");
+        assert!(
+            stderr.contains("--turns must be from 1 to negotiation.max_turns (30)"),
+            "{stderr}"
+        );
+    }
+}
+
 #[cfg(feature = "llm")]
 #[test]
 fn chat_speaks_with_the_language_model_when_it_is_present() {

@@ -68,8 +68,15 @@ pub fn bench(params: &Params, args: &BenchArgs) -> Result<(), CliError> {
     if negotiations == 0 {
         return Err(CliError::Usage("--negotiations must be at least 1".into()));
     }
-    if turns == 0 {
-        return Err(CliError::Usage("--turns must be at least 1".into()));
+    let llm = matches!(
+        target,
+        BenchTarget::Llm | BenchTarget::LlmBare | BenchTarget::LlmPrompts
+    );
+    let limit = params.negotiation.max_turns as usize;
+    if llm && !(1..=limit).contains(&turns) {
+        return Err(CliError::Usage(format!(
+            "--turns must be from 1 to negotiation.max_turns ({limit}): the scripted dialogue ends there"
+        )));
     }
     match target {
         BenchTarget::Core => {

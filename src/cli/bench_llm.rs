@@ -55,7 +55,7 @@ fn bench_prompts(params: &Params, turns: usize) -> Vec<Prompt> {
         let line = debtor.answer(report.offer_days, report.creditor_emotion);
         report = negotiation
             .respond(&line, &mut speaker)
-            .expect("the scripted debtor never accepts");
+            .expect("the scripted debtor never accepts, and `bench` keeps turns within the limit");
         reports.push(report.clone());
     }
     let dialogue = negotiation.dialogue();

@@ -383,7 +383,11 @@ fn log_filter(text: &str) -> Result<tracing_subscriber::EnvFilter, String> {
     if verbose || text.contains(LLAMA_CPP_TARGET) {
         return Ok(filter);
     }
-    let quiet = format!("{LLAMA_CPP_TARGET}=warn")
+    // Never more than the filter lets through elsewhere: `--log error` and `off` stay that.
+    let ceiling = filter
+        .max_level_hint()
+        .map_or(LevelFilter::WARN, |level| level.min(LevelFilter::WARN));
+    let quiet = format!("{LLAMA_CPP_TARGET}={ceiling}")
         .parse()
         .map_err(|e: tracing_subscriber::filter::ParseError| e.to_string())?;
     Ok(filter.add_directive(quiet))
@@ -603,6 +607,9 @@ mod tests {
         assert!(warn.contains("llama warning") && !warn.contains("our info"));
         let debug = logged_under("debug");
         assert!(debug.contains("metadata") && debug.contains("our debug"));
+        let error = logged_under("error");
+        assert!(!error.contains("llama warning") && !error.contains("our info"));
+        assert!(logged_under("off").is_empty());
         let named = logged_under("warn,llama-cpp-2=info");
         assert!(named.contains("metadata") && !named.contains("our info"));
     }
