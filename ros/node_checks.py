@@ -425,7 +425,283 @@ def fleet(records):
     check(abs(mass - prior - recorded) < 1e-6, "each robot's turns counted exactly once")
 
 
-CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in, restart, soak, fleet)}
+def parameter_value(message):
+    """The Python value of an rcl_interfaces/ParameterValue."""
+    from rcl_interfaces.msg import ParameterType as T
+    field = {T.PARAMETER_BOOL: "bool_value", T.PARAMETER_INTEGER: "integer_value",
+             T.PARAMETER_DOUBLE: "double_value", T.PARAMETER_STRING: "string_value",
+             T.PARAMETER_DOUBLE_ARRAY: "double_array_value"}.get(message.type)
+    return getattr(message, field) if field else None
+
+
+def set_request(srv, **values):
+    """A SetParameters or SetParametersAtomically request for `values` (dots as __)."""
+    from rcl_interfaces.msg import Parameter, ParameterType as T, ParameterValue
+    request = srv.Request()
+    for key, value in values.items():
+        v = ParameterValue()
+        if isinstance(value, bool):
+            v.type, v.bool_value = T.PARAMETER_BOOL, value
+        elif isinstance(value, int):
+            v.type, v.integer_value = T.PARAMETER_INTEGER, value
+        elif isinstance(value, float):
+            v.type, v.double_value = T.PARAMETER_DOUBLE, value
+        else:
+            v.type, v.string_value = T.PARAMETER_STRING, value
+        request.parameters.append(Parameter(name=key.replace("__", "."), value=v))
+    return request
+
+
+class Parameters:
+    """The node's parameter services, called as `ros2 param` calls them."""
+
+    def __init__(self, debtor, node="eq_negotiator"):
+        self.debtor, self.node = debtor, node
+
+    def call(self, srv, service, request):
+        return self.debtor.call(srv, f"/{self.node}/{service}", request)
+
+    def list(self):
+        from rcl_interfaces.srv import ListParameters
+        return list(self.call(ListParameters, "list_parameters", ListParameters.Request()).result.names)
+
+    def describe(self, *names):
+        from rcl_interfaces.srv import DescribeParameters
+        response = self.call(DescribeParameters, "describe_parameters", DescribeParameters.Request(names=list(names)))
+        return {d.name: d for d in response.descriptors}
+
+    def get(self, *names):
+        from rcl_interfaces.srv import GetParameters
+        response = self.call(GetParameters, "get_parameters", GetParameters.Request(names=list(names)))
+        return [parameter_value(v) for v in response.values]
+
+    def set(self, **values):
+        from rcl_interfaces.srv import SetParameters
+        return list(self.call(SetParameters, "set_parameters", set_request(SetParameters, **values)).results)
+
+    def set_atomically(self, **values):
+        from rcl_interfaces.srv import SetParametersAtomically
+        return self.call(SetParametersAtomically, "set_parameters_atomically",
+                         set_request(SetParametersAtomically, **values)).result
+
+
+def live_parameters(records):
+    """The standard parameter services: list, describe, get, a set that takes effect at the next
+    turn, sets refused with their reasons, an atomic set that changes nothing when one value is
+    bad; the change is announced on /parameter_events and shown in the diagnostics."""
+    import queue as queues
+    from rcl_interfaces.msg import ParameterEvent
+    node = Node("node.speaker:=template", f"record.directory:={records}")
+    debtor = Debtor()
+    events = queues.Queue()
+    debtor.node.create_subscription(ParameterEvent, "/parameter_events", events.put, 100)
+    params = Parameters(debtor)
+    try:
+        debtor.wait_for_node(process=node)
+        names = params.list()
+        print(f"  list_parameters: {len(names)} names, e.g. {names[:3]}")
+        for name in ("policy.gate_window", "offer.concession_turns", "hmm.transition_prior.cooperative",
+                     "llm.model_path", "node.autostart", "negotiation.max_turns"):
+            check(name in names, f"{name} is listed")
+        described = params.describe("policy.temperature_decay", "policy.gate_window", "llm.model_path",
+                                    "negotiation.max_turns")
+        decay = described["policy.temperature_decay"]
+        print(f"  describe policy.temperature_decay: {decay.description!r}, "
+              f"range {[(r.from_value, r.to_value) for r in decay.floating_point_range]}, "
+              f"{decay.additional_constraints!r}")
+        check("multiplied" in decay.description, "a description from the parameters file")
+        check([(r.from_value, r.to_value) for r in decay.floating_point_range] == [(0.0, 1.0)], "its range")
+        window = described["policy.gate_window"]
+        check([(r.from_value, r.to_value) for r in window.integer_range] == [(1, 50)], "an integer range")
+        check(described["llm.model_path"].read_only, "the model path cannot change while configured")
+        check(not described["negotiation.max_turns"].read_only, "the turn limit can")
+        check(params.get("offer.concession_turns", "node.speaker", "negotiation.max_turns") == [12, "template", 30],
+              "get_parameters gives the values in force")
+
+        response, opening = debtor.reset()
+        session = response.message
+        first = debtor.say("I can't pay that fast, I need 90 days.")
+        check(first.state.turn == 1 and not first.state.finished, "turn 1 goes on")
+        results = params.set(negotiation__max_turns=2)
+        check(results[0].successful, f"max_turns set: {results[0].reason}")
+        check(params.get("negotiation.max_turns") == [2], "the new value is in force")
+        second = debtor.say("I could do 80 days, maybe.")
+        print(f"  after negotiation.max_turns:=2, turn {second.state.turn}: finished={second.state.finished} "
+              f"agreement={second.state.agreement_reached}")
+        check(second.state.session_id == session and second.state.turn == 2, "the same negotiation")
+        check(second.state.finished and not second.state.agreement_reached,
+              "the next turn hit the new limit: the negotiation ended without a deal")
+
+        refusals = {
+            "llm__model_path": ("/other/model.gguf", "read at configure"),
+            "node__say_topic": ("tts/other", "read at configure"),
+            "policy__temperature_decay": (2.0, "between 0 and 1"),
+            "policy__gate_window": ("abc", "gate_window"),
+            "no_such__key": (1, "no parameter"),
+        }
+        for key, (value, needle) in refusals.items():
+            result = params.set(**{key: value})[0]
+            print(f"  set {key.replace('__', '.')}={value!r}: refused: {result.reason}")
+            check(not result.successful and needle in result.reason, f"{key}: {result.reason}")
+        check(params.get("policy.temperature_decay", "llm.model_path")[0] == 0.95, "refused values changed nothing")
+
+        atomic = params.set_atomically(offer__concession_turns=6, policy__temperature_decay=-1.0)
+        check(not atomic.successful and "temperature_decay" in atomic.reason, f"atomic refusal: {atomic.reason}")
+        check(params.get("offer.concession_turns") == [12], "nothing of a refused atomic set was applied")
+        atomic = params.set_atomically(offer__concession_turns=6, policy__turn_exploration=0.25)
+        check(atomic.successful, f"atomic set: {atomic.reason}")
+        check(params.get("offer.concession_turns", "policy.turn_exploration") == [6, 0.25], "both applied")
+
+        changed = set()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and not {"negotiation.max_turns", "offer.concession_turns"} <= changed:
+            try:
+                event = events.get(timeout=0.5)
+            except queues.Empty:
+                continue
+            if event.node.endswith("eq_negotiator"):
+                changed |= {p.name for p in event.changed_parameters}
+        check({"negotiation.max_turns", "offer.concession_turns"} <= changed, f"/parameter_events: {changed}")
+        values = latest_diagnostics(debtor)
+        print(f"  diagnostics: parameter_changes={values['parameter_changes']} last={values['last_parameter_change']!r}")
+        check(values["parameter_changes"] == "3", f"three changes: {values}")
+        check("policy.turn_exploration=0.25" in values["last_parameter_change"] or
+              "offer.concession_turns=6" in values["last_parameter_change"], "the last change is shown")
+        check("parameter changed" in node.log(), "changes are logged")
+        check(node.alive(), "the node runs on")
+    finally:
+        debtor.close()
+        node.stop()
+
+
+class Lifecycle:
+    """The node's lifecycle services, called as `ros2 lifecycle` calls them."""
+
+    def __init__(self, debtor, node="eq_negotiator"):
+        self.debtor, self.node = debtor, node
+
+    def state(self):
+        from lifecycle_msgs.srv import GetState
+        return self.debtor.call(GetState, f"/{self.node}/get_state", GetState.Request()).current_state.label
+
+    def available(self):
+        from lifecycle_msgs.srv import GetAvailableTransitions
+        response = self.debtor.call(GetAvailableTransitions, f"/{self.node}/get_available_transitions",
+                                    GetAvailableTransitions.Request())
+        return [t.transition.label for t in response.available_transitions]
+
+    def change(self, label):
+        from lifecycle_msgs.msg import Transition
+        from lifecycle_msgs.srv import ChangeState
+        request = ChangeState.Request(transition=Transition(label=label))
+        return self.debtor.call(ChangeState, f"/{self.node}/change_state", request, timeout=120).success
+
+
+def lifecycle(records):
+    """A managed node: each transition, what is advertised and heard in each state, a configure
+    error that goes through error processing, and a negotiation kept across deactivate and
+    cleanup."""
+    import queue as queues
+    from lifecycle_msgs.msg import TransitionEvent
+    from std_msgs.msg import String
+    from std_srvs.srv import Trigger
+    node = Node("node.autostart:=false", "node.speaker:=template", f"record.directory:={records}")
+    debtor = Debtor()
+    events = queues.Queue()
+    debtor.node.create_subscription(TransitionEvent, "/eq_negotiator/transition_event", events.put, 100)
+    managed, params = Lifecycle(debtor), Parameters(debtor)
+
+    def path():
+        seen = []
+        while True:
+            try:
+                e = events.get(timeout=1.0)
+            except queues.Empty:
+                return seen
+            seen.append(f"{e.start_state.label}>{e.goal_state.label}")
+
+    def advertised():
+        return (debtor.node.count_publishers("/tts/say"), debtor.node.count_publishers("/negotiation/state"),
+                debtor.node.count_subscribers("/speech/transcript"))
+
+    try:
+        check(managed.state() == "unconfigured", "it starts unconfigured")
+        check(managed.available() == ["configure", "shutdown"], f"unconfigured offers {managed.available()}")
+        time.sleep(1.0)
+        check(advertised() == (0, 0, 0), f"nothing advertised before configure: {advertised()}")
+        refused = debtor.call(Trigger, "negotiation/reset", Trigger.Request())
+        check(not refused.success and "unconfigured" in refused.message, f"reset refused: {refused.message}")
+        check(params.set(scenario__target_days=20)[0].successful, "any parameter changes while unconfigured")
+
+        check(managed.change("configure"), "configure")
+        check(path() == ["unconfigured>configuring", "configuring>inactive"], "configure's events")
+        check(managed.state() == "inactive", "inactive after configure")
+        check(managed.available() == ["cleanup", "activate", "shutdown"], f"inactive offers {managed.available()}")
+        time.sleep(1.0)
+        say, state, transcript = advertised()
+        print(f"  inactive: tts/say publishers {say}, state publishers {state}, transcript subscribers {transcript}")
+        check(say == 1 and state == 1, "configure advertised the outputs")
+        refused = params.set(llm__model_path="/other/model.gguf")[0]
+        check(not refused.successful, "the model path is fixed once configured")
+
+        debtor.drain()
+        check(managed.change("activate"), "activate")
+        check(managed.state() == "active", "active")
+        debtor.wait_for_node(process=node)
+        opening = debtor.collect(0, 30)
+        session = opening.state.session_id
+        check(opening.state.creditor_offer_days == 20, "the opening uses the target set while unconfigured")
+        first = debtor.say("I can't pay that fast, I need 90 days.")
+        check(first.state.turn == 1 and first.state.session_id == session, "turn 1 when active")
+
+        check(managed.change("deactivate"), "deactivate")
+        check(managed.state() == "inactive", "inactive again")
+        debtor.drain()
+        debtor.transcript.publish(String(data="Hello? I need 80 days."))
+        time.sleep(2.0)
+        check(debtor.states.empty() and debtor.sentences.empty(), "an inactive node neither hears nor speaks")
+        values = latest_diagnostics(debtor)
+        check(values["lifecycle_state"] == "inactive" and values["unheard_while_inactive"] == "1",
+              f"the diagnostics say so: {values}")
+
+        check(managed.change("activate"), "activate again")
+        second = debtor.say("Could we say 60 days?")
+        check(second.state.session_id == session and second.state.turn == 2, "the negotiation was kept")
+
+        check(managed.change("deactivate") and managed.change("cleanup"), "deactivate, cleanup")
+        check(managed.state() == "unconfigured", "unconfigured after cleanup")
+        time.sleep(1.0)
+        say, state, _ = advertised()
+        check(say == 0 and state == 0, f"cleanup withdrew the outputs: {advertised()}")
+        path()
+
+        # An error at configure: error processing, back to unconfigured, the node still up.
+        check(params.set(node__speaker="slm", llm__model_path="/nonexistent/model.gguf")[0].successful,
+              "set while unconfigured")
+        check(not managed.change("configure"), "configure fails without the model")
+        seen = path()
+        print(f"  configure with a missing model: {seen}")
+        check(seen == ["unconfigured>configuring", "configuring>errorprocessing", "errorprocessing>unconfigured"],
+              f"through error processing: {seen}")
+        check(managed.state() == "unconfigured" and node.alive(), "unconfigured, and the node runs on")
+        check("/nonexistent/model.gguf" in node.log(), "the log names the missing file")
+
+        check(params.set(node__speaker="template")[0].successful, "fixed while unconfigured")
+        check(managed.change("configure") and managed.change("activate"), "configure and activate")
+        third = debtor.say("Okay, 50 days and we're done.")
+        print(f"  resumed after cleanup: session {third.state.session_id == session}, turn {third.state.turn}")
+        check(third.state.session_id == session and third.state.turn == 3,
+              "the negotiation resumes from its record after cleanup and configure")
+
+        check(managed.change("shutdown"), "shutdown")
+        check(node.wait_exit(timeout=30) == 0, "finalized: the process ends cleanly")
+    finally:
+        debtor.close()
+        node.stop()
+
+
+CASES = {f.__name__: f for f in (negotiation, bad_input, parameters, barge_in, restart, soak, fleet,
+                                 live_parameters, lifecycle)}
 
 if __name__ == "__main__":
     case = sys.argv[1]

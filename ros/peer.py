@@ -169,6 +169,23 @@ class Debtor:
             while not q.empty():
                 q.get_nowait()
 
+    def call(self, srv_type, name, request, timeout=60.0):
+        """Calls the service `name` (relative to this peer's namespace) and returns its
+        response; one client per service name, made on first use."""
+        clients = self.__dict__.setdefault("_clients", {})
+        if name not in clients:
+            clients[name] = self.node.create_client(srv_type, name)
+        client = clients[name]
+        if not client.wait_for_service(timeout_sec=timeout):
+            raise TimeoutError(f"{name} is not offered")
+        future = client.call_async(request)
+        deadline = time.monotonic() + timeout
+        while not future.done():
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{name} was not answered")
+            time.sleep(0.01)
+        return future.result()
+
     def reset(self, timeout=60.0):
         """Calls negotiation/reset; returns (response, opening Turn)."""
         self.drain()

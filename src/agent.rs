@@ -172,6 +172,13 @@ impl Agent {
         self.speaker.last_tokens_per_second()
     }
 
+    /// Takes new parameters between turns (the ROS node's live parameters, already
+    /// validated): the negotiation in progress and the ones after it use them.
+    pub fn update_params(&mut self, params: &Params) {
+        self.negotiation.update_params(params);
+        self.params = params.clone();
+    }
+
     /// The current negotiation.
     pub fn negotiation(&self) -> &Negotiation {
         &self.negotiation

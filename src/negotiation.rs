@@ -356,6 +356,19 @@ impl Negotiation {
         self.curve = self.curve.clone().with_pacing(mode.pacing());
     }
 
+    /// Takes new parameters between turns (the ROS node's live parameters): the policy and
+    /// the offer curve go on from where they are with the new values, and the turn limits,
+    /// agreement gap and sampling temperatures are read from them from the next turn. The HMM
+    /// and the scenario stay as they were built.
+    pub fn update_params(&mut self, params: &Params) {
+        self.policy.set_params(&params.policy);
+        let limit = self
+            .scenario
+            .reservation_limit(params.offer.reservation_multiple);
+        self.curve.set_params(limit, &params.offer);
+        self.params = params.clone();
+    }
+
     /// The scenario being negotiated.
     pub fn scenario(&self) -> &Scenario {
         &self.scenario

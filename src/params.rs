@@ -171,6 +171,9 @@ pub struct NodeParams {
     pub detector: DetectorKind,
     /// Longer utterances are cut to this many characters (a transcript is speech, not a file).
     pub max_utterance_chars: u32,
+    /// Configure and activate at start (lifecycle), so one command runs the node; false: wait
+    /// unconfigured for a launch system's `change_state` calls.
+    pub autostart: bool,
 }
 
 impl Default for NodeParams {
@@ -186,6 +189,7 @@ impl Default for NodeParams {
             speaker: SpeakerKind::Auto,
             detector: DetectorKind::Lexicon,
             max_utterance_chars: 2000,
+            autostart: true,
         }
     }
 }
@@ -494,7 +498,12 @@ pub struct LlmParams {
 impl LlmParams {
     /// Checks the language-model settings (also done by [`Params::validate`]).
     pub fn validate(&self) -> Result<(), ParamsError> {
+        self.check(&mut Rules::default())
+    }
+
+    fn check(&self, r: &mut Rules) -> Result<(), ParamsError> {
         let l = self;
+        r.note("llm.model_path", None, "a GGUF file".into());
         if l.model_path.as_os_str().is_empty() {
             return Err(invalid(
                 "llm.model_path",
@@ -502,35 +511,37 @@ impl LlmParams {
                 "must name a GGUF file (scripts/fetch-model puts the default in models/)".into(),
             ));
         }
-        if l.context_tokens < 512 {
-            return Err(invalid(
-                "llm.context_tokens",
-                l.context_tokens,
-                "must be at least 512 tokens: the instructions alone take about 200".into(),
-            ));
-        }
-        positive_int("llm.batch_tokens", l.batch_tokens as usize)?;
-        if l.batch_tokens > l.context_tokens {
-            return Err(invalid(
-                "llm.batch_tokens",
-                l.batch_tokens,
-                format!("must not exceed llm.context_tokens ({})", l.context_tokens),
-            ));
-        }
-        positive_int("llm.max_reply_tokens", l.max_reply_tokens as usize)?;
-        if l.max_reply_tokens > l.context_tokens / 4 {
-            return Err(invalid(
-                "llm.max_reply_tokens",
-                l.max_reply_tokens,
-                format!(
-                    "must be at most a quarter of llm.context_tokens ({})",
-                    l.context_tokens
-                ),
-            ));
-        }
-        positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
-        in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
-        in_range("llm.adapter_scale", l.adapter_scale, 0.0, 4.0)?;
+        r.int_range(
+            "llm.context_tokens",
+            l.context_tokens,
+            512,
+            i64::MAX,
+            "must be at least 512 tokens: the instructions alone take about 200".into(),
+        )?;
+        r.int_range(
+            "llm.batch_tokens",
+            l.batch_tokens,
+            1,
+            i64::from(l.context_tokens),
+            format!(
+                "must be between 1 and llm.context_tokens ({})",
+                l.context_tokens
+            ),
+        )?;
+        r.int_range(
+            "llm.max_reply_tokens",
+            l.max_reply_tokens,
+            1,
+            i64::from(l.context_tokens / 4),
+            format!(
+                "must be between 1 and a quarter of llm.context_tokens ({})",
+                l.context_tokens
+            ),
+        )?;
+        r.positive_int("llm.max_reply_sentences", l.max_reply_sentences as usize)?;
+        r.in_range("llm.fused_lexicon_weight", l.fused_lexicon_weight, 0.0, 1.0)?;
+        r.in_range("llm.adapter_scale", l.adapter_scale, 0.0, 4.0)?;
+        r.note("llm.reader_prior", None, "positive numbers".into());
         if l.reader_prior.iter().any(|p| !(p.is_finite() && *p > 0.0)) {
             return Err(invalid(
                 "llm.reader_prior",
@@ -603,7 +614,21 @@ impl Params {
         if value.is_null() {
             value = serde_yaml_ng::Value::Mapping(Default::default());
         }
-        value = unwrap_ros_parameters(value);
+        Self::from_value(unwrap_ros_parameters(value), origin, overrides)
+    }
+
+    /// These parameters with `key=value` overrides applied, validated as [`Params::load`]
+    /// validates a file: the ROS node's live parameter changes.
+    pub fn updated(&self, overrides: &[String]) -> Result<Params, ParamsError> {
+        let value = serde_yaml_ng::to_value(self).expect("parameters always serialise");
+        Self::from_value(value, "the running parameters".into(), overrides)
+    }
+
+    fn from_value(
+        mut value: serde_yaml_ng::Value,
+        origin: String,
+        overrides: &[String],
+    ) -> Result<Params, ParamsError> {
         for text in overrides {
             apply_override(&mut value, text)?;
         }
@@ -626,6 +651,24 @@ impl Params {
         Ok(params)
     }
 
+    /// Whether the parameter `key` may change while a negotiation runs, taking effect from the
+    /// next turn: the policy, the offers, the turn and utterance limits, record retention and
+    /// the diagnostics period. The others (the model, topics, scenario, records, HMM priors)
+    /// shape what is built when the node is configured, so they change only when it is not.
+    pub fn changes_live(key: &str) -> bool {
+        key.starts_with("policy.")
+            || key.starts_with("offer.")
+            || matches!(
+                key,
+                "negotiation.max_turns"
+                    | "negotiation.regenerate_attempts"
+                    | "node.max_utterance_chars"
+                    | "node.diagnostics_period_s"
+                    | "record.max_age_days"
+                    | "record.max_total_mb"
+            )
+    }
+
     /// The learned-parameters file: `negotiation.learned_path`, or `learned.json` in
     /// `record.directory` when that is empty; `None` when both are empty (nothing is kept).
     pub fn learned_file(&self) -> Option<PathBuf> {
@@ -642,68 +685,86 @@ impl Params {
 
     /// Checks every range rule; the first broken one is returned with its key.
     pub fn validate(&self) -> Result<(), ParamsError> {
+        self.check(&mut Rules::default())
+    }
+
+    /// The rules [`Params::validate`] enforces, one or more per key, as they stand for these
+    /// values (a bound may be another parameter's value, e.g. `policy.temperature_floor` is at
+    /// most `policy.temperature_initial`).
+    pub fn rules(&self) -> Vec<Rule> {
+        let mut rules = Rules::default();
+        // Invalid values stop the checks early; the node only ever holds valid ones.
+        let _ = self.check(&mut rules);
+        rules.noted
+    }
+
+    fn check(&self, r: &mut Rules) -> Result<(), ParamsError> {
         let p = &self.policy;
-        positive_int("policy.gate_window", p.gate_window)?;
-        if p.gate_window > MAX_GATE_WINDOW {
-            return Err(invalid(
-                "policy.gate_window",
-                p.gate_window,
-                format!("must be at most {MAX_GATE_WINDOW} emotions"),
-            ));
-        }
-        if p.gate_negative_count == 0 || p.gate_negative_count > p.gate_window {
-            return Err(invalid(
-                "policy.gate_negative_count",
-                p.gate_negative_count,
-                format!(
-                    "must be between 1 and policy.gate_window ({})",
-                    p.gate_window
-                ),
-            ));
-        }
-        finite("policy.payoff_threshold", p.payoff_threshold)?;
-        in_range(
+        r.int_range(
+            "policy.gate_window",
+            p.gate_window,
+            1,
+            MAX_GATE_WINDOW as i64,
+            format!("must be between 1 and {MAX_GATE_WINDOW} emotions"),
+        )?;
+        r.int_range(
+            "policy.gate_negative_count",
+            p.gate_negative_count,
+            1,
+            p.gate_window as i64,
+            format!(
+                "must be between 1 and policy.gate_window ({})",
+                p.gate_window
+            ),
+        )?;
+        r.finite("policy.payoff_threshold", p.payoff_threshold)?;
+        r.in_range(
             "policy.temperature_initial",
             p.temperature_initial,
             0.0,
             5.0,
         )?;
-        in_range("policy.temperature_decay", p.temperature_decay, 0.0, 1.0)?;
-        in_range(
+        r.in_range("policy.temperature_decay", p.temperature_decay, 0.0, 1.0)?;
+        r.in_range(
             "policy.temperature_floor",
             p.temperature_floor,
             0.0,
             p.temperature_initial,
         )?;
-        in_range("policy.agreement_reward", p.agreement_reward, 0.0, 100.0)?;
-        in_range("policy.failure_reward", p.failure_reward, -100.0, 0.0)?;
-        in_range(
+        r.in_range("policy.agreement_reward", p.agreement_reward, 0.0, 100.0)?;
+        r.in_range("policy.failure_reward", p.failure_reward, -100.0, 0.0)?;
+        r.in_range(
             "policy.payoff_learning_rate",
             p.payoff_learning_rate,
             0.0,
             1.0,
         )?;
-        in_range(
+        r.in_range(
             "policy.payoff_adjustment_limit",
             p.payoff_adjustment_limit,
             0.0,
             10.0,
         )?;
-        in_range("policy.turn_exploration", p.turn_exploration, 0.0, 100.0)?;
-        in_range("policy.turn_min_gap_days", p.turn_min_gap_days, 1.0, 1e6)?;
-        in_range("policy.turn_prior", p.turn_prior, 0.0, 1e6)?;
+        r.in_range("policy.turn_exploration", p.turn_exploration, 0.0, 100.0)?;
+        r.in_range("policy.turn_min_gap_days", p.turn_min_gap_days, 1.0, 1e6)?;
+        r.in_range("policy.turn_prior", p.turn_prior, 0.0, 1e6)?;
 
         let h = &self.hmm;
-        distribution("hmm.initial_belief", &h.initial_belief)?;
+        r.distribution("hmm.initial_belief", &h.initial_belief)?;
         for (i, row) in h.transition_prior.iter().enumerate() {
             let name = Disposition::ALL[i].name();
-            distribution(&format!("hmm.transition_prior.{name}"), row)?;
+            r.distribution(&format!("hmm.transition_prior.{name}"), row)?;
         }
         for (i, row) in h.emission_prior.iter().enumerate() {
             let name = Disposition::ALL[i].name();
-            distribution(&format!("hmm.emission_prior.{name}"), row)?;
+            r.distribution(&format!("hmm.emission_prior.{name}"), row)?;
         }
-        positive("hmm.prior_strength", h.prior_strength)?;
+        r.positive("hmm.prior_strength", h.prior_strength)?;
+        r.note(
+            "hmm.probability_floor",
+            Some(Range::Float(f64::MIN_POSITIVE, 0.01)),
+            "above 0 and at most 0.01".into(),
+        );
         if !(h.probability_floor > 0.0 && h.probability_floor <= 0.01) {
             return Err(invalid(
                 "hmm.probability_floor",
@@ -713,34 +774,34 @@ impl Params {
         }
 
         let o = &self.offer;
-        in_range("offer.expected_patience", o.expected_patience, 1.0, 1000.0)?;
-        in_range("offer.hostility_strain", o.hostility_strain, 0.0, 100.0)?;
-        positive("offer.concession_shape", o.concession_shape)?;
-        positive_int("offer.concession_turns", o.concession_turns as usize)?;
-        in_range(
+        r.in_range("offer.expected_patience", o.expected_patience, 1.0, 1000.0)?;
+        r.in_range("offer.hostility_strain", o.hostility_strain, 0.0, 100.0)?;
+        r.positive("offer.concession_shape", o.concession_shape)?;
+        r.positive_int("offer.concession_turns", o.concession_turns as usize)?;
+        r.in_range(
             "offer.manipulation_factor",
             o.manipulation_factor,
             0.01,
             1.0,
         )?;
-        in_range("offer.hardship_factor", o.hardship_factor, 1.0, 100.0)?;
-        in_range("offer.hardship_belief", o.hardship_belief, 0.0, 1.0)?;
-        in_range(
+        r.in_range("offer.hardship_factor", o.hardship_factor, 1.0, 100.0)?;
+        r.in_range("offer.hardship_belief", o.hardship_belief, 0.0, 1.0)?;
+        r.in_range(
             "offer.reservation_multiple",
             o.reservation_multiple,
             1.0,
             1000.0,
         )?;
-        if o.agreement_gap_days > 365 {
-            return Err(invalid(
-                "offer.agreement_gap_days",
-                o.agreement_gap_days,
-                "must be at most 365 days".into(),
-            ));
-        }
+        r.int_range(
+            "offer.agreement_gap_days",
+            o.agreement_gap_days,
+            0,
+            365,
+            "must be at most 365 days".into(),
+        )?;
 
-        positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
-        positive_int("record.snapshot_every", self.record.snapshot_every as usize)?;
+        r.positive_int("negotiation.max_turns", self.negotiation.max_turns as usize)?;
+        r.positive_int("record.snapshot_every", self.record.snapshot_every as usize)?;
 
         let n = &self.node;
         for (key, name) in [
@@ -750,53 +811,53 @@ impl Params {
             ("node.reset_service", &n.reset_service),
             ("node.diagnostics_topic", &n.diagnostics_topic),
         ] {
-            ros_name(key, name)?;
+            r.ros_name(key, name)?;
         }
         if !n.learning_topic.is_empty() {
-            ros_name("node.learning_topic", &n.learning_topic)?;
+            r.ros_name("node.learning_topic", &n.learning_topic)?;
         }
-        in_range(
+        r.in_range(
             "node.diagnostics_period_s",
             n.diagnostics_period_s,
             0.05,
             3600.0,
         )?;
-        positive_int("node.max_utterance_chars", n.max_utterance_chars as usize)?;
+        r.positive_int("node.max_utterance_chars", n.max_utterance_chars as usize)?;
         let sc = &self.scenario;
         if sc.balance != 0.0 {
-            positive("scenario.balance", sc.balance)?;
+            r.positive("scenario.balance", sc.balance)?;
         }
+        let max_days = crate::perceive::offer::MAX_DAYS;
         for (key, days) in [
             ("scenario.target_days", sc.target_days),
             ("scenario.reservation_days", sc.reservation_days),
         ] {
-            if days > crate::perceive::offer::MAX_DAYS {
-                return Err(invalid(
-                    key,
-                    days,
-                    format!("must be at most {}", crate::perceive::offer::MAX_DAYS),
-                ));
-            }
+            r.int_range(
+                key,
+                days,
+                0,
+                i64::from(max_days),
+                format!("must be at most {max_days}"),
+            )?;
         }
         let sim = &self.sim;
-        if sim.bootstrap_samples > 100_000 {
-            return Err(invalid(
-                "sim.bootstrap_samples",
-                sim.bootstrap_samples,
-                "must be at most 100000".into(),
-            ));
-        }
-        in_range("sim.confidence", sim.confidence, 0.5, 0.999)?;
-        positive_int("sim.curve_windows", sim.curve_windows)?;
-        if sim.curve_windows > 1000 {
-            return Err(invalid(
-                "sim.curve_windows",
-                sim.curve_windows,
-                "must be at most 1000".into(),
-            ));
-        }
+        r.int_range(
+            "sim.bootstrap_samples",
+            sim.bootstrap_samples,
+            0,
+            100_000,
+            "must be at most 100000".into(),
+        )?;
+        r.in_range("sim.confidence", sim.confidence, 0.5, 0.999)?;
+        r.int_range(
+            "sim.curve_windows",
+            sim.curve_windows,
+            1,
+            1000,
+            "must be between 1 and 1000".into(),
+        )?;
 
-        self.llm.validate()
+        self.llm.check(r)
     }
 
     /// The whole struct as YAML, as written to config/eq_negotiator.yaml.
@@ -922,76 +983,137 @@ fn invalid(key: &str, value: impl std::fmt::Display, reason: String) -> ParamsEr
     }
 }
 
-fn finite(key: &str, v: f64) -> Result<(), ParamsError> {
-    if v.is_finite() {
-        Ok(())
-    } else {
-        Err(invalid(key, v, "must be a finite number".into()))
-    }
+/// The allowed values of one numeric parameter, as validation states them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Range {
+    /// A real number from the first to the second, both included.
+    Float(f64, f64),
+    /// A whole number from the first to the second, both included.
+    Integer(i64, i64),
 }
 
-fn in_range(key: &str, v: f64, low: f64, high: f64) -> Result<(), ParamsError> {
-    if v.is_finite() && (low..=high).contains(&v) {
-        Ok(())
-    } else {
-        Err(invalid(key, v, format!("must be between {low} and {high}")))
-    }
+/// One rule of [`Params::validate`], noted for the parameter it constrains: what the ROS node
+/// shows in `describe_parameters`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Dotted key, e.g. `policy.gate_window`.
+    pub key: String,
+    /// The numeric range, where the rule is one.
+    pub range: Option<Range>,
+    /// The rule in words, e.g. "between 0 and 1".
+    pub text: String,
 }
 
-fn positive(key: &str, v: f64) -> Result<(), ParamsError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(invalid(key, v, "must be a positive number".into()))
-    }
+/// The checks of [`Params::validate`]: each fails with the key, and notes its rule, so that the
+/// rules a reader is shown are the ones enforced.
+#[derive(Debug, Default)]
+struct Rules {
+    noted: Vec<Rule>,
 }
 
-/// A topic or service name ROS accepts: letters, digits, `_` and `/`, not starting with a digit,
-/// no `//`, not ending with `/`.
-fn ros_name(key: &str, name: &str) -> Result<(), ParamsError> {
-    let valid = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/')
-        && !name.starts_with(|c: char| c.is_ascii_digit())
-        && !name.contains("//")
-        && (name.len() == 1 || !name.ends_with('/'));
-    if valid {
-        Ok(())
-    } else {
-        Err(invalid(
-            key,
-            format!("{name:?}"),
-            "must be a ROS name: letters, digits, _ and /, e.g. speech/transcript".into(),
-        ))
+impl Rules {
+    fn note(&mut self, key: &str, range: Option<Range>, text: String) {
+        self.noted.push(Rule {
+            key: key.to_string(),
+            range,
+            text,
+        });
     }
-}
 
-fn positive_int(key: &str, v: usize) -> Result<(), ParamsError> {
-    if v > 0 {
-        Ok(())
-    } else {
-        Err(invalid(key, v, "must be at least 1".into()))
+    fn finite(&mut self, key: &str, v: f64) -> Result<(), ParamsError> {
+        self.note(key, None, "a finite number".into());
+        if v.is_finite() {
+            Ok(())
+        } else {
+            Err(invalid(key, v, "must be a finite number".into()))
+        }
     }
-}
 
-fn distribution(key: &str, row: &[f64]) -> Result<(), ParamsError> {
-    if let Some(bad) = row.iter().find(|p| !(p.is_finite() && **p >= 0.0)) {
-        return Err(invalid(
-            key,
-            format!("{row:?}"),
-            format!("entries must be non-negative numbers, found {bad}"),
-        ));
+    fn in_range(&mut self, key: &str, v: f64, low: f64, high: f64) -> Result<(), ParamsError> {
+        let text = format!("between {low} and {high}");
+        self.note(key, Some(Range::Float(low, high)), text.clone());
+        if v.is_finite() && (low..=high).contains(&v) {
+            Ok(())
+        } else {
+            Err(invalid(key, v, format!("must be {text}")))
+        }
     }
-    let total: f64 = row.iter().sum();
-    if (total - 1.0).abs() > 1e-6 {
-        return Err(invalid(
-            key,
-            format!("{row:?}"),
-            format!("must sum to 1 (sums to {total})"),
-        ));
+
+    fn positive(&mut self, key: &str, v: f64) -> Result<(), ParamsError> {
+        self.note(key, None, "a positive number".into());
+        if v.is_finite() && v > 0.0 {
+            Ok(())
+        } else {
+            Err(invalid(key, v, "must be a positive number".into()))
+        }
     }
-    Ok(())
+
+    fn positive_int(&mut self, key: &str, v: usize) -> Result<(), ParamsError> {
+        self.int_range(key, v, 1, i64::MAX, "must be at least 1".into())
+    }
+
+    /// A whole number from `low` to `high`; `reason` says why when it is not.
+    fn int_range(
+        &mut self,
+        key: &str,
+        v: impl TryInto<i64> + std::fmt::Display + Copy,
+        low: i64,
+        high: i64,
+        reason: String,
+    ) -> Result<(), ParamsError> {
+        let text = if high == i64::MAX {
+            format!("at least {low}")
+        } else {
+            format!("between {low} and {high}")
+        };
+        self.note(key, Some(Range::Integer(low, high)), text);
+        match v.try_into() {
+            Ok(n) if (low..=high).contains(&n) => Ok(()),
+            _ => Err(invalid(key, v, reason)),
+        }
+    }
+
+    /// A topic or service name ROS accepts: letters, digits, `_` and `/`, not starting with a
+    /// digit, no `//`, not ending with `/`.
+    fn ros_name(&mut self, key: &str, name: &str) -> Result<(), ParamsError> {
+        self.note(key, None, "a ROS name: letters, digits, _ and /".into());
+        let valid = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '/')
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && !name.contains("//")
+            && (name.len() == 1 || !name.ends_with('/'));
+        if valid {
+            Ok(())
+        } else {
+            Err(invalid(
+                key,
+                format!("{name:?}"),
+                "must be a ROS name: letters, digits, _ and /, e.g. speech/transcript".into(),
+            ))
+        }
+    }
+
+    fn distribution(&mut self, key: &str, row: &[f64]) -> Result<(), ParamsError> {
+        self.note(key, None, "non-negative numbers that sum to 1".into());
+        if let Some(bad) = row.iter().find(|p| !(p.is_finite() && **p >= 0.0)) {
+            return Err(invalid(
+                key,
+                format!("{row:?}"),
+                format!("entries must be non-negative numbers, found {bad}"),
+            ));
+        }
+        let total: f64 = row.iter().sum();
+        if (total - 1.0).abs() > 1e-6 {
+            return Err(invalid(
+                key,
+                format!("{row:?}"),
+                format!("must sum to 1 (sums to {total})"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -64,3 +64,13 @@ fn two_hundred_negotiations_back_to_back_keep_memory_flat_and_every_turn_recorde
 fn two_robots_share_what_they_learn_and_a_killed_one_keeps_it() {
     run_case("fleet");
 }
+
+#[test]
+fn parameters_are_listed_described_and_set_live_from_the_next_turn() {
+    run_case("live_parameters");
+}
+
+#[test]
+fn a_managed_node_goes_through_every_lifecycle_transition_and_recovers_from_a_configure_error() {
+    run_case("lifecycle");
+}

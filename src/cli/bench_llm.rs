@@ -23,6 +23,7 @@ use crate::params::Params;
 use crate::perceive::LexiconDetector;
 use crate::scenario::Scenario;
 use crate::sim::ScriptedDebtor;
+use crate::sim::metrics::median;
 use crate::speak::prompt::{Prompt, build_prompt};
 use crate::speak::{ReplyKind, ReplyRequest, TemplateSpeaker};
 
@@ -226,11 +227,6 @@ fn bare_rates(turns: &[BareStats]) -> (f64, f64) {
     )
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values.get(values.len() / 2).copied().unwrap_or(0.0)
-}
-
 /// Runs both sides and prints the table.
 pub fn bench_llm(
     params: &Params,
@@ -265,9 +261,10 @@ pub fn bench_llm(
     );
     let (reuse_prompt, reuse_decode) = bare_rates(&bare.reuse);
     let (fresh_prompt, fresh_decode) = bare_rates(&bare.fresh);
-    let ours_first = median(measured.iter().map(|t| t.first_sentence_ms).collect());
-    let reuse_first = median(bare.reuse.iter().map(|t| t.first_sentence_ms).collect());
-    let fresh_first = median(bare.fresh.iter().map(|t| t.first_sentence_ms).collect());
+    let median_first = |ms: Vec<f64>| median(&ms).unwrap_or(0.0);
+    let ours_first = median_first(measured.iter().map(|t| t.first_sentence_ms).collect());
+    let reuse_first = median_first(bare.reuse.iter().map(|t| t.first_sentence_ms).collect());
+    let fresh_first = median_first(bare.fresh.iter().map(|t| t.first_sentence_ms).collect());
     let limit = info.file_bytes + info.kv_cache_bytes + 64 * 1024 * 1024;
 
     println!(

@@ -307,7 +307,7 @@ impl<'p> Components<'p> {
 /// `eq_negotiator node`: the ROS 2 node, until the process is stopped.
 #[cfg(feature = "ros")]
 fn node(cli: &Cli) -> Result<(), CliError> {
-    let components: crate::ros::ComponentsFactory = Box::new(|params, interrupt| {
+    let components: crate::ros::ComponentsFactory = std::sync::Arc::new(|params, interrupt| {
         let mut components = Components::new(params);
         let detectors = components
             .detector_factory(params.node.detector)
@@ -377,16 +377,12 @@ fn log_filter(text: &str) -> Result<tracing_subscriber::EnvFilter, String> {
     let filter = tracing_subscriber::EnvFilter::builder()
         .parse(text)
         .map_err(|e| e.to_string())?;
-    let verbose = filter
-        .max_level_hint()
-        .is_some_and(|level| level >= LevelFilter::DEBUG);
-    if verbose || text.contains(LLAMA_CPP_TARGET) {
+    let most = filter.max_level_hint();
+    if most.is_some_and(|level| level >= LevelFilter::DEBUG) || text.contains(LLAMA_CPP_TARGET) {
         return Ok(filter);
     }
     // Never more than the filter lets through elsewhere: `--log error` and `off` stay that.
-    let ceiling = filter
-        .max_level_hint()
-        .map_or(LevelFilter::WARN, |level| level.min(LevelFilter::WARN));
+    let ceiling = most.map_or(LevelFilter::WARN, |level| level.min(LevelFilter::WARN));
     let quiet = format!("{LLAMA_CPP_TARGET}={ceiling}")
         .parse()
         .map_err(|e: tracing_subscriber::filter::ParseError| e.to_string())?;

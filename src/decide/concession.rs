@@ -199,6 +199,20 @@ impl ConcessionCurve {
         }
     }
 
+    /// Takes new offer parameters in the middle of a negotiation (the ROS node's live
+    /// parameters), with the limit they give: the progress made and what was read of the
+    /// debtor stay, so the next offer goes on from the last one. A limit below the last offer
+    /// becomes the last offer: a concession is never taken back.
+    pub fn set_params(&mut self, limit: u32, params: &OfferParams) {
+        self.limit = limit.max(self.target).max(self.last_offer);
+        self.shape = params.concession_shape;
+        self.turns = params.concession_turns.max(1);
+        self.manipulation_factor = params.manipulation_factor;
+        self.hardship_factor = params.hardship_factor;
+        self.expected_patience = params.expected_patience;
+        self.hostility_strain = params.hostility_strain;
+    }
+
     /// The same offers paced another way (baselines); call before the first offer.
     pub fn with_pacing(mut self, pacing: Pacing) -> Self {
         self.pacing = pacing;

@@ -608,6 +608,21 @@ impl EmotionPolicy {
         self.payoff(row, creditor)
     }
 
+    /// Takes new parameters in the middle of a negotiation (the ROS node's live parameters):
+    /// what was heard and learned stays, trimmed to the new gate window and adjustment bound.
+    pub fn set_params(&mut self, params: &PolicyParams) {
+        while self.recent.len() > params.gate_window {
+            self.recent.pop_front();
+        }
+        let limit = params.payoff_adjustment_limit;
+        self.adjustments = PayoffAdjustments(
+            self.adjustments
+                .0
+                .map(|row| row.map(|v| v.clamp(-limit, limit))),
+        );
+        self.params = params.clone();
+    }
+
     /// Seeds the generator behind the random baseline, so runs repeat.
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.rng = ChaCha8Rng::seed_from_u64(seed);
@@ -744,7 +759,7 @@ impl EmotionPolicy {
     /// The emotion for the reply to a debtor who just showed `debtor` (after the tracker saw it).
     pub fn choose(&mut self, debtor: Emotion, tracker: &DispositionTracker) -> EmotionChoice {
         self.distressed = tracker.belief().most_likely() == Disposition::Distressed;
-        if self.recent.len() == self.params.gate_window {
+        if self.recent.len() >= self.params.gate_window {
             self.recent.pop_front();
         }
         self.recent.push_back(debtor);

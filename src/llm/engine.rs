@@ -72,6 +72,17 @@ fn load_model(params: &LlmParams) -> Result<LlamaModel, LlmError> {
     })
 }
 
+/// How many leading `tokens` the KV cache holding `cached` can keep: their common prefix, less
+/// the last token of `tokens`, which must be decoded again for fresh logits to sample from.
+fn reusable_prefix(cached: &[LlamaToken], tokens: &[LlamaToken]) -> usize {
+    cached
+        .iter()
+        .zip(tokens)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(tokens.len().saturating_sub(1))
+}
+
 /// The configured LoRA adapter, checked against the model; `None` when none is configured.
 fn load_adapter(
     model: &mut LlamaModel,
@@ -334,13 +345,7 @@ impl Engine<'_> {
             return Err("empty prompt".into());
         }
         let s = seq as usize;
-        let mut keep = self.cached[s]
-            .iter()
-            .zip(tokens)
-            .take_while(|(a, b)| a == b)
-            .count();
-        // At least one token must be decoded to have fresh logits to sample from.
-        keep = keep.min(tokens.len().saturating_sub(1));
+        let keep = reusable_prefix(&self.cached[s], tokens);
         // Both sequences share the cells: make room by dropping the other one if needed.
         let other = 1 - s;
         if tokens.len() + self.cached[other].len() + reserve > self.params.context_tokens as usize {
@@ -712,10 +717,10 @@ pub enum BareCache {
 }
 
 /// The baseline for `bench llm`: plain llama-cpp-2 in one sequence with greedy decoding, over
-/// the same model and adapter, with no pipeline around it: no worker thread, no second sequence, no sentence streaming, no
-/// cancellation. Generation stops at an end-of-generation token or after `generate` tokens; the
-/// prompt time and the time to the first sentence end are measured from the start of rendering,
-/// as the pipeline's are.
+/// the same model and adapter, with no pipeline around it: no worker thread, no second
+/// sequence, no sentence streaming, no cancellation. Generation stops at an end-of-generation
+/// token or after `generate` tokens; the prompt time and the time to the first sentence end are
+/// measured from the start of rendering, as the pipeline's are.
 pub fn bare_decode_loop(
     params: &LlmParams,
     prompts: &[Prompt],
@@ -748,12 +753,7 @@ pub fn bare_decode_loop(
         }
         let keep = match cache {
             BareCache::Fresh => 0,
-            BareCache::Reuse => cached
-                .iter()
-                .zip(&tokens)
-                .take_while(|(a, b)| a == b)
-                .count()
-                .min(tokens.len() - 1),
+            BareCache::Reuse => reusable_prefix(&cached, &tokens),
         };
         context
             .clear_kv_cache_seq(Some(0), Some(keep as u32), None)

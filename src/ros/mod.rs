@@ -1,39 +1,56 @@
 //! The ROS 2 node (feature `ros`): speech in, emotional negotiation, speech out, over r2r.
 //!
-//! Thin glue around [`Agent`]. The main thread spins the r2r node and runs three small tasks:
-//! transcripts go into the [`Inbox`] (newest wins, barge-in interrupts the reply), reset requests
-//! go into it too, and a timer publishes diagnostics. One agent thread takes work from the inbox,
-//! negotiates, publishes each sentence on `tts/say` as soon as it passed the guardrails, records
-//! the turn, then publishes its `negotiation/state`. With `node.learning_topic` set, the node
-//! shares its robot's learned contribution there after every negotiation and hands what other
-//! robots share to the agent, which keeps each robot's newest ([`crate::learned::Ledger`]). Configuration errors (parameters, scenario,
-//! model, record directory) end the process before anything is advertised.
+//! Thin glue around [`crate::agent::Agent`], as a managed (lifecycle) node on a tokio runtime.
+//! At start the node checks its parameters and offers the parameter services
+//! ([`params`]), the lifecycle services ([`lifecycle`]) and the reset service. *Configure*
+//! resolves the scenario, opens the learned file and the record directory, and builds the agent
+//! on its own thread with the model ([`worker`]); then it advertises `tts/say`,
+//! `negotiation/state`, the diagnostics and, with `node.learning_topic` set, fleet learning.
+//! *Activate* lets replies reach `tts/say`, hears `speech/transcript` (newest wins, barge-in
+//! interrupts the reply) and opens a negotiation unless one was resumed from the record.
+//! *Deactivate* stops hearing and speaking and keeps the negotiation; *cleanup* stops the agent
+//! thread, which releases the model; *shutdown* ends the process. With `node.autostart` (the
+//! default) the node configures and activates itself, and a configure error ends the process,
+//! so one command still runs it; without, a configure error goes through error processing back
+//! to unconfigured, where any parameter may be fixed before configuring again.
 
+mod lifecycle;
 mod params;
 mod state;
+mod worker;
 
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use futures::channel::oneshot;
-use futures::executor::LocalPool;
-use futures::task::LocalSpawnExt;
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use r2r::QosProfile;
-use r2r::diagnostic_msgs::msg::{DiagnosticArray, DiagnosticStatus, KeyValue};
+use r2r::diagnostic_msgs::msg::DiagnosticArray;
 use r2r::eq_negotiator::msg::NegotiationState;
+use r2r::lifecycle_msgs::msg::TransitionEvent;
+use r2r::lifecycle_msgs::srv::{
+    ChangeState, GetAvailableStates, GetAvailableTransitions, GetState,
+};
 use r2r::std_srvs::srv::Trigger;
 
-use crate::agent::{Agent, AgentStats, Arrival, DetectorFactory, Heard, Inbox, Work};
+use crate::agent::{Arrival, DetectorFactory};
 use crate::learned::LearnedError;
 use crate::params::{Params, ParamsError};
 use crate::record::RecordError;
 use crate::scenario::ScenarioError;
-use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker};
+use crate::speak::{Interrupt, Speaker};
+use lifecycle::{Outcome, State, Step, Transition};
+use params::{ParameterServer, ParameterState};
+use worker::{Publish, Shared, SharedInbox, Worker};
+
+/// Locks `m`; a panic elsewhere while holding it leaves plain data behind, so go on.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 pub use params::ros_overrides;
 
-/// Errors that stop the node at start-up; each names what to fix.
+/// Errors that stop the node at start-up or fail a lifecycle transition; each names what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
     /// ROS itself (context, node, topics).
@@ -117,59 +134,326 @@ fn ros(what: impl Into<String>) -> impl FnOnce(r2r::Error) -> NodeError {
 }
 
 /// Builds the agent's detector and speaker inside its thread (the language model belongs to
-/// that thread); given by the command line, which knows the features built in.
-pub type ComponentsFactory = Box<
-    dyn FnOnce(&Params, Interrupt) -> Result<(DetectorFactory, Box<dyn Speaker>), String> + Send,
+/// that thread); given by the command line, which knows the features built in. Called at every
+/// configure.
+pub type ComponentsFactory = Arc<
+    dyn Fn(&Params, Interrupt) -> Result<(DetectorFactory, Box<dyn Speaker>), String> + Send + Sync,
 >;
 
-/// What the agent thread shares with the diagnostics timer.
-#[derive(Debug, Clone, Default)]
-struct Health {
-    model_loaded: bool,
-    speaker: &'static str,
-    session: String,
-    stats: AgentStats,
-    last_turn_ms: f64,
-    tokens_per_second: Option<f64>,
+/// What configure built, torn down by cleanup.
+struct Configured {
+    worker: Worker,
+    diagnostics: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    diagnostics_publisher: Option<r2r::Publisher<DiagnosticArray>>,
+    /// Whether a negotiation is open (resumed, or opened at an activation).
+    opened: bool,
+    /// Whether the transcript subscription exists (made at the first activation).
+    hearing: bool,
 }
 
-/// Wraps the speaker to time its own first sentence of each reply.
-struct TimedSpeaker {
-    inner: Box<dyn Speaker>,
-    first_sentence_ms: Arc<Mutex<Option<f64>>>,
+/// The node's side of the lifecycle: the callbacks of each transition, over what they build.
+struct Managed {
+    node: Arc<Mutex<r2r::Node>>,
+    runtime: tokio::runtime::Handle,
+    components: ComponentsFactory,
+    parameters: Arc<Mutex<ParameterState>>,
+    shared: Arc<Shared>,
+    /// The inbox while active: transcripts and resets reach the agent only then.
+    active: Arc<Mutex<Option<SharedInbox>>>,
+    /// The lifecycle state, read by get_state and the diagnostics while a transition runs.
+    state: Arc<Mutex<State>>,
+    configured: Option<Configured>,
+    events: r2r::Publisher<TransitionEvent>,
+    clock: Option<r2r::Clock>,
+    agent_ended: tokio::sync::mpsc::UnboundedSender<()>,
 }
 
-impl Speaker for TimedSpeaker {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn reply(
-        &mut self,
-        request: &ReplyRequest<'_>,
-        on_sentence: &mut dyn FnMut(&str),
-    ) -> Result<String, SpeakError> {
-        let started = Instant::now();
-        let slot = self.first_sentence_ms.clone();
-        self.inner.reply(request, &mut |sentence| {
-            let mut first = slot.lock().unwrap_or_else(|e| e.into_inner());
-            if first.is_none() {
-                *first = Some(started.elapsed().as_secs_f64() * 1e3);
+impl Managed {
+    /// Runs `transition` from the current state: its events, its callback, and where it ends.
+    async fn run(&mut self, transition: &Transition) -> Outcome {
+        let requested = r2r::lifecycle_msgs::msg::Transition {
+            id: transition.id,
+            label: transition.label.into(),
+        };
+        self.enter(requested, transition.start, transition.during);
+        let outcome = match transition.step {
+            Step::Configure => self.configure().await,
+            Step::Activate => self.activate(),
+            Step::Deactivate => self.deactivate(),
+            Step::Cleanup | Step::Shutdown => {
+                self.cleanup().await;
+                Outcome::Success
             }
-            drop(first);
-            on_sentence(sentence);
-        })
+        };
+        let cleaned = if let Outcome::Error(reason) = &outcome {
+            tracing::error!(transition = transition.label, %reason, "lifecycle transition failed; cleaning up");
+            self.cleanup().await;
+            true
+        } else {
+            false
+        };
+        for (step, from, to) in lifecycle::events(transition, &outcome, cleaned)
+            .into_iter()
+            .skip(1)
+        {
+            self.enter(step, from, to);
+        }
+        tracing::info!(
+            transition = transition.label,
+            state = self.state().label(),
+            "lifecycle"
+        );
+        outcome
     }
 
-    fn last_tokens_per_second(&self) -> Option<f64> {
-        self.inner.last_tokens_per_second()
+    /// The state now.
+    fn state(&self) -> State {
+        *lock(&self.state)
+    }
+
+    /// Moves to `to` and says so on the transition event topic.
+    fn enter(&mut self, transition: r2r::lifecycle_msgs::msg::Transition, from: State, to: State) {
+        *lock(&self.state) = to;
+        let timestamp = self
+            .clock
+            .as_mut()
+            .and_then(|c| c.get_now().ok())
+            .map_or(0, |t| t.as_nanos() as u64);
+        let event = TransitionEvent {
+            timestamp,
+            transition,
+            start_state: from.msg(),
+            goal_state: to.msg(),
+        };
+        if let Err(e) = self.events.publish(&event) {
+            tracing::warn!(error = %e, "cannot publish a transition event");
+        }
+    }
+
+    fn with_node<T>(&self, f: impl FnOnce(&mut r2r::Node) -> T) -> T {
+        f(&mut lock(&self.node))
+    }
+
+    /// Parameters, scenario, learned file and records checked; the agent and its model built;
+    /// the outputs advertised.
+    async fn configure(&mut self) -> Outcome {
+        match self.try_configure().await {
+            Ok(()) => {
+                lock(&self.parameters).configured = true;
+                Outcome::Success
+            }
+            Err(e) => Outcome::Error(e.to_string()),
+        }
+    }
+
+    async fn try_configure(&mut self) -> Result<(), NodeError> {
+        let params = lock(&self.parameters).params.clone();
+        let scenario = params.scenario.resolve()?;
+        let ledger = crate::agent::open_ledger(&params)?;
+        if !params.record.directory.as_os_str().is_empty() {
+            crate::record::ensure_directory(&params.record.directory)?;
+        }
+        let setup = worker::Setup {
+            params: params.clone(),
+            scenario,
+            ledger,
+            components: self.components.clone(),
+        };
+        let worker = Worker::start(
+            setup,
+            self.shared.clone(),
+            self.parameters.clone(),
+            self.agent_ended.clone(),
+        )
+        .await?;
+        let np = &params.node;
+        let reliable = |depth| QosProfile::default().reliable().keep_last(depth);
+        let advertised = self.with_node(|node| -> Result<_, NodeError> {
+            let say = node
+                .create_publisher::<r2r::std_msgs::msg::String>(&np.say_topic, reliable(100))
+                .map_err(ros(format!("advertising {}", np.say_topic)))?;
+            let state = node
+                .create_publisher::<NegotiationState>(
+                    &np.state_topic,
+                    reliable(10).transient_local(),
+                )
+                .map_err(ros(format!("advertising {}", np.state_topic)))?;
+            let diagnostics = node
+                .create_publisher::<DiagnosticArray>(&np.diagnostics_topic, reliable(10))
+                .map_err(ros(format!("advertising {}", np.diagnostics_topic)))?;
+            // Reliable and transient-local: a robot that starts later still hears each robot's
+            // newest.
+            let (learning, shared) = if np.learning_topic.is_empty() {
+                (None, None)
+            } else {
+                let qos = || reliable(100).transient_local();
+                let publisher = node
+                    .create_publisher::<r2r::std_msgs::msg::String>(&np.learning_topic, qos())
+                    .map_err(ros(format!("advertising {}", np.learning_topic)))?;
+                let heard = node
+                    .subscribe::<r2r::std_msgs::msg::String>(&np.learning_topic, qos())
+                    .map_err(ros(format!("subscribing to {}", np.learning_topic)))?;
+                (Some(publisher), Some(heard))
+            };
+            Ok((
+                Publish {
+                    say,
+                    state,
+                    learning,
+                },
+                diagnostics,
+                shared,
+            ))
+        });
+        let (publish, diagnostics, shared) = match advertised {
+            Ok(parts) => parts,
+            Err(e) => {
+                worker.stop().await;
+                return Err(e);
+            }
+        };
+        worker.publish_with(publish);
+        let mut tasks = Vec::new();
+        if let Some(mut heard) = shared {
+            let inbox = worker.inbox.clone();
+            tasks.push(self.runtime.spawn(async move {
+                while let Some(message) = heard.next().await {
+                    inbox.push_learning(message.data);
+                }
+            }));
+        }
+        let diagnostics_task = self.runtime.spawn(worker::diagnostics_loop(
+            diagnostics.clone(),
+            self.shared.clone(),
+            worker.inbox.clone(),
+            self.parameters.clone(),
+            self.state.clone(),
+        ));
+        self.configured = Some(Configured {
+            opened: worker.resumed,
+            worker,
+            diagnostics: diagnostics_task,
+            tasks,
+            diagnostics_publisher: Some(diagnostics),
+            hearing: false,
+        });
+        tracing::info!(
+            say = %np.say_topic,
+            state = %np.state_topic,
+            "configured: the model is loaded and the outputs are advertised"
+        );
+        Ok(())
+    }
+
+    /// Speaking and hearing on; the opening, unless a negotiation is open.
+    fn activate(&mut self) -> Outcome {
+        let transcript_topic = lock(&self.parameters).params.node.transcript_topic.clone();
+        let Some(configured) = self.configured.as_mut() else {
+            return Outcome::Error("activate without a configured agent".into());
+        };
+        let inbox = configured.worker.inbox.clone();
+        self.shared.speaking.store(true, Ordering::SeqCst);
+        *lock(&self.active) = Some(inbox.clone());
+        if !configured.opened {
+            inbox.push_reset(None);
+            configured.opened = true;
+        }
+        // Subscribed last, so a peer that sees the subscription finds the node active.
+        if !configured.hearing {
+            let reliable = QosProfile::default().reliable().keep_last(1000);
+            let subscribed = lock(&self.node)
+                .subscribe::<r2r::std_msgs::msg::String>(&transcript_topic, reliable)
+                .map_err(ros(format!("subscribing to {transcript_topic}")));
+            let mut transcripts = match subscribed {
+                Ok(stream) => stream,
+                Err(e) => return Outcome::Error(e.to_string()),
+            };
+            let active = self.active.clone();
+            let shared = self.shared.clone();
+            configured.tasks.push(self.runtime.spawn(async move {
+                while let Some(message) = transcripts.next().await {
+                    let arrival = Arrival {
+                        text: message.data,
+                        at: Instant::now(),
+                    };
+                    match lock(&active).as_ref() {
+                        Some(inbox) => {
+                            inbox.push_utterance(arrival);
+                        }
+                        None => {
+                            shared.unheard.fetch_add(1, Ordering::SeqCst);
+                            tracing::warn!("inactive: utterance not heard (activate the node)");
+                        }
+                    }
+                }
+            }));
+            configured.hearing = true;
+            tracing::info!(transcript = %transcript_topic, "active: hearing and speaking");
+        }
+        Outcome::Success
+    }
+
+    /// Hearing and speaking off; the reply in progress stops; the negotiation stays.
+    fn deactivate(&mut self) -> Outcome {
+        *lock(&self.active) = None;
+        self.shared.speaking.store(false, Ordering::SeqCst);
+        if let Some(configured) = &self.configured {
+            configured.worker.interrupt.trigger();
+        }
+        Outcome::Success
+    }
+
+    /// Everything configure built is released: the agent thread ends (its model with it) and
+    /// the outputs are withdrawn.
+    async fn cleanup(&mut self) {
+        self.deactivate();
+        let Some(configured) = self.configured.take() else {
+            lock(&self.parameters).configured = false;
+            return;
+        };
+        configured.diagnostics.abort();
+        for task in &configured.tasks {
+            task.abort();
+        }
+        let publish = configured.worker.stop().await;
+        let diagnostics = configured.diagnostics_publisher;
+        self.with_node(|node| {
+            if let Some(publish) = publish {
+                node.destroy_publisher(publish.say);
+                node.destroy_publisher(publish.state);
+                if let Some(learning) = publish.learning {
+                    node.destroy_publisher(learning);
+                }
+            }
+            if let Some(diagnostics) = diagnostics {
+                node.destroy_publisher(diagnostics);
+            }
+        });
+        let mut parameters = lock(&self.parameters);
+        parameters.configured = false;
+        parameters.pending = None;
     }
 }
 
-/// Runs the node until the process is stopped. `base_file` and `base_overrides` are the
-/// command line's `--params` and `--set`; ROS parameters (`--ros-args -p`, `--params-file`)
-/// override them. Nothing is advertised before the agent (and its model) is ready.
+/// Runs the node until it is shut down (lifecycle) or the process is stopped. `base_file` and
+/// `base_overrides` are the command line's `--params` and `--set`; ROS parameters
+/// (`--ros-args -p`, `--params-file`) override them.
 pub fn run(
+    base_file: Option<&std::path::Path>,
+    base_overrides: &[String],
+    components: ComponentsFactory,
+) -> Result<(), NodeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("ros-io")
+        .enable_all()
+        .build()
+        .map_err(|e| NodeError::Components(format!("cannot start the tokio runtime: {e}")))?;
+    runtime.block_on(serve(base_file, base_overrides, components))
+}
+
+async fn serve(
     base_file: Option<&std::path::Path>,
     base_overrides: &[String],
     components: ComponentsFactory,
@@ -177,385 +461,241 @@ pub fn run(
     let ctx = create_context()?;
     let mut node = r2r::Node::create(ctx, "eq_negotiator", "").map_err(ros("creating the node"))?;
     let mut overrides = base_overrides.to_vec();
-    overrides.extend(ros_overrides(
-        node.params.lock().unwrap_or_else(|e| e.into_inner()).iter(),
-    )?);
+    overrides.extend(ros_overrides(lock(&node.params).iter())?);
     let params = Params::load(base_file, &overrides).map_err(name_ros_origin)?;
-    let scenario = params.scenario.resolve()?;
-    let ledger = crate::agent::open_ledger(&params)?;
-    if !params.record.directory.as_os_str().is_empty() {
-        crate::record::ensure_directory(&params.record.directory)?;
-    }
-    let np = &params.node;
+    let runtime = tokio::runtime::Handle::current();
+    let parameters = Arc::new(Mutex::new(ParameterState {
+        params: params.clone(),
+        configured: false,
+        pending: None,
+        change: Default::default(),
+    }));
+    ParameterServer::start(&mut node, parameters.clone(), &runtime)?;
+    let name = node.name().map_err(ros("reading the node's name"))?;
+    let events = node
+        .create_publisher::<TransitionEvent>(
+            &format!("{name}/transition_event"),
+            QosProfile::default().reliable().keep_last(10),
+        )
+        .map_err(ros("advertising the transition events"))?;
+    let services = QosProfile::services_default;
+    let mut change_state = node
+        .create_service::<ChangeState::Service>(&format!("{name}/change_state"), services())
+        .map_err(ros("offering change_state"))?;
+    let mut get_state = node
+        .create_service::<GetState::Service>(&format!("{name}/get_state"), services())
+        .map_err(ros("offering get_state"))?;
+    let mut get_states = node
+        .create_service::<GetAvailableStates::Service>(
+            &format!("{name}/get_available_states"),
+            services(),
+        )
+        .map_err(ros("offering get_available_states"))?;
+    let mut get_transitions = node
+        .create_service::<GetAvailableTransitions::Service>(
+            &format!("{name}/get_available_transitions"),
+            services(),
+        )
+        .map_err(ros("offering get_available_transitions"))?;
+    let mut get_graph = node
+        .create_service::<GetAvailableTransitions::Service>(
+            &format!("{name}/get_transition_graph"),
+            services(),
+        )
+        .map_err(ros("offering get_transition_graph"))?;
+    let reset_service = params.node.reset_service.clone();
+    let mut resets = node
+        .create_service::<Trigger::Service>(&reset_service, services())
+        .map_err(ros(format!("offering {reset_service}")))?;
 
-    // The agent thread: builds the model and the agent, reports ready (or why not), then works.
-    let interrupt = Interrupt::new();
-    let inbox = Arc::new(Inbox::<oneshot::Sender<String>>::new(interrupt.clone()));
-    let health = Arc::new(Mutex::new(Health::default()));
-    let agent_thread;
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<(), NodeError>>();
-    let (publish_tx, publish_rx) = std::sync::mpsc::channel::<Publish>();
-    {
-        let params = params.clone();
-        let inbox = inbox.clone();
-        let health = health.clone();
-        agent_thread = std::thread::Builder::new()
-            .name("agent".into())
+    // The node spins on its own thread; the others lock it briefly to advertise or withdraw.
+    let node = Arc::new(Mutex::new(node));
+    let spinning = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let spinner = {
+        let node = node.clone();
+        let spinning = spinning.clone();
+        std::thread::Builder::new()
+            .name("ros-spin".into())
             .spawn(move || {
-                let setup = components(&params, interrupt)
-                    .map_err(NodeError::Components)
-                    .map(|(detectors, speaker)| {
-                        let first_sentence_ms = Arc::new(Mutex::new(None));
-                        let speaker = TimedSpeaker {
-                            inner: speaker,
-                            first_sentence_ms: first_sentence_ms.clone(),
-                        };
-                        let agent =
-                            Agent::new(&params, scenario, detectors, Box::new(speaker), ledger);
-                        (agent, first_sentence_ms)
-                    })
-                    .and_then(|(mut agent, timing)| {
-                        let resumed = agent.resume_latest()?;
-                        Ok((agent, timing, resumed))
-                    });
-                match setup {
-                    Ok((agent, timing, resumed)) => {
-                        let _ = ready_tx.send(Ok(()));
-                        // The publishers come once the main thread has advertised them.
-                        if let Ok(publish) = publish_rx.recv() {
-                            agent_loop(agent, resumed, timing, &inbox, &publish, &health);
-                        }
-                    }
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                    }
+                while spinning.load(Ordering::SeqCst) {
+                    lock(&node).spin_once(Duration::from_millis(10));
+                    std::thread::yield_now();
                 }
             })
-            .map_err(|e| NodeError::Components(format!("cannot start the agent thread: {e}")))?;
-    }
-    ready_rx
-        .recv()
-        .map_err(|_| NodeError::Components("the agent thread stopped while starting".into()))??;
-
-    let reliable = |depth| QosProfile::default().reliable().keep_last(depth);
-    let say = node
-        .create_publisher::<r2r::std_msgs::msg::String>(&np.say_topic, reliable(100))
-        .map_err(ros(format!("advertising {}", np.say_topic)))?;
-    let state = node
-        .create_publisher::<NegotiationState>(&np.state_topic, reliable(10).transient_local())
-        .map_err(ros(format!("advertising {}", np.state_topic)))?;
-    let diagnostics = node
-        .create_publisher::<DiagnosticArray>(&np.diagnostics_topic, reliable(10))
-        .map_err(ros(format!("advertising {}", np.diagnostics_topic)))?;
-
-    // Reliable and transient-local: a robot that starts later still hears each robot's newest.
-    let learning = if np.learning_topic.is_empty() {
-        None
-    } else {
-        Some(
-            node.create_publisher::<r2r::std_msgs::msg::String>(
-                &np.learning_topic,
-                reliable(1).transient_local(),
-            )
-            .map_err(ros(format!("advertising {}", np.learning_topic)))?,
-        )
+            .map_err(|e| NodeError::Components(format!("cannot start spinning: {e}")))?
     };
-    let _ = publish_tx.send(Publish {
-        say,
-        state,
-        learning,
-    });
 
-    let transcripts = node
-        .subscribe::<r2r::std_msgs::msg::String>(&np.transcript_topic, reliable(1000))
-        .map_err(ros(format!("subscribing to {}", np.transcript_topic)))?;
-    let resets = node
-        .create_service::<Trigger::Service>(&np.reset_service, QosProfile::services_default())
-        .map_err(ros(format!("offering {}", np.reset_service)))?;
-    let timer = node
-        .create_wall_timer(Duration::from_secs_f64(np.diagnostics_period_s))
-        .map_err(ros("creating the diagnostics timer"))?;
-    tracing::info!(
-        transcript = %np.transcript_topic,
-        say = %np.say_topic,
-        state = %np.state_topic,
-        reset = %np.reset_service,
-        "eq_negotiator node ready"
-    );
+    let (agent_ended, mut agent_ended_rx) = tokio::sync::mpsc::unbounded_channel();
+    let active = Arc::new(Mutex::new(None::<SharedInbox>));
+    let state = Arc::new(Mutex::new(State::Unconfigured));
+    let managed = Arc::new(tokio::sync::Mutex::new(Managed {
+        node: node.clone(),
+        runtime: runtime.clone(),
+        components,
+        parameters: parameters.clone(),
+        shared: Arc::new(Shared::default()),
+        active: active.clone(),
+        state: state.clone(),
+        configured: None,
+        events,
+        clock: r2r::Clock::create(r2r::ClockType::SystemTime).ok(),
+        agent_ended,
+    }));
+    let finalized = Arc::new(tokio::sync::Notify::new());
 
-    let mut pool = LocalPool::new();
-    let spawner = pool.spawner();
-    if !np.learning_topic.is_empty() {
-        let shared = node
-            .subscribe::<r2r::std_msgs::msg::String>(
-                &np.learning_topic,
-                reliable(100).transient_local(),
-            )
-            .map_err(ros(format!("subscribing to {}", np.learning_topic)))?;
-        let learning = inbox.clone();
-        spawner
-            .spawn_local(shared.for_each(move |message| {
-                learning.push_learning(message.data);
-                futures::future::ready(())
-            }))
-            .map_err(|e| NodeError::Components(format!("cannot hear other robots: {e}")))?;
+    // The lifecycle services.
+    {
+        let managed = managed.clone();
+        let finalized = finalized.clone();
+        runtime.spawn(async move {
+            while let Some(request) = change_state.next().await {
+                let mut m = managed.lock().await;
+                let asked = &request.message.transition;
+                let response = match lifecycle::find(m.state(), asked.id, &asked.label) {
+                    Some(transition) => {
+                        let outcome = m.run(transition).await;
+                        ChangeState::Response {
+                            success: outcome == Outcome::Success,
+                        }
+                    }
+                    None => {
+                        tracing::warn!(
+                            id = asked.id,
+                            label = %asked.label,
+                            state = m.state().label(),
+                            "lifecycle transition not available in this state"
+                        );
+                        ChangeState::Response { success: false }
+                    }
+                };
+                let ended = m.state() == State::Finalized;
+                drop(m);
+                if let Err(e) = request.respond(response) {
+                    tracing::warn!(error = %e, "cannot answer change_state");
+                }
+                if ended {
+                    finalized.notify_one();
+                }
+            }
+        });
     }
-    let listening = inbox.clone();
-    spawner
-        .spawn_local(transcripts.for_each(move |message| {
-            listening.push_utterance(Arrival {
-                text: message.data,
-                at: Instant::now(),
+    {
+        let state = state.clone();
+        runtime.spawn(async move {
+            while let Some(request) = get_state.next().await {
+                let current_state = lock(&state).msg();
+                let _ = request.respond(GetState::Response { current_state });
+            }
+        });
+    }
+    runtime.spawn(async move {
+        while let Some(request) = get_states.next().await {
+            let available_states = State::PRIMARY
+                .iter()
+                .chain(&State::TRANSITIONAL)
+                .map(|s| s.msg())
+                .collect();
+            let _ = request.respond(GetAvailableStates::Response { available_states });
+        }
+    });
+    {
+        let state = state.clone();
+        runtime.spawn(async move {
+            while let Some(request) = get_transitions.next().await {
+                let now = *lock(&state);
+                let available_transitions = lifecycle::available(now)
+                    .map(lifecycle::description)
+                    .collect();
+                let _ = request.respond(GetAvailableTransitions::Response {
+                    available_transitions,
+                });
+            }
+        });
+    }
+    runtime.spawn(async move {
+        while let Some(request) = get_graph.next().await {
+            let _ = request.respond(GetAvailableTransitions::Response {
+                available_transitions: lifecycle::graph(),
             });
-            futures::future::ready(())
-        }))
-        .map_err(|e| NodeError::Components(format!("cannot start listening: {e}")))?;
-    let resetting = inbox.clone();
-    spawner
-        .spawn_local(resets.for_each(move |request| {
-            let (answer, session) = oneshot::channel();
-            resetting.push_reset(answer);
-            session.map(move |session| {
-                let response = match session {
-                    Ok(id) => Trigger::Response {
-                        success: true,
-                        message: id,
-                    },
-                    Err(_) => Trigger::Response {
+        }
+    });
+    // The reset service: a new negotiation while active; otherwise a refusal that says why.
+    {
+        let active = active.clone();
+        let state = state.clone();
+        runtime.spawn(async move {
+            while let Some(request) = resets.next().await {
+                let inbox = lock(&active).clone();
+                let response = match inbox {
+                    Some(inbox) => {
+                        let (answer, session) = tokio::sync::oneshot::channel();
+                        inbox.push_reset(Some(answer));
+                        match session.await {
+                            Ok(id) => Trigger::Response {
+                                success: true,
+                                message: id,
+                            },
+                            Err(_) => Trigger::Response {
+                                success: false,
+                                message: "the agent stopped before the new negotiation opened"
+                                    .into(),
+                            },
+                        }
+                    }
+                    None => Trigger::Response {
                         success: false,
-                        message: "the agent stopped".into(),
+                        message: format!(
+                            "the node is {}: activate it (lifecycle change_state) to negotiate",
+                            lock(&state).label()
+                        ),
                     },
                 };
                 if let Err(e) = request.respond(response) {
                     tracing::warn!(error = %e, "cannot answer a reset request");
                 }
-            })
-        }))
-        .map_err(|e| NodeError::Components(format!("cannot offer the reset service: {e}")))?;
-    let reporting = inbox.clone();
-    spawner
-        .spawn_local(diagnostics_loop(timer, diagnostics, health, reporting))
-        .map_err(|e| NodeError::Components(format!("cannot start diagnostics: {e}")))?;
+            }
+        });
+    }
+    tracing::info!(
+        reset = %reset_service,
+        autostart = params.node.autostart,
+        "eq_negotiator node started (lifecycle: unconfigured)"
+    );
+
+    if params.node.autostart {
+        let mut m = managed.lock().await;
+        for id in [1, 3] {
+            let transition = lifecycle::find(m.state(), id, "").expect("configure, then activate");
+            if let Outcome::Error(reason) | Outcome::Failure(reason) = m.run(transition).await {
+                drop(m);
+                stop_spinning(&spinning, spinner);
+                return Err(NodeError::Components(reason));
+            }
+        }
+    }
 
     // SIGINT and SIGTERM end the node cleanly: the reply in progress stops, the agent thread
     // finishes its turn (which is recorded), and the process exits 0.
-    let stopping = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let flag = stopping.clone();
-    ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::SeqCst))
-        .map_err(|e| NodeError::Components(format!("cannot handle SIGINT/SIGTERM: {e}")))?;
-    while !stopping.load(std::sync::atomic::Ordering::SeqCst) {
-        node.spin_once(Duration::from_millis(20));
-        pool.run_until_stalled();
-        if agent_thread.is_finished() {
-            // Only a bug ends the agent thread early; exit so a supervisor restarts the node,
-            // which resumes the negotiation from its record.
-            return Err(NodeError::Components(
-                "the agent thread stopped unexpectedly (see the log); restart the node to resume from the record".into(),
-            ));
-        }
-    }
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| NodeError::Components(format!("cannot handle SIGTERM: {e}")))?;
+    let outcome = tokio::select! {
+        _ = tokio::signal::ctrl_c() => Ok(()),
+        _ = terminate.recv() => Ok(()),
+        _ = finalized.notified() => Ok(()),
+        // Only a bug ends the agent thread early; exit so a supervisor restarts the node,
+        // which resumes the negotiation from its record.
+        Some(()) = agent_ended_rx.recv() => Err(NodeError::Components(
+            "the agent thread stopped unexpectedly (see the log); restart the node to resume from the record".into(),
+        )),
+    };
     tracing::info!("stopping");
-    inbox.stop();
-    if agent_thread.join().is_err() {
-        tracing::error!("the agent thread panicked");
-    }
-    Ok(())
+    managed.lock().await.cleanup().await;
+    stop_spinning(&spinning, spinner);
+    outcome
 }
 
-/// Where the agent thread publishes.
-struct Publish {
-    say: r2r::Publisher<r2r::std_msgs::msg::String>,
-    state: r2r::Publisher<NegotiationState>,
-    learning: Option<r2r::Publisher<r2r::std_msgs::msg::String>>,
-}
-
-impl Publish {
-    fn sentence(&self, text: &str) {
-        let message = r2r::std_msgs::msg::String {
-            data: text.to_string(),
-        };
-        if let Err(e) = self.say.publish(&message) {
-            tracing::error!(error = %e, "cannot publish a sentence");
-        }
-    }
-
-    /// Shares this robot's contribution, when fleet learning is on and it has one.
-    fn learning(&self, agent: &Agent) {
-        if let (Some(publisher), Some(data)) = (&self.learning, agent.ledger().shared())
-            && let Err(e) = publisher.publish(&r2r::std_msgs::msg::String { data })
-        {
-            tracing::error!(error = %e, "cannot share what was learned");
-        }
-    }
-
-    fn state(&self, message: &NegotiationState) {
-        if let Err(e) = self.state.publish(message) {
-            tracing::error!(error = %e, "cannot publish the negotiation state");
-        }
-    }
-}
-
-/// The agent thread's work loop: one item of the inbox at a time.
-fn agent_loop(
-    mut agent: Agent,
-    resumed: Option<String>,
-    speaker_first_sentence_ms: Arc<Mutex<Option<f64>>>,
-    inbox: &Inbox<oneshot::Sender<String>>,
-    publish: &Publish,
-    health: &Mutex<Health>,
-) {
-    let update_health = |agent: &Agent, last_turn_ms: f64| {
-        let mut h = health.lock().unwrap_or_else(|e| e.into_inner());
-        h.model_loaded = agent.speaker_name() == "slm";
-        h.speaker = agent.speaker_name();
-        h.session = agent.session_id().to_string();
-        h.stats = agent.stats();
-        h.last_turn_ms = last_turn_ms;
-        h.tokens_per_second = agent.speaker_tokens_per_second();
-    };
-    let take_speaker_ms = || {
-        speaker_first_sentence_ms
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take()
-    };
-    // Others hear what this robot learned before it stopped.
-    publish.learning(&agent);
-    // A negotiation resumed from the record continues; otherwise the agent opens a new one.
-    if resumed.is_none() {
-        let started = Instant::now();
-        let report = agent.start_session(&mut |s| publish.sentence(s));
-        let timing = state::Timing::since(started, None, take_speaker_ms());
-        publish.state(&state::message(&agent, &report, "", timing, inbox.stats()));
-    }
-    update_health(&agent, 0.0);
-    loop {
-        match inbox.next() {
-            Work::Stop => return,
-            Work::Reset(answer) => {
-                let started = Instant::now();
-                let learned = agent.ledger().learned().negotiations;
-                let report = agent.start_session(&mut |s| publish.sentence(s));
-                let timing = state::Timing::since(started, None, take_speaker_ms());
-                publish.state(&state::message(&agent, &report, "", timing, inbox.stats()));
-                let _ = answer.send(agent.session_id().to_string());
-                if agent.ledger().learned().negotiations != learned {
-                    publish.learning(&agent);
-                }
-                update_health(&agent, timing.turn_ms);
-            }
-            Work::Utterance(arrival) => {
-                let mut first_sentence = None;
-                let heard = agent.hear(&arrival.text, &mut |s| {
-                    first_sentence.get_or_insert_with(Instant::now);
-                    publish.sentence(s);
-                });
-                match heard {
-                    Heard::Turn(report) => {
-                        let timing =
-                            state::Timing::since(arrival.at, first_sentence, take_speaker_ms());
-                        let utterance = agent
-                            .negotiation()
-                            .dialogue()
-                            .iter()
-                            .rev()
-                            .find(|l| l.side == crate::speak::Side::Debtor)
-                            .map(|l| l.text.clone())
-                            .unwrap_or_default();
-                        if report.finished {
-                            publish.learning(&agent);
-                        }
-                        publish.state(&state::message(
-                            &agent,
-                            &report,
-                            &utterance,
-                            timing,
-                            inbox.stats(),
-                        ));
-                        update_health(&agent, timing.turn_ms);
-                    }
-                    Heard::Ignored(why) => {
-                        take_speaker_ms();
-                        tracing::warn!(?why, "utterance ignored");
-                        update_health(&agent, 0.0);
-                    }
-                }
-            }
-            Work::Learning(text) => {
-                let source = "a contribution heard on node.learning_topic";
-                match agent.absorb(&text, source) {
-                    Ok((robot, true)) => tracing::info!(%robot, "added what another robot learned"),
-                    Ok((_, false)) => {}
-                    Err(e) => tracing::warn!(error = %e, "ignored what another robot shared"),
-                }
-            }
-        }
-        inbox.done();
-    }
-}
-
-/// Publishes a DiagnosticArray at every tick of the timer.
-async fn diagnostics_loop(
-    mut timer: r2r::Timer,
-    publisher: r2r::Publisher<DiagnosticArray>,
-    health: Arc<Mutex<Health>>,
-    inbox: Arc<Inbox<oneshot::Sender<String>>>,
-) {
-    let mut clock = r2r::Clock::create(r2r::ClockType::SystemTime).ok();
-    while timer.tick().await.is_ok() {
-        let h = health.lock().unwrap_or_else(|e| e.into_inner()).clone();
-        let queue = inbox.stats();
-        let stamp = clock
-            .as_mut()
-            .and_then(|c| c.get_now().ok())
-            .map(|now| r2r::Clock::to_builtin_time(&now))
-            .unwrap_or_default();
-        let problems = h.stats.record_failures + h.stats.save_failures;
-        let value = |key: &str, value: String| KeyValue {
-            key: key.into(),
-            value,
-        };
-        let status = DiagnosticStatus {
-            level: if problems > 0 { 1 } else { 0 },
-            name: "eq_negotiator: negotiation".into(),
-            message: if problems > 0 {
-                "running; some turns or learned parameters could not be saved (see the log)".into()
-            } else {
-                "running".into()
-            },
-            hardware_id: String::new(),
-            values: vec![
-                value("model_loaded", h.model_loaded.to_string()),
-                value("speaker", h.speaker.to_string()),
-                value("session", h.session.clone()),
-                value("sessions", h.stats.sessions.to_string()),
-                value("turns", h.stats.turns.to_string()),
-                value("last_turn_latency_ms", format!("{:.1}", h.last_turn_ms)),
-                value(
-                    "tokens_per_second",
-                    h.tokens_per_second
-                        .map(|t| format!("{t:.1}"))
-                        .unwrap_or_default(),
-                ),
-                value("fallbacks", h.stats.fallbacks.to_string()),
-                value("interrupted", h.stats.interrupted.to_string()),
-                value("ignored_utterances", h.stats.ignored.to_string()),
-                value("truncated_utterances", h.stats.truncated.to_string()),
-                value("received_utterances", queue.received.to_string()),
-                value("dropped_utterances", queue.dropped.to_string()),
-                value("record_failures", h.stats.record_failures.to_string()),
-                value("save_failures", h.stats.save_failures.to_string()),
-            ],
-        };
-        let message = DiagnosticArray {
-            header: r2r::std_msgs::msg::Header {
-                stamp,
-                frame_id: String::new(),
-            },
-            status: vec![status],
-        };
-        if let Err(e) = publisher.publish(&message) {
-            tracing::warn!(error = %e, "cannot publish diagnostics");
-        }
-    }
+fn stop_spinning(spinning: &std::sync::atomic::AtomicBool, spinner: std::thread::JoinHandle<()>) {
+    spinning.store(false, Ordering::SeqCst);
+    let _ = spinner.join();
 }

@@ -57,7 +57,8 @@ fn mean(xs: &[f64]) -> Option<f64> {
     (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
 }
 
-fn median(xs: &[f64]) -> Option<f64> {
+/// The median of `xs` (the mean of the two middle values for an even count); `None` when empty.
+pub fn median(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() {
         return None;
     }
