@@ -51,8 +51,25 @@ def check_turn(turn, number, session):
           f"{s.strategy} {s.creditor_emotion} offer {s.creditor_offer_days} | {s.reply}")
 
 
+# How the robot's face shows each stance (README, The ROS 2 node).
+FACE = {"joy": "happy", "sadness": "sad", "anger": "annoyed", "fear": "scared",
+        "surprise": "surprised", "disgust": "skeptical", "neutral": "neutral"}
+
+
+def check_face(debtor, turn):
+    """One hri_msgs/Expression for the turn's reply, showing its emotion, before its first
+    sentence."""
+    at, expression = debtor.expressions.get(timeout=5)
+    emotion = turn.state.creditor_emotion
+    check(expression.expression == FACE[emotion], f"face {expression.expression} for {emotion}")
+    check(-1 <= expression.valence <= 1 and -1 <= expression.arousal <= 1, "valence and arousal in [-1, 1]")
+    check(debtor.expressions.empty(), "one expression per reply")
+    return at
+
+
 def negotiation(records):
-    """Turn by turn to an agreement; then reset starts a new session."""
+    """Turn by turn to an agreement, the face showing each reply's emotion; then reset starts a
+    new session."""
     node = Node("node.speaker:=template", f"record.directory:={records}")
     debtor = Debtor()
     try:
@@ -68,21 +85,29 @@ def negotiation(records):
             "Look, I'm trying here. Could we say 60 days?",
             "I could manage 50 days if I cut back on everything.",
         ]
+        check_face(debtor, opening)
         offers = []
+        faces = []
         for i, line in enumerate(lines, start=1):
             turn = debtor.say(line)
             check_turn(turn, i, session)
+            faces.append(turn.state.creditor_emotion)
+            check_face(debtor, turn)
             check(turn.state.utterance == line, "utterance echoed")
             check(turn.state.debtor_offer_days > 0, "debtor offer read")
             check(not turn.state.agreement_reached, "no agreement yet")
             offers.append(turn.state.creditor_offer_days)
         check(offers == sorted(offers), f"the creditor concedes monotonically: {offers}")
+        print(f"  faces: {[FACE[e] for e in faces]}")
         final = debtor.say("Okay, that works for me, deal.")
         check_turn(final, len(lines) + 1, session)
         check(final.state.agreement_reached and final.state.finished, "agreement")
         check(final.state.agreement_days == offers[-1], f"agreed {final.state.agreement_days} vs {offers[-1]}")
         # After the end, utterances are ignored until a reset.
         debtor.transcript.publish(__import__("std_msgs.msg", fromlist=["String"]).String(data="hello?"))
+        deadline = time.monotonic() + 10
+        while latest_diagnostics(debtor)["ignored_utterances"] != "1":
+            check(time.monotonic() < deadline, "the utterance after the end was ignored")
         response, opening = debtor.reset()
         check(response.success and response.message != session, "a new session id")
         check_turn(opening, 0, response.message)

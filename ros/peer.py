@@ -18,6 +18,7 @@ from rclpy.executors import SingleThreadedExecutor
 from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 from diagnostic_msgs.msg import DiagnosticArray
 from eq_negotiator.msg import NegotiationState
+from hri_msgs.msg import Expression
 from std_msgs.msg import String
 from std_srvs.srv import Trigger
 
@@ -114,6 +115,10 @@ class Debtor:
         )
         self.node.create_subscription(NegotiationState, "negotiation/state", self.states.put, latched)
         self.node.create_subscription(DiagnosticArray, "/diagnostics", self.diagnostics.put, 10)
+        self.expressions = queue.Queue()
+        self.node.create_subscription(
+            Expression, "/robot_face/expression", lambda m: self.expressions.put((time.monotonic(), m)), reliable
+        )
         self.reset_client = self.node.create_client(Trigger, "negotiation/reset")
         self.executor = SingleThreadedExecutor()
         self.executor.add_node(self.node)
@@ -165,7 +170,7 @@ class Debtor:
 
     def drain(self):
         """Forgets everything received so far."""
-        for q in (self.sentences, self.states):
+        for q in (self.sentences, self.states, self.expressions):
             while not q.empty():
                 q.get_nowait()
 

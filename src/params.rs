@@ -156,6 +156,9 @@ pub struct NodeParams {
     pub state_topic: String,
     /// Service (std_srvs/Trigger): start a new negotiation, keeping what was learned.
     pub reset_service: String,
+    /// Published: hri_msgs/Expression of the chosen emotion at the start of every reply, for
+    /// the robot's face. Empty: none.
+    pub expression_topic: String,
     /// Published: diagnostic_msgs/DiagnosticArray, every `diagnostics_period_s` seconds.
     pub diagnostics_topic: String,
     /// Seconds between diagnostics messages.
@@ -183,6 +186,7 @@ impl Default for NodeParams {
             say_topic: "tts/say".into(),
             state_topic: "negotiation/state".into(),
             reset_service: "negotiation/reset".into(),
+            expression_topic: "/robot_face/expression".into(),
             diagnostics_topic: "/diagnostics".into(),
             diagnostics_period_s: 1.0,
             learning_topic: String::new(),
@@ -813,8 +817,13 @@ impl Params {
         ] {
             r.ros_name(key, name)?;
         }
-        if !n.learning_topic.is_empty() {
-            r.ros_name("node.learning_topic", &n.learning_topic)?;
+        for (key, name) in [
+            ("node.learning_topic", &n.learning_topic),
+            ("node.expression_topic", &n.expression_topic),
+        ] {
+            if !name.is_empty() {
+                r.ros_name(key, name)?;
+            }
         }
         r.in_range(
             "node.diagnostics_period_s",

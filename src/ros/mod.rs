@@ -5,7 +5,8 @@
 //! ([`params`]), the lifecycle services ([`lifecycle`]) and the reset service. *Configure*
 //! resolves the scenario, opens the learned file and the record directory, and builds the agent
 //! on its own thread with the model ([`worker`]); then it advertises `tts/say`,
-//! `negotiation/state`, the diagnostics and, with `node.learning_topic` set, fleet learning.
+//! `negotiation/state`, the robot's face ([`face`]), the diagnostics and, with
+//! `node.learning_topic` set, fleet learning.
 //! *Activate* lets replies reach `tts/say`, hears `speech/transcript` (newest wins, barge-in
 //! interrupts the reply) and opens a negotiation unless one was resumed from the record.
 //! *Deactivate* stops hearing and speaking and keeps the negotiation; *cleanup* stops the agent
@@ -14,6 +15,7 @@
 //! so one command still runs it; without, a configure error goes through error processing back
 //! to unconfigured, where any parameter may be fixed before configuring again.
 
+mod face;
 mod lifecycle;
 mod params;
 mod state;
@@ -296,11 +298,23 @@ impl Managed {
                     .map_err(ros(format!("subscribing to {}", np.learning_topic)))?;
                 (Some(publisher), Some(heard))
             };
+            let face = if np.expression_topic.is_empty() {
+                None
+            } else {
+                Some(
+                    node.create_publisher::<r2r::hri_msgs::msg::Expression>(
+                        &np.expression_topic,
+                        reliable(10),
+                    )
+                    .map_err(ros(format!("advertising {}", np.expression_topic)))?,
+                )
+            };
             Ok((
                 Publish {
                     say,
                     state,
                     learning,
+                    face,
                 },
                 diagnostics,
                 shared,
@@ -424,6 +438,9 @@ impl Managed {
                 node.destroy_publisher(publish.state);
                 if let Some(learning) = publish.learning {
                     node.destroy_publisher(learning);
+                }
+                if let Some(face) = publish.face {
+                    node.destroy_publisher(face);
                 }
             }
             if let Some(diagnostics) = diagnostics {

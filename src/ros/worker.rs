@@ -12,12 +12,14 @@ use std::time::{Duration, Instant};
 
 use r2r::diagnostic_msgs::msg::{DiagnosticArray, DiagnosticStatus, KeyValue};
 use r2r::eq_negotiator::msg::NegotiationState;
+use r2r::hri_msgs::msg::Expression;
 use tokio::sync::oneshot;
 
 use super::lifecycle::State;
 use super::params::ParameterState;
 use super::{ComponentsFactory, NodeError, lock, state};
 use crate::agent::{Agent, AgentStats, DetectorFactory, Heard, Inbox, Work};
+use crate::emotion::Emotion;
 use crate::learned::Ledger;
 use crate::params::Params;
 use crate::scenario::Scenario;
@@ -61,6 +63,8 @@ pub struct Publish {
     pub state: r2r::Publisher<NegotiationState>,
     /// Fleet learning, when on.
     pub learning: Option<r2r::Publisher<r2r::std_msgs::msg::String>>,
+    /// The robot's face, when `node.expression_topic` is set.
+    pub face: Option<r2r::Publisher<Expression>>,
 }
 
 impl Publish {
@@ -74,6 +78,27 @@ impl Publish {
         };
         if let Err(e) = self.say.publish(&message) {
             tracing::error!(error = %e, "cannot publish a sentence");
+        }
+    }
+
+    /// Shows the reply's emotion on the face, before its first sentence is spoken.
+    fn expression(&self, shared: &Shared, emotion: Emotion) {
+        let Some(face) = &self.face else {
+            return;
+        };
+        if !shared.speaking.load(Ordering::SeqCst) {
+            return;
+        }
+        let (expression, valence, arousal) = super::face::expression(emotion);
+        let message = Expression {
+            header: r2r::std_msgs::msg::Header::default(),
+            expression: expression.into(),
+            valence,
+            arousal,
+            confidence: 1.0,
+        };
+        if let Err(e) = face.publish(&message) {
+            tracing::error!(error = %e, "cannot publish the expression");
         }
     }
 
@@ -93,10 +118,19 @@ impl Publish {
     }
 }
 
-/// Wraps the speaker to time its own first sentence of each reply.
+/// What the speaker wrapper notes of the reply in progress.
+#[derive(Debug, Default)]
+struct ReplyNote {
+    /// The speaker's own time to its first sentence.
+    first_sentence_ms: Option<f64>,
+    /// The reply's emotion, for the face.
+    emotion: Option<Emotion>,
+}
+
+/// Wraps the speaker to note each reply's emotion and time its own first sentence.
 struct TimedSpeaker {
     inner: Box<dyn Speaker>,
-    first_sentence_ms: Arc<Mutex<Option<f64>>>,
+    note: Arc<Mutex<ReplyNote>>,
 }
 
 impl Speaker for TimedSpeaker {
@@ -110,13 +144,14 @@ impl Speaker for TimedSpeaker {
         on_sentence: &mut dyn FnMut(&str),
     ) -> Result<String, SpeakError> {
         let started = Instant::now();
-        let slot = self.first_sentence_ms.clone();
+        lock(&self.note).emotion = Some(request.emotion);
+        let note = self.note.clone();
         self.inner.reply(request, &mut |sentence| {
-            let mut first = lock(&slot);
-            if first.is_none() {
-                *first = Some(started.elapsed().as_secs_f64() * 1e3);
+            let mut note = lock(&note);
+            if note.first_sentence_ms.is_none() {
+                note.first_sentence_ms = Some(started.elapsed().as_secs_f64() * 1e3);
             }
-            drop(first);
+            drop(note);
             on_sentence(sentence);
         })
     }
@@ -192,10 +227,10 @@ impl Worker {
                         .map_err(NodeError::Components)
                         .and_then(
                             |(detectors, speaker): (DetectorFactory, Box<dyn Speaker>)| {
-                                let timing = Arc::new(Mutex::new(None));
+                                let timing = Arc::new(Mutex::new(ReplyNote::default()));
                                 let speaker = TimedSpeaker {
                                     inner: speaker,
-                                    first_sentence_ms: timing.clone(),
+                                    note: timing.clone(),
                                 };
                                 let mut agent = Agent::new(
                                     &params,
@@ -268,10 +303,31 @@ impl Worker {
     }
 }
 
+/// Where a reply's sentences go: the face first, then `tts/say`.
+struct Voice<'a> {
+    note: &'a Mutex<ReplyNote>,
+    publish: &'a Publish,
+    shared: &'a Shared,
+}
+
+impl Voice<'_> {
+    /// Publishes a sentence of the reply; the first comes after the face shows the reply's
+    /// emotion. `first` is when the first was published.
+    fn speak(&self, first: &mut Option<Instant>, sentence: &str) {
+        if first.is_none()
+            && let Some(emotion) = lock(self.note).emotion
+        {
+            self.publish.expression(self.shared, emotion);
+        }
+        first.get_or_insert_with(Instant::now);
+        self.publish.sentence(self.shared, sentence);
+    }
+}
+
 /// The thread's work loop over the agent.
 struct Run<'a> {
     agent: Agent,
-    timing: Arc<Mutex<Option<f64>>>,
+    timing: Arc<Mutex<ReplyNote>>,
     inbox: &'a Inbox<Resetter>,
     publish: &'a Publish,
     shared: &'a Shared,
@@ -279,8 +335,19 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// The speaker's time to its first sentence in the turn just over; clears the note.
     fn speaker_ms(&self) -> Option<f64> {
-        lock(&self.timing).take()
+        std::mem::take(&mut *lock(&self.timing)).first_sentence_ms
+    }
+
+    /// The agent, and the voice its replies are spoken with.
+    fn split(&mut self) -> (&mut Agent, Voice<'_>) {
+        let voice = Voice {
+            note: &self.timing,
+            publish: self.publish,
+            shared: self.shared,
+        };
+        (&mut self.agent, voice)
     }
 
     fn update_health(&self, last_turn_ms: f64) {
@@ -326,10 +393,12 @@ impl Run<'_> {
     fn reset(&mut self, answer: Resetter) {
         let started = Instant::now();
         let learned = self.agent.ledger().learned().negotiations;
-        let (publish, shared) = (self.publish, self.shared);
-        let report = self
-            .agent
-            .start_session(&mut |s| publish.sentence(shared, s));
+        let publish = self.publish;
+        let mut first = None;
+        let report = {
+            let (agent, speak) = self.split();
+            agent.start_session(&mut |s| speak.speak(&mut first, s))
+        };
         let timing = state::Timing::since(started, None, self.speaker_ms());
         publish.state(&state::message(
             &self.agent,
@@ -349,11 +418,11 @@ impl Run<'_> {
 
     fn hear(&mut self, text: &str, at: Instant) {
         let mut first_sentence = None;
-        let (publish, shared) = (self.publish, self.shared);
-        let heard = self.agent.hear(text, &mut |s| {
-            first_sentence.get_or_insert_with(Instant::now);
-            publish.sentence(shared, s);
-        });
+        let publish = self.publish;
+        let heard = {
+            let (agent, speak) = self.split();
+            agent.hear(text, &mut |s| speak.speak(&mut first_sentence, s))
+        };
         match heard {
             Heard::Turn(report) => {
                 let timing = state::Timing::since(at, first_sentence, self.speaker_ms());
