@@ -8,6 +8,8 @@
 //! utterance wins, older waiting ones are dropped and counted, and a new utterance interrupts the
 //! reply being spoken (barge-in).
 
+use std::collections::{BTreeMap, VecDeque};
+use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
@@ -31,6 +33,8 @@ pub enum Ignored {
     Blank,
     /// The negotiation already ended; a reset starts the next one.
     Finished,
+    /// The voice has no negotiation (it was never tracked, or it left).
+    NoNegotiation,
 }
 
 /// What became of one utterance.
@@ -63,61 +67,88 @@ pub struct AgentStats {
     pub record_failures: u64,
 }
 
-/// One negotiation after another with the same speaker and a growing memory.
+/// The voice of the plain transcript topic (`node.transcript_topic`): whoever speaks there.
+pub const PLAIN_VOICE: &str = "";
+
+/// One voice's negotiation in progress.
+struct Session {
+    negotiation: Negotiation,
+    id: String,
+    record: Option<RecordWriter>,
+    /// The learned state the negotiation started from.
+    start: LearnedParameters,
+}
+
+/// One negotiation after another for each voice, with one speaker and one growing memory.
+///
+/// Each voice (a person the robot hears, by its ROS4HRI voice id; [`PLAIN_VOICE`] for the
+/// plain transcript topic) has its own negotiation, session id and record: the plain voice's
+/// records are in `record.directory`, a voice's in `record.directory/voices/<id>`. All share the
+/// speaker, the detector factory and the ledger, and learn into it as each negotiation ends.
 pub struct Agent {
     params: Params,
     scenario: Scenario,
     new_detector: DetectorFactory,
     speaker: Box<dyn Speaker>,
-    negotiation: Negotiation,
-    session_id: String,
-    record: Option<RecordWriter>,
+    sessions: BTreeMap<String, Session>,
     stats: AgentStats,
     ledger: Ledger,
-    /// The learned state the current negotiation started from.
-    start: LearnedParameters,
+}
+
+/// Whether `voice` can name a folder of records: the plain voice, or 1 to 64 letters, digits,
+/// `_` and `-` (ROS4HRI ids are short random strings such as `anonymous_speaker`).
+pub fn valid_voice(voice: &str) -> bool {
+    voice.len() <= 64
+        && voice
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
 }
 
 impl Agent {
     /// An agent for `scenario`, learning into `ledger` (see [`open_ledger`]); call
-    /// [`Agent::start_session`] to open.
+    /// [`Agent::start_session`] (or [`Agent::resume_latest`]) to open a voice's negotiation.
     pub fn new(
         params: &Params,
         scenario: Scenario,
-        mut new_detector: DetectorFactory,
+        new_detector: DetectorFactory,
         speaker: Box<dyn Speaker>,
         ledger: Ledger,
     ) -> Agent {
-        let start = ledger.learned();
-        let negotiation =
-            Negotiation::new(params, scenario.clone(), &start, new_detector(), today());
         Agent {
             ledger,
-            start,
             params: params.clone(),
             scenario,
             new_detector,
             speaker,
-            negotiation,
-            session_id: String::new(),
-            record: None,
+            sessions: BTreeMap::new(),
             stats: AgentStats::default(),
         }
     }
 
-    /// Continues the latest negotiation of `record.directory` when it was left unfinished
-    /// (a crash, a power cut): the same session, turn, belief and dialogue. Returns its session
-    /// id, or `None` when there is nothing to resume. A torn last line is reported and left out.
+    /// Where `voice`'s records are (empty: none are kept).
+    pub fn records(&self, voice: &str) -> PathBuf {
+        let directory = &self.params.record.directory;
+        if directory.as_os_str().is_empty() || voice == PLAIN_VOICE {
+            directory.clone()
+        } else {
+            directory.join("voices").join(voice)
+        }
+    }
+
+    /// Continues `voice`'s latest negotiation when it was left unfinished (a crash, a power
+    /// cut, the voice gone for a while): the same session, turn, belief and dialogue. Returns
+    /// its session id, or `None` when there is nothing to resume. A torn last line is reported
+    /// and left out.
     ///
     /// A finished latest negotiation whose learning never reached the ledger (a kill between
     /// the record's last line and the save) is learned from its record instead: its first
     /// line holds the state it started from, its last the state it ended with.
-    pub fn resume_latest(&mut self) -> Result<Option<String>, RecordError> {
-        let directory = &self.params.record.directory;
+    pub fn resume_latest(&mut self, voice: &str) -> Result<Option<String>, RecordError> {
+        let directory = self.records(voice);
         if directory.as_os_str().is_empty() {
             return Ok(None);
         }
-        let Some(path) = crate::record::latest(directory)? else {
+        let Some(path) = crate::record::latest(&directory)? else {
             return Ok(None);
         };
         let loaded = crate::record::load(&path)?;
@@ -136,25 +167,37 @@ impl Agent {
                     &first.snapshot.learned(),
                     &last.snapshot.learned(),
                 );
-                self.renew_from_ledger();
                 tracing::warn!(session = %last.session, "the last negotiation was recorded but not learned from; learned it from its record");
                 self.save_learned();
             }
             return Ok(None);
         }
-        self.start = first.snapshot.learned();
-        self.negotiation = loaded.resume(&self.params, (self.new_detector)())?;
-        self.record =
+        let negotiation = loaded.resume(&self.params, (self.new_detector)())?;
+        let record =
             Some(RecordWriter::reopen(&loaded)?.snapshot_every(self.params.record.snapshot_every));
-        self.session_id = loaded.session().unwrap_or_default().to_string();
+        let id = loaded.session().unwrap_or_default().to_string();
         self.stats.sessions += 1;
-        tracing::info!(session = %self.session_id, turn = self.negotiation.turn(), "resumed an unfinished negotiation");
-        Ok(Some(self.session_id.clone()))
+        tracing::info!(session = %id, voice, turn = negotiation.turn(), "resumed an unfinished negotiation");
+        self.sessions.insert(
+            voice.to_string(),
+            Session {
+                negotiation,
+                id: id.clone(),
+                record,
+                start: first.snapshot.learned(),
+            },
+        );
+        Ok(Some(id))
     }
 
-    /// The current session's id (empty before the first session).
-    pub fn session_id(&self) -> &str {
-        &self.session_id
+    /// `voice`'s current session id (empty when it has no negotiation).
+    pub fn session_id(&self, voice: &str) -> &str {
+        self.sessions.get(voice).map_or("", |s| s.id.as_str())
+    }
+
+    /// The voices with a negotiation, in order.
+    pub fn voices(&self) -> impl Iterator<Item = &str> {
+        self.sessions.keys().map(String::as_str)
     }
 
     /// The counters so far.
@@ -173,15 +216,17 @@ impl Agent {
     }
 
     /// Takes new parameters between turns (the ROS node's live parameters, already
-    /// validated): the negotiation in progress and the ones after it use them.
+    /// validated): the negotiations in progress and the ones after them use them.
     pub fn update_params(&mut self, params: &Params) {
-        self.negotiation.update_params(params);
+        for session in self.sessions.values_mut() {
+            session.negotiation.update_params(params);
+        }
         self.params = params.clone();
     }
 
-    /// The current negotiation.
-    pub fn negotiation(&self) -> &Negotiation {
-        &self.negotiation
+    /// `voice`'s current negotiation, if it has one.
+    pub fn negotiation(&self, voice: &str) -> Option<&Negotiation> {
+        self.sessions.get(voice).map(|s| &s.negotiation)
     }
 
     /// What was learned: this robot's contributions and those heard from other robots.
@@ -200,26 +245,37 @@ impl Agent {
         Ok((robot, changed))
     }
 
-    /// Ends the current negotiation (an unfinished one the debtor answered counts as failed for
-    /// learning), saves what was learned, and opens a new one; its opening goes to
-    /// `on_sentence`.
-    pub fn start_session(&mut self, on_sentence: &mut dyn FnMut(&str)) -> TurnReport {
-        // A negotiation the debtor never answered taught nothing: it is not counted.
-        if !self.session_id.is_empty()
-            && !self.negotiation.is_finished()
-            && self.negotiation.turn() > 0
-        {
-            self.negotiation.abandon();
-            self.learn_from_negotiation();
+    /// Ends `voice`'s current negotiation (an unfinished one the debtor answered counts as
+    /// failed for learning), saves what was learned, and opens a new one with the session id
+    /// `id` (from [`crate::record::new_session_id`], chosen by the caller so that it can label
+    /// the opening while it is spoken); the opening goes to `on_sentence`.
+    pub fn start_session(
+        &mut self,
+        voice: &str,
+        id: String,
+        on_sentence: &mut dyn FnMut(&str),
+    ) -> TurnReport {
+        if let Some(mut old) = self.sessions.remove(voice) {
+            // A negotiation the debtor never answered taught nothing: it is not counted.
+            if !old.negotiation.is_finished() && old.negotiation.turn() > 0 {
+                old.negotiation.abandon();
+                self.learn_from(&old, voice);
+            }
         }
-        self.renew_from_ledger();
+        let start = self.ledger.learned();
+        let negotiation = Negotiation::new(
+            &self.params,
+            self.scenario.clone(),
+            &start,
+            (self.new_detector)(),
+            today(),
+        );
         self.stats.sessions += 1;
-        self.session_id = crate::record::new_session_id();
-        let directory = &self.params.record.directory;
-        self.record = if directory.as_os_str().is_empty() {
+        let directory = self.records(voice);
+        let record = if directory.as_os_str().is_empty() {
             None
         } else {
-            match RecordWriter::create(directory, &self.session_id)
+            match RecordWriter::create(&directory, &id)
                 .map(|w| w.snapshot_every(self.params.record.snapshot_every))
             {
                 Ok(writer) => Some(writer),
@@ -230,20 +286,37 @@ impl Agent {
                 }
             }
         };
-        let report = self
+        let mut session = Session {
+            negotiation,
+            id,
+            record,
+            start,
+        };
+        let report = session
             .negotiation
             .open_streaming(self.speaker.as_mut(), on_sentence);
-        self.finish_turn(None, &report);
+        self.finish_turn(&mut session, None, &report);
+        self.sessions.insert(voice.to_string(), session);
         report
     }
 
-    /// One utterance of the debtor, as transcribed: cleaned, then answered sentence by sentence
+    /// `voice` is gone: its negotiation leaves memory, unfinished and not learned from; its
+    /// record stays, so it resumes if that voice comes back. Returns whether it had one.
+    pub fn leave(&mut self, voice: &str) -> bool {
+        self.sessions.remove(voice).is_some()
+    }
+
+    /// One utterance of `voice`, as transcribed: cleaned, then answered sentence by sentence
     /// through `on_sentence`, or ignored.
-    pub fn hear(&mut self, raw: &str, on_sentence: &mut dyn FnMut(&str)) -> Heard {
+    pub fn hear(&mut self, voice: &str, raw: &str, on_sentence: &mut dyn FnMut(&str)) -> Heard {
         let max = self.params.node.max_utterance_chars as usize;
         let Some(utterance) = clean_utterance(raw, max) else {
             self.stats.ignored += 1;
             return Heard::Ignored(Ignored::Blank);
+        };
+        let Some(mut session) = self.sessions.remove(voice) else {
+            self.stats.ignored += 1;
+            return Heard::Ignored(Ignored::NoNegotiation);
         };
         if utterance.truncated {
             self.stats.truncated += 1;
@@ -253,56 +326,51 @@ impl Agent {
                 "utterance cut to node.max_utterance_chars"
             );
         }
-        let Ok(report) =
-            self.negotiation
-                .respond_streaming(&utterance.text, self.speaker.as_mut(), on_sentence)
-        else {
-            self.stats.ignored += 1;
-            return Heard::Ignored(Ignored::Finished);
+        let heard = match session.negotiation.respond_streaming(
+            &utterance.text,
+            self.speaker.as_mut(),
+            on_sentence,
+        ) {
+            Ok(report) => {
+                self.finish_turn(&mut session, Some(&utterance.text), &report);
+                if report.finished {
+                    self.learn_from(&session, voice);
+                    session.start = self.ledger.learned();
+                }
+                Heard::Turn(Box::new(report))
+            }
+            Err(_) => {
+                self.stats.ignored += 1;
+                Heard::Ignored(Ignored::Finished)
+            }
         };
-        self.finish_turn(Some(&utterance.text), &report);
-        if report.finished {
-            self.learn_from_negotiation();
-        }
-        Heard::Turn(Box::new(report))
+        self.sessions.insert(voice.to_string(), session);
+        heard
     }
 
     /// Counts the turn and appends it to the record (synced before this returns, so before
     /// the caller publishes the turn's state).
-    fn finish_turn(&mut self, utterance: Option<&str>, report: &TurnReport) {
+    fn finish_turn(&mut self, session: &mut Session, utterance: Option<&str>, report: &TurnReport) {
         if report.turn > 0 {
             self.stats.turns += 1;
         }
         self.stats.fallbacks += u64::from(report.fallback || report.completed);
         self.stats.interrupted += u64::from(report.interrupted);
-        if let Some(record) = &mut self.record
-            && let Err(e) = record.record_turn(utterance, report, &self.negotiation)
+        if let Some(record) = &mut session.record
+            && let Err(e) = record.record_turn(utterance, report, &session.negotiation)
         {
             self.stats.record_failures += 1;
             tracing::error!(error = %e, "cannot record this turn");
         }
     }
 
-    /// A fresh negotiation from what the ledger holds now (its starting state kept to learn
-    /// from when it ends).
-    fn renew_from_ledger(&mut self) {
-        self.start = self.ledger.learned();
-        self.negotiation = Negotiation::new(
-            &self.params,
-            self.scenario.clone(),
-            &self.start,
-            (self.new_detector)(),
-            today(),
-        );
-    }
-
-    /// Adds what the ended negotiation changed to the ledger, once, and saves it.
-    fn learn_from_negotiation(&mut self) {
+    /// Adds what the ended negotiation of `session` changed to the ledger, once, saves it, and
+    /// applies the retention of its records.
+    fn learn_from(&mut self, session: &Session, voice: &str) {
         self.ledger
-            .add_negotiation(&self.session_id, &self.start, &self.negotiation.learned());
-        self.start = self.ledger.learned();
+            .add_negotiation(&session.id, &session.start, &session.negotiation.learned());
         self.save_learned();
-        prune_records(&self.params);
+        prune_records(&self.params, &self.records(voice));
     }
 
     /// Saves the ledger (see [`Params::learned_file`]); a failure is logged and counted, never
@@ -315,11 +383,11 @@ impl Agent {
     }
 }
 
-/// Applies the records' retention (`record.max_age_days`, `record.max_total_mb`); a failure
-/// is logged, never fatal.
-pub fn prune_records(params: &Params) {
+/// Applies the records' retention (`record.max_age_days`, `record.max_total_mb`) to the records
+/// in `directory`; a failure is logged, never fatal.
+pub fn prune_records(params: &Params, directory: &Path) {
     let r = &params.record;
-    match crate::record::prune(&r.directory, r.max_age_days, r.max_total_mb) {
+    match crate::record::prune(directory, r.max_age_days, r.max_total_mb) {
         Ok(report) if !report.removed.is_empty() => tracing::info!(
             records = report.removed.len(),
             bytes = report.bytes,
@@ -417,10 +485,14 @@ pub struct Arrival {
 /// The next thing for the agent to do.
 #[derive(Debug)]
 pub enum Work<R> {
-    /// Start a new session; `R` answers the requester.
-    Reset(R),
-    /// Answer an utterance.
-    Utterance(Arrival),
+    /// Start a new session for a voice; `R` answers the requester.
+    Reset(String, R),
+    /// A voice is heard from now on: resume its negotiation or open one.
+    Join(String),
+    /// A voice is gone: its negotiation leaves memory (its record stays).
+    Leave(String),
+    /// Answer a voice's utterance.
+    Utterance(String, Arrival),
     /// Take what another robot learned (its published contribution, as JSON).
     Learning(String),
     /// Stop the agent's thread.
@@ -432,26 +504,34 @@ pub enum Work<R> {
 pub struct InboxStats {
     /// Utterances received.
     pub received: u64,
-    /// Utterances dropped because a newer one arrived before the agent got to them, or a reset
-    /// came first.
+    /// Utterances dropped because a newer one of the same voice arrived before the agent got
+    /// to them, or a reset or the voice's leaving came first.
     pub dropped: u64,
-    /// Barge-ins: utterances that arrived while a reply was being spoken.
+    /// Barge-ins: utterances that arrived while a reply to the same voice was being spoken.
     pub barge_ins: u64,
 }
 
 struct InboxState<R> {
-    utterance: Option<Arrival>,
-    resets: Vec<R>,
-    learning: Vec<String>,
+    /// The newest utterance waiting, per voice, and since when the voice has been waiting
+    /// (kept when a newer utterance replaces an older one).
+    utterances: BTreeMap<String, (Arrival, Instant)>,
+    resets: VecDeque<(String, R)>,
+    /// Joins and leaves, in the order they happened.
+    voices: VecDeque<Work<R>>,
+    learning: VecDeque<String>,
     stop: bool,
-    busy: bool,
+    /// The voice whose work the agent is doing.
+    busy: Option<String>,
     stats: InboxStats,
 }
 
-/// The hand-over from the listener to the agent's thread. At most one utterance waits: the
-/// newest wins and older ones are dropped and counted. An utterance arriving while the agent is
-/// answering triggers the [`Interrupt`], so the reply in progress stops (barge-in). Resets come
-/// before utterances and drop the utterance waiting, which belonged to the old session.
+/// The hand-over from the listeners to the agent's thread. Per voice at most one utterance
+/// waits: the newest wins and older ones are dropped and counted. An utterance arriving while
+/// the agent answers the same voice triggers the [`Interrupt`], so the reply in progress stops
+/// (barge-in); another voice's utterance waits its turn. Resets come first and drop their
+/// voice's waiting utterance, which belonged to the old session; then joins and leaves in
+/// order; then utterances, of the voice that has waited longest, so that under a burst the
+/// voices take turns and none starves another.
 pub struct Inbox<R> {
     state: Mutex<InboxState<R>>,
     ready: Condvar,
@@ -463,11 +543,12 @@ impl<R> Inbox<R> {
     pub fn new(interrupt: Interrupt) -> Self {
         Inbox {
             state: Mutex::new(InboxState {
-                utterance: None,
-                resets: Vec::new(),
-                learning: Vec::new(),
+                utterances: BTreeMap::new(),
+                resets: VecDeque::new(),
+                voices: VecDeque::new(),
+                learning: VecDeque::new(),
                 stop: false,
-                busy: false,
+                busy: None,
                 stats: InboxStats::default(),
             }),
             ready: Condvar::new(),
@@ -480,35 +561,66 @@ impl<R> Inbox<R> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Hands over an utterance; returns the one it replaced, if any.
-    pub fn push_utterance(&self, arrival: Arrival) -> Option<Arrival> {
-        let mut state = self.state();
-        state.stats.received += 1;
-        if state.busy {
-            state.stats.barge_ins += 1;
+    /// Stops the reply in progress when it answers `voice`.
+    fn interrupt_if_busy_with(&self, state: &InboxState<R>, voice: &str) -> bool {
+        let busy = state.busy.as_deref() == Some(voice);
+        if busy {
             self.interrupt.trigger();
         }
-        let replaced = state.utterance.replace(arrival);
+        busy
+    }
+
+    /// Hands over an utterance of `voice`; returns the one of that voice it replaced, if any.
+    pub fn push_utterance(&self, voice: &str, arrival: Arrival) -> Option<Arrival> {
+        let mut state = self.state();
+        state.stats.received += 1;
+        if self.interrupt_if_busy_with(&state, voice) {
+            state.stats.barge_ins += 1;
+        }
+        let since = state
+            .utterances
+            .get(voice)
+            .map_or(arrival.at, |(_, since)| *since);
+        let replaced = state
+            .utterances
+            .insert(voice.to_string(), (arrival, since))
+            .map(|(old, _)| old);
         state.stats.dropped += u64::from(replaced.is_some());
         self.ready.notify_one();
         replaced
     }
 
-    /// Asks for a new session; interrupts the reply in progress.
-    pub fn push_reset(&self, requester: R) {
+    /// Asks for a new session of `voice`; interrupts the reply to it in progress.
+    pub fn push_reset(&self, voice: &str, requester: R) {
         let mut state = self.state();
-        if state.busy {
-            self.interrupt.trigger();
-        }
-        state.resets.push(requester);
+        self.interrupt_if_busy_with(&state, voice);
+        state.resets.push_back((voice.to_string(), requester));
         self.ready.notify_one();
     }
 
-    /// Hands over another robot's published contribution; it waits behind the debtor's turns
+    /// `voice` is heard from now on.
+    pub fn push_join(&self, voice: &str) {
+        let mut state = self.state();
+        state.voices.push_back(Work::Join(voice.to_string()));
+        self.ready.notify_one();
+    }
+
+    /// `voice` is gone: its waiting utterance is dropped and a reply to it stops.
+    pub fn push_leave(&self, voice: &str) {
+        let mut state = self.state();
+        self.interrupt_if_busy_with(&state, voice);
+        if state.utterances.remove(voice).is_some() {
+            state.stats.dropped += 1;
+        }
+        state.voices.push_back(Work::Leave(voice.to_string()));
+        self.ready.notify_one();
+    }
+
+    /// Hands over another robot's published contribution; it waits behind the debtors' turns
     /// and never interrupts a reply.
     pub fn push_learning(&self, text: String) {
         let mut state = self.state();
-        state.learning.push(text);
+        state.learning.push_back(text);
         self.ready.notify_one();
     }
 
@@ -525,31 +637,43 @@ impl<R> Inbox<R> {
         self.state().stats
     }
 
-    /// Waits for the next work and marks the agent busy with it; clears the interrupt, so only
-    /// arrivals after this point cut the coming reply.
+    /// Waits for the next work and marks the agent busy with its voice; clears the interrupt,
+    /// so only arrivals after this point cut the coming reply.
     pub fn next(&self) -> Work<R> {
         let mut state = self.state();
-        state.busy = false;
+        state.busy = None;
         loop {
             if state.stop {
                 return Work::Stop;
             }
-            if !state.resets.is_empty() {
-                let requester = state.resets.remove(0);
-                if state.utterance.take().is_some() {
+            if let Some((voice, requester)) = state.resets.pop_front() {
+                if state.utterances.remove(&voice).is_some() {
                     state.stats.dropped += 1;
                 }
-                state.busy = true;
+                state.busy = Some(voice.clone());
                 self.interrupt.clear();
-                return Work::Reset(requester);
+                return Work::Reset(voice, requester);
             }
-            if let Some(arrival) = state.utterance.take() {
-                state.busy = true;
+            if let Some(change) = state.voices.pop_front() {
+                if let Work::Join(voice) = &change {
+                    state.busy = Some(voice.clone());
+                    self.interrupt.clear();
+                }
+                return change;
+            }
+            let longest_waiting = state
+                .utterances
+                .iter()
+                .min_by_key(|(_, (_, since))| *since)
+                .map(|(voice, _)| voice.clone());
+            if let Some(voice) = longest_waiting {
+                let (arrival, _) = state.utterances.remove(&voice).expect("just found");
+                state.busy = Some(voice.clone());
                 self.interrupt.clear();
-                return Work::Utterance(arrival);
+                return Work::Utterance(voice, arrival);
             }
-            if !state.learning.is_empty() {
-                return Work::Learning(state.learning.remove(0));
+            if let Some(text) = state.learning.pop_front() {
+                return Work::Learning(text);
             }
             state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
         }
@@ -557,7 +681,7 @@ impl<R> Inbox<R> {
 
     /// Marks the agent idle (its work is done and nothing new was taken).
     pub fn done(&self) {
-        self.state().busy = false;
+        self.state().busy = None;
     }
 }
 
@@ -610,35 +734,50 @@ mod tests {
     fn sessions_negotiate_stream_and_restart_keeping_what_was_learned() {
         let mut agent = agent();
         let mut said = Vec::new();
-        let open = agent.start_session(&mut |s| said.push(s.to_string()));
-        let first_session = agent.session_id().to_string();
+        let open = agent.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |s| {
+            said.push(s.to_string())
+        });
+        let first_session = agent.session_id(PLAIN_VOICE).to_string();
         assert_eq!(open.turn, 0);
         assert_eq!(said.join(" "), open.reply, "the opening is streamed whole");
 
         said.clear();
         assert_eq!(
-            agent.hear("   ", &mut |s| said.push(s.into())),
+            agent.hear(PLAIN_VOICE, "   ", &mut |s| said.push(s.into())),
             Heard::Ignored(Ignored::Blank)
         );
-        let Heard::Turn(t1) = agent.hear("I need 90 days.", &mut |s| said.push(s.into())) else {
+        let Heard::Turn(t1) =
+            agent.hear(PLAIN_VOICE, "I need 90 days.", &mut |s| said.push(s.into()))
+        else {
             panic!("a turn")
         };
         assert_eq!(said.join(" "), t1.reply);
-        let Heard::Turn(t2) = agent.hear("Ok, deal.", &mut |_| {}) else {
+        let Heard::Turn(t2) = agent.hear(PLAIN_VOICE, "Ok, deal.", &mut |_| {}) else {
             panic!("a turn")
         };
         assert!(t2.finished && t2.agreement.reached);
         assert_eq!(
-            agent.hear("hello?", &mut |_| {}),
+            agent.hear(PLAIN_VOICE, "hello?", &mut |_| {}),
             Heard::Ignored(Ignored::Finished)
         );
-        let learned = agent.negotiation().learned().negotiations;
+        let learned = agent
+            .negotiation(PLAIN_VOICE)
+            .unwrap()
+            .learned()
+            .negotiations;
         assert_eq!(learned, 1);
 
-        agent.start_session(&mut |_| {});
-        assert_ne!(agent.session_id(), first_session);
-        assert_eq!(agent.negotiation().turn(), 0);
-        assert_eq!(agent.negotiation().learned().negotiations, 1);
+        agent.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        assert_ne!(agent.session_id(PLAIN_VOICE), first_session);
+        assert_eq!(agent.negotiation(PLAIN_VOICE).unwrap().turn(), 0);
+        assert_eq!(
+            agent
+                .negotiation(PLAIN_VOICE)
+                .unwrap()
+                .learned()
+                .negotiations,
+            1
+        );
         let stats = agent.stats();
         assert_eq!((stats.sessions, stats.turns, stats.ignored), (2, 2, 2));
     }
@@ -646,10 +785,17 @@ mod tests {
     #[test]
     fn an_unfinished_session_is_learned_as_a_failure_on_reset() {
         let mut agent = agent();
-        agent.start_session(&mut |_| {});
-        agent.hear("I need 90 days.", &mut |_| {});
-        agent.start_session(&mut |_| {});
-        assert_eq!(agent.negotiation().learned().negotiations, 1);
+        agent.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        agent.hear(PLAIN_VOICE, "I need 90 days.", &mut |_| {});
+        agent.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        assert_eq!(
+            agent
+                .negotiation(PLAIN_VOICE)
+                .unwrap()
+                .learned()
+                .negotiations,
+            1
+        );
     }
 
     #[test]
@@ -657,14 +803,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let learned_file = dir.path().join("learned.json");
         let mut first = agent_recording(dir.path());
-        first.start_session(&mut |_| {});
-        first.hear("I need 90 days.", &mut |_| {});
-        first.hear("Ok, deal.", &mut |_| {});
+        first.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        first.hear(PLAIN_VOICE, "I need 90 days.", &mut |_| {});
+        first.hear(PLAIN_VOICE, "Ok, deal.", &mut |_| {});
         let after_one = std::fs::read(&learned_file).expect("saved beside the records");
         let robot = first.ledger().robot.clone();
-        first.start_session(&mut |_| {});
-        first.hear("I can do 60 days, no more.", &mut |_| {});
-        first.hear("Fine, deal.", &mut |_| {});
+        first.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        first.hear(PLAIN_VOICE, "I can do 60 days, no more.", &mut |_| {});
+        first.hear(PLAIN_VOICE, "Fine, deal.", &mut |_| {});
         let learned = first.ledger().learned();
         assert_eq!(learned.negotiations, 2);
         // As if killed after the record's last line, before the ledger was saved.
@@ -674,7 +820,11 @@ mod tests {
         let mut second = agent_recording(dir.path());
         assert_eq!(second.ledger().robot, robot, "the id is kept in the file");
         assert_eq!(second.ledger().learned().negotiations, 1);
-        assert_eq!(second.resume_latest().unwrap(), None, "nothing unfinished");
+        assert_eq!(
+            second.resume_latest(PLAIN_VOICE).unwrap(),
+            None,
+            "nothing unfinished"
+        );
         let recovered = second.ledger().learned();
         assert_eq!(recovered.negotiations, 2);
         let diff: f64 = recovered
@@ -686,11 +836,19 @@ mod tests {
             .map(|(a, b)| (a - b).abs())
             .sum();
         assert!(diff < 1e-9, "{diff}");
-        assert_eq!(second.negotiation().learned().negotiations, 2);
+        second.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        assert_eq!(
+            second
+                .negotiation(PLAIN_VOICE)
+                .unwrap()
+                .learned()
+                .negotiations,
+            2
+        );
         // Saved, and learned once: a third start adds nothing more.
         drop(second);
         let mut third = agent_recording(dir.path());
-        third.resume_latest().unwrap();
+        third.resume_latest(PLAIN_VOICE).unwrap();
         assert_eq!(third.ledger().learned().negotiations, 2);
     }
 
@@ -698,18 +856,18 @@ mod tests {
     fn the_newest_utterance_wins_and_a_busy_agent_is_interrupted() {
         let interrupt = Interrupt::new();
         let inbox: Inbox<()> = Inbox::new(interrupt.clone());
-        assert!(inbox.push_utterance(arrival("one")).is_none());
-        let Work::Utterance(a) = inbox.next() else {
+        assert!(inbox.push_utterance(PLAIN_VOICE, arrival("one")).is_none());
+        let Work::Utterance(_, a) = inbox.next() else {
             panic!("an utterance")
         };
         assert_eq!(a.text, "one");
         assert!(!interrupt.is_triggered());
         // While busy with "one", a burst arrives.
         for i in 0..1000 {
-            inbox.push_utterance(arrival(&format!("burst {i}")));
+            inbox.push_utterance(PLAIN_VOICE, arrival(&format!("burst {i}")));
         }
         assert!(interrupt.is_triggered(), "barge-in");
-        let Work::Utterance(b) = inbox.next() else {
+        let Work::Utterance(_, b) = inbox.next() else {
             panic!("an utterance")
         };
         assert_eq!(b.text, "burst 999");
@@ -728,9 +886,9 @@ mod tests {
     #[test]
     fn resets_come_first_and_drop_the_old_sessions_utterance() {
         let inbox: Inbox<u8> = Inbox::new(Interrupt::new());
-        inbox.push_utterance(arrival("old"));
-        inbox.push_reset(7);
-        assert!(matches!(inbox.next(), Work::Reset(7)));
+        inbox.push_utterance(PLAIN_VOICE, arrival("old"));
+        inbox.push_reset(PLAIN_VOICE, 7);
+        assert!(matches!(inbox.next(), Work::Reset(_, 7)));
         inbox.done();
         inbox.stop();
         assert!(matches!(inbox.next(), Work::Stop));
@@ -743,9 +901,9 @@ mod tests {
         let sender = inbox.clone();
         let listener = std::thread::spawn(move || {
             std::thread::sleep(std::time::Duration::from_millis(20));
-            sender.push_utterance(arrival("late"));
+            sender.push_utterance(PLAIN_VOICE, arrival("late"));
         });
-        let Work::Utterance(a) = inbox.next() else {
+        let Work::Utterance(_, a) = inbox.next() else {
             panic!("an utterance")
         };
         assert_eq!(a.text, "late");
@@ -758,25 +916,29 @@ mod tests {
         let make = || agent_recording(dir.path());
         let mut first = make();
         assert_eq!(
-            first.resume_latest().unwrap(),
+            first.resume_latest(PLAIN_VOICE).unwrap(),
             None,
             "nothing to resume yet"
         );
-        first.start_session(&mut |_| {});
-        let Heard::Turn(t1) = first.hear("I'm furious, I need 90 days.", &mut |_| {}) else {
+        first.start_session(PLAIN_VOICE, crate::record::new_session_id(), &mut |_| {});
+        let Heard::Turn(t1) = first.hear(PLAIN_VOICE, "I'm furious, I need 90 days.", &mut |_| {})
+        else {
             panic!("a turn")
         };
-        let session = first.session_id().to_string();
+        let session = first.session_id(PLAIN_VOICE).to_string();
         drop(first); // as if killed: nothing else is written
 
         let mut second = make();
-        assert_eq!(second.resume_latest().unwrap(), Some(session.clone()));
-        assert_eq!(second.negotiation().turn(), 1);
         assert_eq!(
-            &second.negotiation().snapshot().belief,
+            second.resume_latest(PLAIN_VOICE).unwrap(),
+            Some(session.clone())
+        );
+        assert_eq!(second.negotiation(PLAIN_VOICE).unwrap().turn(), 1);
+        assert_eq!(
+            &second.negotiation(PLAIN_VOICE).unwrap().snapshot().belief,
             t1.belief.as_array()
         );
-        let Heard::Turn(t2) = second.hear("Ok, deal.", &mut |_| {}) else {
+        let Heard::Turn(t2) = second.hear(PLAIN_VOICE, "Ok, deal.", &mut |_| {}) else {
             panic!("a turn")
         };
         assert_eq!(t2.turn, 2);
@@ -784,5 +946,107 @@ mod tests {
             crate::record::load(&crate::record::session_path(dir.path(), &session)).unwrap();
         assert_eq!(record.lines.len(), 3, "opening and two turns, none twice");
         assert!(record.is_finished());
+    }
+
+    #[test]
+    fn two_voices_negotiate_side_by_side_each_with_its_own_session_and_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut agent = agent_recording(dir.path());
+        agent.start_session("alice", crate::record::new_session_id(), &mut |_| {});
+        agent.start_session("bob", crate::record::new_session_id(), &mut |_| {});
+        assert_ne!(agent.session_id("alice"), agent.session_id("bob"));
+        agent.hear("alice", "I need 90 days.", &mut |_| {});
+        agent.hear("bob", "I can't pay, I need 200 days.", &mut |_| {});
+        agent.hear("alice", "Could we say 60 days?", &mut |_| {});
+        let alice = agent.negotiation("alice").unwrap();
+        let bob = agent.negotiation("bob").unwrap();
+        assert_eq!((alice.turn(), bob.turn()), (2, 1));
+        let said = |n: &Negotiation| {
+            n.dialogue()
+                .iter()
+                .filter(|l| l.side == crate::speak::Side::Debtor)
+                .map(|l| l.text.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(said(alice), ["I need 90 days.", "Could we say 60 days?"]);
+        assert_eq!(said(bob), ["I can't pay, I need 200 days."]);
+        // Each voice's record is in its own folder; the plain voice has none.
+        let voice_dir = |v: &str| dir.path().join("voices").join(v);
+        for (voice, lines) in [("alice", 3), ("bob", 2)] {
+            let path = crate::record::session_path(&voice_dir(voice), agent.session_id(voice));
+            assert_eq!(crate::record::load(&path).unwrap().lines.len(), lines);
+        }
+        assert_eq!(crate::record::latest(dir.path()).unwrap(), None);
+        assert_eq!(
+            agent.hear("carol", "Hello?", &mut |_| {}),
+            Heard::Ignored(Ignored::NoNegotiation)
+        );
+    }
+
+    #[test]
+    fn a_voice_that_leaves_resumes_from_its_record_when_it_comes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut agent = agent_recording(dir.path());
+        agent.start_session("alice", crate::record::new_session_id(), &mut |_| {});
+        agent.hear("alice", "I need 90 days.", &mut |_| {});
+        let session = agent.session_id("alice").to_string();
+        assert!(agent.leave("alice"));
+        assert!(agent.negotiation("alice").is_none());
+        assert_eq!(
+            agent.ledger().learned().negotiations,
+            0,
+            "leaving is not an end"
+        );
+        assert_eq!(agent.resume_latest("alice").unwrap(), Some(session));
+        assert_eq!(agent.negotiation("alice").unwrap().turn(), 1);
+        assert_eq!(agent.resume_latest("bob").unwrap(), None);
+        assert!(!valid_voice("../etc") && !valid_voice("a b") && valid_voice("anonymous_speaker"));
+    }
+
+    #[test]
+    fn each_voice_keeps_its_newest_utterance_and_only_its_own_reply_is_interrupted() {
+        let interrupt = Interrupt::new();
+        let inbox: Inbox<()> = Inbox::new(interrupt.clone());
+        inbox.push_utterance("alice", arrival("alice one"));
+        let Work::Utterance(voice, _) = inbox.next() else {
+            panic!("an utterance")
+        };
+        assert_eq!(voice, "alice");
+        // While answering alice: bob speaks (waits), then alice again (barge-in).
+        inbox.push_utterance("bob", arrival("bob one"));
+        assert!(
+            !interrupt.is_triggered(),
+            "another voice does not cut the reply"
+        );
+        inbox.push_utterance("bob", arrival("bob two"));
+        inbox.push_utterance("alice", arrival("alice two"));
+        assert!(interrupt.is_triggered());
+        inbox.push_join("carol");
+        // Joins first; then the voice waiting longest (bob, with his newest).
+        assert!(matches!(inbox.next(), Work::Join(v) if v == "carol"));
+        let Work::Utterance(voice, a) = inbox.next() else {
+            panic!("an utterance")
+        };
+        assert_eq!((voice.as_str(), a.text.as_str()), ("bob", "bob two"));
+        inbox.push_leave("alice");
+        assert!(matches!(inbox.next(), Work::Leave(v) if v == "alice"));
+        let stats = inbox.stats();
+        assert_eq!((stats.received, stats.dropped, stats.barge_ins), (4, 2, 1));
+    }
+
+    #[test]
+    fn under_a_burst_from_two_voices_they_take_turns() {
+        let inbox: Inbox<()> = Inbox::new(Interrupt::new());
+        let mut served = Vec::new();
+        for round in 0..4 {
+            // Both speak again while the agent answers; alice always a moment first.
+            inbox.push_utterance("alice", arrival(&format!("alice {round}")));
+            inbox.push_utterance("bob", arrival(&format!("bob {round}")));
+            let Work::Utterance(voice, _) = inbox.next() else {
+                panic!("an utterance")
+            };
+            served.push(voice);
+        }
+        assert_eq!(served, ["alice", "bob", "alice", "bob"]);
     }
 }

@@ -49,11 +49,13 @@
 //!   against every debtor with learning carried across negotiations,
 //!   [`sim::metrics`] with bootstrap intervals, and [`sim::report`] and [`sim::plots`] for
 //!   report.md, results.json and SVG charts;
-//! - [`agent`]: [`agent::Agent`] runs one negotiation after another for the node (utterance
-//!   cleaning, sessions, records, learned parameters) and [`agent::Inbox`] hands it utterances
-//!   with the burst policy (newest wins) and barge-in;
-//! - [`ros`] (feature `ros`): the r2r node, thin glue from topics, the reset service, ROS
-//!   parameters and diagnostics to the agent;
+//! - [`agent`]: [`agent::Agent`] runs one negotiation after another for each voice the node
+//!   hears (utterance cleaning, sessions, records, learned parameters) and [`agent::Inbox`]
+//!   hands it utterances with the burst policy (per voice the newest wins, the voice waiting
+//!   longest goes first) and barge-in;
+//! - [`ros`] (feature `ros`): the r2r node on tokio, a managed (lifecycle) node: thin glue from
+//!   topics, ROS4HRI voices, the reset service, live ROS parameters, the face and diagnostics
+//!   to the agent;
 //! - [`cli`]: the command-line adapter (`chat`, `demo`, `classify`, `eval-emotion`,
 //!   `eval-tactics`, `bench`, `simulate`, `record show|verify|export`, `learned show|merge`, `node`).
 //!

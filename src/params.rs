@@ -159,6 +159,15 @@ pub struct NodeParams {
     /// Published: hri_msgs/Expression of the chosen emotion at the start of every reply, for
     /// the robot's face. Empty: none.
     pub expression_topic: String,
+    /// Published: eq_negotiator/msg/Sentence, every sentence of `say_topic` with the voice and
+    /// session it answers, for speech stacks that serve several people.
+    pub sentence_topic: String,
+    /// ROS4HRI: subscribed hri_msgs/IdsList of the voices heard now (REP-155); each voice's
+    /// hri_msgs/LiveSpeech is on `<this topic's folder>/<id>/speech`, and its `final` text
+    /// makes a turn of that voice's own negotiation. Empty: only `transcript_topic`.
+    pub voices_topic: String,
+    /// ROS4HRI: how many voices negotiate at once; later ones wait for a free place.
+    pub max_voices: u32,
     /// Published: diagnostic_msgs/DiagnosticArray, every `diagnostics_period_s` seconds.
     pub diagnostics_topic: String,
     /// Seconds between diagnostics messages.
@@ -187,6 +196,9 @@ impl Default for NodeParams {
             state_topic: "negotiation/state".into(),
             reset_service: "negotiation/reset".into(),
             expression_topic: "/robot_face/expression".into(),
+            sentence_topic: "tts/sentences".into(),
+            voices_topic: "/humans/voices/tracked".into(),
+            max_voices: 4,
             diagnostics_topic: "/diagnostics".into(),
             diagnostics_period_s: 1.0,
             learning_topic: String::new(),
@@ -817,9 +829,18 @@ impl Params {
         ] {
             r.ros_name(key, name)?;
         }
+        r.ros_name("node.sentence_topic", &n.sentence_topic)?;
+        r.int_range(
+            "node.max_voices",
+            n.max_voices,
+            1,
+            16,
+            "must be between 1 and 16 voices".into(),
+        )?;
         for (key, name) in [
             ("node.learning_topic", &n.learning_topic),
             ("node.expression_topic", &n.expression_topic),
+            ("node.voices_topic", &n.voices_topic),
         ] {
             if !name.is_empty() {
                 r.ros_name(key, name)?;

@@ -74,3 +74,8 @@ fn parameters_are_listed_described_and_set_live_from_the_next_turn() {
 fn a_managed_node_goes_through_every_lifecycle_transition_and_recovers_from_a_configure_error() {
     run_case("lifecycle");
 }
+
+#[test]
+fn two_ros4hri_voices_negotiate_at_once_without_mixing_and_a_voice_that_leaves_resumes() {
+    run_case("voices");
+}

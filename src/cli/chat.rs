@@ -203,7 +203,7 @@ fn learn(
 ) -> Result<(), CliError> {
     ledger.add_negotiation(session, start, &negotiation.learned());
     crate::agent::save_ledger(params, ledger)?;
-    crate::agent::prune_records(params);
+    crate::agent::prune_records(params, &params.record.directory);
     Ok(())
 }
 

@@ -19,6 +19,7 @@ mod face;
 mod lifecycle;
 mod params;
 mod state;
+mod voices;
 mod worker;
 
 use std::sync::atomic::Ordering;
@@ -35,7 +36,7 @@ use r2r::lifecycle_msgs::srv::{
 };
 use r2r::std_srvs::srv::Trigger;
 
-use crate::agent::{Arrival, DetectorFactory};
+use crate::agent::{Arrival, DetectorFactory, PLAIN_VOICE};
 use crate::learned::LearnedError;
 use crate::params::{Params, ParamsError};
 use crate::record::RecordError;
@@ -275,6 +276,12 @@ impl Managed {
             let say = node
                 .create_publisher::<r2r::std_msgs::msg::String>(&np.say_topic, reliable(100))
                 .map_err(ros(format!("advertising {}", np.say_topic)))?;
+            let sentences = node
+                .create_publisher::<r2r::eq_negotiator::msg::Sentence>(
+                    &np.sentence_topic,
+                    reliable(100),
+                )
+                .map_err(ros(format!("advertising {}", np.sentence_topic)))?;
             let state = node
                 .create_publisher::<NegotiationState>(
                     &np.state_topic,
@@ -312,6 +319,7 @@ impl Managed {
             Ok((
                 Publish {
                     say,
+                    sentences,
                     state,
                     learning,
                     face,
@@ -370,7 +378,7 @@ impl Managed {
         self.shared.speaking.store(true, Ordering::SeqCst);
         *lock(&self.active) = Some(inbox.clone());
         if !configured.opened {
-            inbox.push_reset(None);
+            inbox.push_reset(PLAIN_VOICE, None);
             configured.opened = true;
         }
         // Subscribed last, so a peer that sees the subscription finds the node active.
@@ -393,7 +401,7 @@ impl Managed {
                     };
                     match lock(&active).as_ref() {
                         Some(inbox) => {
-                            inbox.push_utterance(arrival);
+                            inbox.push_utterance(PLAIN_VOICE, arrival);
                         }
                         None => {
                             shared.unheard.fetch_add(1, Ordering::SeqCst);
@@ -402,8 +410,28 @@ impl Managed {
                     }
                 }
             }));
+            let np = lock(&self.parameters).params.node.clone();
+            if !np.voices_topic.is_empty() {
+                let following = voices::follow(
+                    self.node.clone(),
+                    np.voices_topic.clone(),
+                    np.max_voices as usize,
+                    inbox.clone(),
+                    self.active.clone(),
+                    self.shared.clone(),
+                );
+                configured.tasks.push(self.runtime.spawn(async move {
+                    if let Err(e) = following.await {
+                        tracing::error!(error = %e, "cannot follow the ROS4HRI voices");
+                    }
+                }));
+            }
             configured.hearing = true;
-            tracing::info!(transcript = %transcript_topic, "active: hearing and speaking");
+            tracing::info!(
+                transcript = %transcript_topic,
+                voices = %np.voices_topic,
+                "active: hearing and speaking"
+            );
         }
         Outcome::Success
     }
@@ -435,6 +463,7 @@ impl Managed {
         self.with_node(|node| {
             if let Some(publish) = publish {
                 node.destroy_publisher(publish.say);
+                node.destroy_publisher(publish.sentences);
                 node.destroy_publisher(publish.state);
                 if let Some(learning) = publish.learning {
                     node.destroy_publisher(learning);
@@ -646,7 +675,7 @@ async fn serve(
                 let response = match inbox {
                     Some(inbox) => {
                         let (answer, session) = tokio::sync::oneshot::channel();
-                        inbox.push_reset(Some(answer));
+                        inbox.push_reset(PLAIN_VOICE, Some(answer));
                         match session.await {
                             Ok(id) => Trigger::Response {
                                 success: true,

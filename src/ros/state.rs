@@ -33,9 +33,10 @@ impl Timing {
     }
 }
 
-/// The state message for `report`, a turn of `agent`'s current session.
+/// The state message for `report`, a turn of `voice`'s current session.
 pub(super) fn message(
     agent: &Agent,
+    voice: &str,
     report: &TurnReport,
     utterance: &str,
     timing: Timing,
@@ -49,7 +50,8 @@ pub(super) fn message(
         None => (Vec::new(), Vec::new()),
     };
     NegotiationState {
-        session_id: agent.session_id().to_string(),
+        session_id: agent.session_id(voice).to_string(),
+        voice_id: voice.to_string(),
         turn: report.turn,
         utterance: utterance.to_string(),
         debtor_emotion: report

@@ -11,14 +11,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use r2r::diagnostic_msgs::msg::{DiagnosticArray, DiagnosticStatus, KeyValue};
-use r2r::eq_negotiator::msg::NegotiationState;
+use r2r::eq_negotiator::msg::{NegotiationState, Sentence};
 use r2r::hri_msgs::msg::Expression;
 use tokio::sync::oneshot;
 
 use super::lifecycle::State;
 use super::params::ParameterState;
 use super::{ComponentsFactory, NodeError, lock, state};
-use crate::agent::{Agent, AgentStats, DetectorFactory, Heard, Inbox, Work};
+use crate::agent::{Agent, AgentStats, DetectorFactory, Heard, Inbox, PLAIN_VOICE, Work};
 use crate::emotion::Emotion;
 use crate::learned::Ledger;
 use crate::params::Params;
@@ -38,6 +38,7 @@ pub struct Health {
     model_loaded: bool,
     speaker: &'static str,
     session: String,
+    voices: usize,
     stats: AgentStats,
     last_turn_ms: f64,
     tokens_per_second: Option<f64>,
@@ -53,12 +54,16 @@ pub struct Shared {
     pub speaking: AtomicBool,
     /// Utterances that arrived while the node was inactive, and were not heard.
     pub unheard: AtomicU64,
+    /// ROS4HRI voices tracked but waiting for a free place (`node.max_voices`).
+    pub voices_waiting: AtomicU64,
 }
 
 /// Where the agent thread publishes.
 pub struct Publish {
     /// `tts/say`.
     pub say: r2r::Publisher<r2r::std_msgs::msg::String>,
+    /// `tts/sentences`.
+    pub sentences: r2r::Publisher<Sentence>,
     /// `negotiation/state`.
     pub state: r2r::Publisher<NegotiationState>,
     /// Fleet learning, when on.
@@ -68,7 +73,7 @@ pub struct Publish {
 }
 
 impl Publish {
-    fn sentence(&self, shared: &Shared, text: &str) {
+    fn sentence(&self, shared: &Shared, text: &str, to: &Voice<'_>) {
         if !shared.speaking.load(Ordering::SeqCst) {
             tracing::info!(sentence = %text, "inactive: sentence not spoken");
             return;
@@ -78,6 +83,16 @@ impl Publish {
         };
         if let Err(e) = self.say.publish(&message) {
             tracing::error!(error = %e, "cannot publish a sentence");
+        }
+        let labelled = Sentence {
+            header: r2r::std_msgs::msg::Header::default(),
+            voice_id: to.voice.clone(),
+            session_id: to.session.clone(),
+            turn: to.turn,
+            text: text.to_string(),
+        };
+        if let Err(e) = self.sentences.publish(&labelled) {
+            tracing::error!(error = %e, "cannot publish a labelled sentence");
         }
     }
 
@@ -239,7 +254,7 @@ impl Worker {
                                     Box::new(speaker),
                                     ledger,
                                 );
-                                let resumed = agent.resume_latest()?;
+                                let resumed = agent.resume_latest(PLAIN_VOICE)?;
                                 Ok((agent, timing, resumed.is_some()))
                             },
                         );
@@ -303,11 +318,15 @@ impl Worker {
     }
 }
 
-/// Where a reply's sentences go: the face first, then `tts/say`.
+/// Where a reply's sentences go: the face first, then `tts/say` and `tts/sentences`, labelled
+/// with the voice, session and turn they answer.
 struct Voice<'a> {
     note: &'a Mutex<ReplyNote>,
     publish: &'a Publish,
     shared: &'a Shared,
+    voice: String,
+    session: String,
+    turn: u32,
 }
 
 impl Voice<'_> {
@@ -320,7 +339,7 @@ impl Voice<'_> {
             self.publish.expression(self.shared, emotion);
         }
         first.get_or_insert_with(Instant::now);
-        self.publish.sentence(self.shared, sentence);
+        self.publish.sentence(self.shared, sentence, self);
     }
 }
 
@@ -340,22 +359,26 @@ impl Run<'_> {
         std::mem::take(&mut *lock(&self.timing)).first_sentence_ms
     }
 
-    /// The agent, and the voice its replies are spoken with.
-    fn split(&mut self) -> (&mut Agent, Voice<'_>) {
-        let voice = Voice {
+    /// The agent, and the voice that speaks its reply to `voice` in `session`, turn `turn`.
+    fn split(&mut self, voice: &str, session: String, turn: u32) -> (&mut Agent, Voice<'_>) {
+        let speaking = Voice {
             note: &self.timing,
             publish: self.publish,
             shared: self.shared,
+            voice: voice.to_string(),
+            session,
+            turn,
         };
-        (&mut self.agent, voice)
+        (&mut self.agent, speaking)
     }
 
-    fn update_health(&self, last_turn_ms: f64) {
+    fn update_health(&self, voice: &str, last_turn_ms: f64) {
         let agent = &self.agent;
         let mut h = lock(&self.shared.health);
         h.model_loaded = agent.speaker_name() == "slm";
         h.speaker = agent.speaker_name();
-        h.session = agent.session_id().to_string();
+        h.session = agent.session_id(voice).to_string();
+        h.voices = agent.voices().filter(|v| *v != PLAIN_VOICE).count();
         h.stats = agent.stats();
         h.last_turn_ms = last_turn_ms;
         h.tokens_per_second = agent.speaker_tokens_per_second();
@@ -364,7 +387,7 @@ impl Run<'_> {
     fn work(mut self) {
         // Others hear what this robot learned before it stopped.
         self.publish.learning(&self.agent);
-        self.update_health(0.0);
+        self.update_health(PLAIN_VOICE, 0.0);
         loop {
             let work = self.inbox.next();
             if let Some(params) = lock(self.parameters).pending.take() {
@@ -373,8 +396,15 @@ impl Run<'_> {
             }
             match work {
                 Work::Stop => return,
-                Work::Reset(answer) => self.reset(answer),
-                Work::Utterance(arrival) => self.hear(&arrival.text, arrival.at),
+                Work::Reset(voice, answer) => self.reset(&voice, answer),
+                Work::Join(voice) => self.join(&voice),
+                Work::Leave(voice) => {
+                    if self.agent.leave(&voice) {
+                        tracing::info!(%voice, "the voice left: its negotiation waits in its record");
+                    }
+                    self.update_health(&voice, 0.0);
+                }
+                Work::Utterance(voice, arrival) => self.hear(&voice, &arrival.text, arrival.at),
                 Work::Learning(text) => {
                     let source = "a contribution heard on node.learning_topic";
                     match self.agent.absorb(&text, source) {
@@ -390,49 +420,73 @@ impl Run<'_> {
         }
     }
 
-    fn reset(&mut self, answer: Resetter) {
+    /// A voice is heard: its unfinished negotiation resumes from its record, or a new one opens.
+    fn join(&mut self, voice: &str) {
+        if self.agent.negotiation(voice).is_some() {
+            return;
+        }
+        match self.agent.resume_latest(voice) {
+            Ok(Some(session)) => {
+                tracing::info!(%voice, %session, "a voice came back: its negotiation resumes");
+                self.update_health(voice, 0.0);
+            }
+            Ok(None) => self.reset(voice, None),
+            Err(e) => {
+                tracing::error!(%voice, error = %e, "cannot resume the voice's negotiation; opening a new one");
+                self.reset(voice, None);
+            }
+        }
+    }
+
+    fn reset(&mut self, voice: &str, answer: Resetter) {
         let started = Instant::now();
         let learned = self.agent.ledger().learned().negotiations;
         let publish = self.publish;
         let mut first = None;
+        let session = crate::record::new_session_id();
         let report = {
-            let (agent, speak) = self.split();
-            agent.start_session(&mut |s| speak.speak(&mut first, s))
+            let (agent, speaking) = self.split(voice, session.clone(), 0);
+            agent.start_session(voice, session, &mut |s| speaking.speak(&mut first, s))
         };
         let timing = state::Timing::since(started, None, self.speaker_ms());
         publish.state(&state::message(
             &self.agent,
+            voice,
             &report,
             "",
             timing,
             self.inbox.stats(),
         ));
         if let Some(answer) = answer {
-            let _ = answer.send(self.agent.session_id().to_string());
+            let _ = answer.send(self.agent.session_id(voice).to_string());
         }
         if self.agent.ledger().learned().negotiations != learned {
             publish.learning(&self.agent);
         }
-        self.update_health(timing.turn_ms);
+        self.update_health(voice, timing.turn_ms);
     }
 
-    fn hear(&mut self, text: &str, at: Instant) {
+    fn hear(&mut self, voice: &str, text: &str, at: Instant) {
         let mut first_sentence = None;
         let publish = self.publish;
+        let session = self.agent.session_id(voice).to_string();
+        let turn = self.agent.negotiation(voice).map_or(0, |n| n.turn() + 1);
         let heard = {
-            let (agent, speak) = self.split();
-            agent.hear(text, &mut |s| speak.speak(&mut first_sentence, s))
+            let (agent, speaking) = self.split(voice, session, turn);
+            agent.hear(voice, text, &mut |s| speaking.speak(&mut first_sentence, s))
         };
         match heard {
             Heard::Turn(report) => {
                 let timing = state::Timing::since(at, first_sentence, self.speaker_ms());
                 let utterance = self
                     .agent
-                    .negotiation()
-                    .dialogue()
-                    .iter()
-                    .rev()
-                    .find(|l| l.side == crate::speak::Side::Debtor)
+                    .negotiation(voice)
+                    .and_then(|n| {
+                        n.dialogue()
+                            .iter()
+                            .rev()
+                            .find(|l| l.side == crate::speak::Side::Debtor)
+                    })
                     .map(|l| l.text.clone())
                     .unwrap_or_default();
                 if report.finished {
@@ -440,17 +494,18 @@ impl Run<'_> {
                 }
                 publish.state(&state::message(
                     &self.agent,
+                    voice,
                     &report,
                     &utterance,
                     timing,
                     self.inbox.stats(),
                 ));
-                self.update_health(timing.turn_ms);
+                self.update_health(voice, timing.turn_ms);
             }
             Heard::Ignored(why) => {
                 self.speaker_ms();
-                tracing::warn!(?why, "utterance ignored");
-                self.update_health(0.0);
+                tracing::warn!(?why, %voice, "utterance ignored");
+                self.update_health(voice, 0.0);
             }
         }
     }
@@ -496,6 +551,11 @@ pub async fn diagnostics_loop(
                 value("model_loaded", h.model_loaded.to_string()),
                 value("speaker", h.speaker.to_string()),
                 value("session", h.session.clone()),
+                value("voices", h.voices.to_string()),
+                value(
+                    "voices_waiting",
+                    shared.voices_waiting.load(Ordering::SeqCst).to_string(),
+                ),
                 value("sessions", h.stats.sessions.to_string()),
                 value("turns", h.stats.turns.to_string()),
                 value("last_turn_latency_ms", format!("{:.1}", h.last_turn_ms)),
