@@ -3,10 +3,19 @@ first tts/say sentence, for 20 turns, next to the speaker's own time to first se
 in the same turn by the node. Prints a table per speaker.
 
     scripts/bench-node [--turns N] [--speakers template,slm]
+    scripts/bench-node --incremental [--turns N]
+
+--incremental: a ROS4HRI voice speaks each line word by word as partial recognition
+(hri_msgs/LiveSpeech `incremental`) over the last two seconds before its `final`, on every
+other turn; on the turns between, the same two seconds pass in silence and only `final` is
+sent. It prints the time from `final` to the first sentence of the voice's reply
+(tts/sentences), with and without, and their ratio, with the language model speaking.
 """
 
 import argparse
+import queue
 import statistics
+import time
 
 from peer import Debtor, Node
 
@@ -37,11 +46,74 @@ def run(speaker, turns):
     return rows
 
 
+def run_incremental(turns, speaking_s=2.0):
+    from eq_negotiator.msg import Sentence
+    from hri_msgs.msg import IdsList, LiveSpeech
+    node = Node("node.speaker:=slm", 'record.directory:=""', "node.detector:=lexicon", log="warn")
+    debtor = Debtor("bench_debtor")
+    tracked = debtor.node.create_publisher(IdsList, "/humans/voices/tracked", 10)
+    speech = debtor.node.create_publisher(LiveSpeech, "/humans/voices/bench/speech", 10)
+    sentences = queue.Queue()
+    debtor.node.create_subscription(
+        Sentence, "tts/sentences", lambda m: sentences.put((time.monotonic(), m)), 100
+    )
+    rows = []
+    try:
+        debtor.wait_for_node(timeout=300, process=node)
+        deadline = time.monotonic() + 60
+        while debtor.node.count_subscribers("/humans/voices/bench/speech") == 0:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the node did not follow the voice")
+            tracked.publish(IdsList(ids=["bench"]))
+            time.sleep(0.2)
+        first_turn = None
+        for t in range(1, turns + 1):
+            # The opening, or the last reply, is over before the next line starts.
+            time.sleep(3.0)
+            while not sentences.empty():
+                sentences.get_nowait()
+            line = LINES[t % len(LINES)].format(d=200 + 10 * t)
+            with_partials = t % 2 == 1
+            words = line.split()
+            for i in range(1, len(words) + 1):
+                if with_partials:
+                    speech.publish(LiveSpeech(incremental=" ".join(words[:i]), confidence=0.5))
+                time.sleep(speaking_s / len(words))
+            sent = time.monotonic()
+            speech.publish(LiveSpeech(incremental=line, final=line, confidence=0.9))
+            while True:
+                at, message = sentences.get(timeout=300)
+                if message.voice_id == "bench" and message.turn > 0:
+                    break
+            first_turn = first_turn or message.turn
+            rows.append((message.turn, with_partials, (at - sent) * 1e3))
+    finally:
+        debtor.close()
+        node.stop()
+    print("\nslm speaker, a ROS4HRI voice: final -> first sentence of the reply, over DDS")
+    print("| turn | partial words before final | ms |")
+    print("|---:|---|---:|")
+    for turn, partial, ms in rows:
+        print(f"| {turn} | {'yes' if partial else 'no'} | {ms:.0f} |")
+    with_ms = statistics.median(ms for _, p, ms in rows if p)
+    without_ms = statistics.median(ms for _, p, ms in rows if not p)
+    print("\n| partial words | median ms to the first sentence | turns |")
+    print("|---|---:|---:|")
+    print(f"| yes, over the last {speaking_s:.0f} s | {with_ms:.0f} | {sum(1 for r in rows if r[1])} |")
+    print(f"| no | {without_ms:.0f} | {sum(1 for r in rows if not r[1])} |")
+    print(f"\nratio with / without: {with_ms / without_ms:.2f} (target at most 0.6)")
+
+
 def main():
     args = argparse.ArgumentParser(description=__doc__)
     args.add_argument("--turns", type=int, default=20)
     args.add_argument("--speakers", default="template,slm")
+    args.add_argument("--incremental", action="store_true",
+                      help="partial recognition before final, against final alone (slm)")
     opts = args.parse_args()
+    if opts.incremental:
+        run_incremental(opts.turns)
+        return
     summary = []
     for speaker in opts.speakers.split(","):
         rows = run(speaker, opts.turns)

@@ -348,6 +348,19 @@ impl Agent {
         heard
     }
 
+    /// Partial words of `voice` (incremental speech recognition), cleaned as an utterance
+    /// is: the speaker gets ready for the reply while the debtor is still speaking.
+    pub fn prefill(&mut self, voice: &str, partial: &str) {
+        let max = self.params.node.max_utterance_chars as usize;
+        if let (Some(session), Some(partial)) =
+            (self.sessions.get(voice), clean_utterance(partial, max))
+        {
+            session
+                .negotiation
+                .prefill(&partial.text, self.speaker.as_mut());
+        }
+    }
+
     /// Counts the turn and appends it to the record (synced before this returns, so before
     /// the caller publishes the turn's state).
     fn finish_turn(&mut self, session: &mut Session, utterance: Option<&str>, report: &TurnReport) {
@@ -493,6 +506,8 @@ pub enum Work<R> {
     Leave(String),
     /// Answer a voice's utterance.
     Utterance(String, Arrival),
+    /// A voice's words so far (incremental recognition): get ready for the reply.
+    Partial(String, String),
     /// Take what another robot learned (its published contribution, as JSON).
     Learning(String),
     /// Stop the agent's thread.
@@ -519,6 +534,8 @@ struct InboxState<R> {
     /// Joins and leaves, in the order they happened.
     voices: VecDeque<Work<R>>,
     learning: VecDeque<String>,
+    /// The newest partial words per voice, until its utterance arrives.
+    partials: BTreeMap<String, String>,
     stop: bool,
     /// The voice whose work the agent is doing.
     busy: Option<String>,
@@ -547,6 +564,7 @@ impl<R> Inbox<R> {
                 resets: VecDeque::new(),
                 voices: VecDeque::new(),
                 learning: VecDeque::new(),
+                partials: BTreeMap::new(),
                 stop: false,
                 busy: None,
                 stats: InboxStats::default(),
@@ -570,10 +588,19 @@ impl<R> Inbox<R> {
         busy
     }
 
+    /// Hands over partial words of `voice`; they are taken only when nothing else waits, and
+    /// forgotten once the voice's utterance arrives.
+    pub fn push_partial(&self, voice: &str, text: String) {
+        let mut state = self.state();
+        state.partials.insert(voice.to_string(), text);
+        self.ready.notify_one();
+    }
+
     /// Hands over an utterance of `voice`; returns the one of that voice it replaced, if any.
     pub fn push_utterance(&self, voice: &str, arrival: Arrival) -> Option<Arrival> {
         let mut state = self.state();
         state.stats.received += 1;
+        state.partials.remove(voice);
         if self.interrupt_if_busy_with(&state, voice) {
             state.stats.barge_ins += 1;
         }
@@ -612,6 +639,7 @@ impl<R> Inbox<R> {
         if state.utterances.remove(voice).is_some() {
             state.stats.dropped += 1;
         }
+        state.partials.remove(voice);
         state.voices.push_back(Work::Leave(voice.to_string()));
         self.ready.notify_one();
     }
@@ -674,6 +702,9 @@ impl<R> Inbox<R> {
             }
             if let Some(text) = state.learning.pop_front() {
                 return Work::Learning(text);
+            }
+            if let Some((voice, text)) = state.partials.pop_first() {
+                return Work::Partial(voice, text);
             }
             state = self.ready.wait(state).unwrap_or_else(|e| e.into_inner());
         }

@@ -464,6 +464,18 @@ impl Negotiation {
         self.respond_streaming(utterance, speaker, &mut |_| {})
     }
 
+    /// Lets `speaker` get ready for the reply to `partial`, the debtor's words so far (partial
+    /// speech recognition); nothing about the negotiation changes. A finished one needs no
+    /// reply.
+    pub fn prefill(&self, partial: &str, speaker: &mut dyn Speaker) {
+        if self.finished {
+            return;
+        }
+        let mut dialogue = self.dialogue.clone();
+        dialogue.push(DialogueLine::debtor(partial));
+        speaker.prefill(&self.scenario, &dialogue);
+    }
+
     /// [`Negotiation::respond`], handing each sentence of the reply to `on_sentence` as soon as
     /// it passed the guardrails (for text-to-speech).
     pub fn respond_streaming(

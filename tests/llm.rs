@@ -318,6 +318,61 @@ fn only_the_new_tokens_are_decoded_on_later_turns() {
     }
 }
 
+#[test]
+fn partial_words_prefilled_leave_only_the_rest_and_the_instruction_to_decode() {
+    use eq_negotiator::scenario::Scenario;
+    use eq_negotiator::speak::DialogueLine;
+    use eq_negotiator::speak::prompt::prefix_prompt;
+    let scenario = Scenario::builtin();
+    let system = eq_negotiator::speak::prompt::system_prompt(&scenario);
+    let opening = "Hello, this is Riverside Energy calling about your overdue balance.";
+    let heard = "I lost my job last month and I am trying to find work, could we say ninety days";
+    let partial = "I lost my job last month and I am trying";
+    let full = |dialogue: &[DialogueLine]| {
+        let mut prompt = prefix_prompt(&scenario, dialogue);
+        prompt.dialogue.push(message(
+            Role::System,
+            "Your tone: gentle. In one short sentence, answer what they just said.",
+        ));
+        prompt
+    };
+    let dialogue = [DialogueLine::creditor(opening), DialogueLine::debtor(heard)];
+    // The same two prompts on two workers; one is told the partial words in between.
+    let mut decoded = Vec::new();
+    for prefill in [false, true] {
+        let llm = start(2048);
+        let first = [DialogueLine::creditor(opening)];
+        collect(&llm, full(&first), greedy(16, 1));
+        if prefill {
+            let so_far = [
+                DialogueLine::creditor(opening),
+                DialogueLine::debtor(partial),
+            ];
+            llm.prefill(prefix_prompt(&scenario, &so_far)).unwrap();
+        }
+        let (sentences, stats) = collect(&llm, full(&dialogue), greedy(16, 1));
+        assert!(!sentences.is_empty(), "a reply after the prefill too");
+        assert_eq!(
+            stats.prompt_tokens,
+            stats.reused_tokens + stats.decoded_prompt_tokens
+        );
+        decoded.push(stats.decoded_prompt_tokens);
+    }
+    let words = llm_tokens(partial);
+    assert!(
+        decoded[1] + words <= decoded[0] + 2,
+        "prefilled {decoded:?}: the partial words ({words} tokens) were not reused; system {system:?}"
+    );
+}
+
+/// Roughly how many tokens `text` makes alone (its words, without template tokens).
+fn llm_tokens(text: &str) -> usize {
+    let llm = start(512);
+    let with = llm.count_prompt_tokens(&ask("s", text)).unwrap();
+    let without = llm.count_prompt_tokens(&ask("s", "")).unwrap();
+    with - without
+}
+
 /// Tokens of the prompt as it stood one turn earlier, up to (and with) the assistant cue before
 /// the previous reply: the prefix the cache already holds.
 fn previous_shared(llm: &LlmHandle, system: &str, dialogue: &[ChatMessage]) -> usize {

@@ -137,11 +137,12 @@ fn chat_template(model: &LlamaModel) -> Result<(LlamaChatTemplate, bool), LlmErr
     }
 }
 
-/// Messages rendered with the chat template, ending with the assistant's cue.
+/// Messages rendered with the chat template, ending with the assistant's cue when `cue`.
 fn render(
     model: &LlamaModel,
     template: &LlamaChatTemplate,
     messages: &[ChatMessage],
+    cue: bool,
 ) -> Result<String, String> {
     let chat = messages
         .iter()
@@ -149,7 +150,7 @@ fn render(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     model
-        .apply_chat_template(template, &chat, true)
+        .apply_chat_template(template, &chat, cue)
         .map_err(|e| format!("chat template failed: {e}"))
 }
 
@@ -287,9 +288,14 @@ fn serve(
             }
             Request::CountPromptTokens { prompt, reply } => {
                 let count = engine
-                    .render(&prompt.messages(0))
+                    .render(&prompt.messages(0), true)
                     .map(|t| engine.tokenize(&t).len());
                 let _ = reply.send(count);
+            }
+            Request::Prefill { prompt } => {
+                if let Err(e) = engine.prefill(&prompt) {
+                    tracing::debug!(error = %e, "prefill skipped");
+                }
             }
         }
     }
@@ -321,7 +327,7 @@ impl Engine<'_> {
     /// Renders messages after breaking up any of this model's control-token texts inside them,
     /// so no message can produce a special token (`<filename>`, `<start_of_turn>`, ...) when the
     /// rendered prompt is tokenized with special-token parsing on.
-    fn render(&self, messages: &[ChatMessage]) -> Result<String, String> {
+    fn render(&self, messages: &[ChatMessage], cue: bool) -> Result<String, String> {
         let safe: Vec<ChatMessage> = messages
             .iter()
             .map(|m| ChatMessage {
@@ -329,7 +335,7 @@ impl Engine<'_> {
                 content: defang(&m.content, &self.control_texts),
             })
             .collect();
-        render(self.model, &self.template, &safe)
+        render(self.model, &self.template, &safe, cue)
     }
 
     /// Makes the KV cache of `seq` hold exactly `tokens`, decoding only what follows the longest
@@ -393,12 +399,12 @@ impl Engine<'_> {
     ///
     /// Dialogue is dropped from the front in blocks of [`DROP_BLOCK`] messages, so the kept
     /// prefix stays the same for several turns after an overflow and the cache keeps serving.
-    fn fit_prompt(&self, prompt: &Prompt) -> Result<(Vec<LlamaToken>, usize), String> {
+    fn fit_prompt(&self, prompt: &Prompt, cue: bool) -> Result<(Vec<LlamaToken>, usize), String> {
         let budget = (self.params.context_tokens as usize)
             .saturating_sub(self.params.max_reply_tokens as usize + reader_budget(&self.params));
         let mut skip = 0;
         loop {
-            let mut text = self.render(&prompt.messages(skip))?;
+            let mut text = self.render(&prompt.messages(skip), cue)?;
             text.push_str(&defang(&prompt.reply_start, &self.control_texts));
             let tokens = self.tokenize(&text);
             if tokens.len() <= budget {
@@ -414,6 +420,16 @@ impl Engine<'_> {
             }
             skip = (skip + DROP_BLOCK).min(most);
         }
+    }
+
+    /// Decodes a prompt's prefix (no assistant cue) into the speaker's sequence, so that the
+    /// reply that follows decodes only what comes after it. Nothing is generated.
+    fn prefill(&mut self, prompt: &Prompt) -> Result<(), String> {
+        let (tokens, _) = self.fit_prompt(prompt, false)?;
+        let (reused, decoded) =
+            self.sync_sequence(SPEAKER_SEQ, &tokens, self.params.max_reply_tokens as usize)?;
+        tracing::debug!(reused, decoded, "prefilled the speaker's cache");
+        Ok(())
     }
 
     /// True once a cancel for generation `id` has arrived or its interrupt was triggered.
@@ -456,7 +472,7 @@ impl Engine<'_> {
         if stats.cancelled {
             return Ok(stats);
         }
-        let (tokens, dropped) = self.fit_prompt(prompt)?;
+        let (tokens, dropped) = self.fit_prompt(prompt, true)?;
         stats.prompt_tokens = tokens.len();
         stats.dropped_messages = dropped;
         let (reused, decoded) =
@@ -589,7 +605,7 @@ impl Engine<'_> {
                 content: sanitize(text),
             },
         ];
-        let tokens = self.tokenize(&self.render(&messages)?);
+        let tokens = self.tokenize(&self.render(&messages, true)?);
         let budget = reader_budget(&self.params);
         let tokens = if tokens.len() > budget {
             // Keep the start of the system message and the template's end (the assistant cue).
@@ -689,7 +705,7 @@ fn bare_text(
     template: &LlamaChatTemplate,
     prompt: &Prompt,
 ) -> Result<String, LlmError> {
-    let mut text = render(model, template, &prompt.messages(0)).map_err(LlmError::Request)?;
+    let mut text = render(model, template, &prompt.messages(0), true).map_err(LlmError::Request)?;
     text.push_str(&prompt.reply_start);
     Ok(text)
 }

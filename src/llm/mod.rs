@@ -157,6 +157,9 @@ enum Request {
         prompt: Prompt,
         reply: mpsc::Sender<Result<usize, String>>,
     },
+    Prefill {
+        prompt: Prompt,
+    },
 }
 
 /// A handle to the worker thread; clones share the one model. When the last clone is dropped,
@@ -281,6 +284,15 @@ impl LlmHandle {
             prompt: prompt.clone(),
             reply,
         })
+    }
+
+    /// Decodes `prompt`, a prefix of the next reply's prompt ([`crate::speak::prompt::prefix_prompt`]),
+    /// into the speaker's cache, without waiting: the reply asked for next decodes only what
+    /// follows. A reply asked for meanwhile waits for it.
+    pub fn prefill(&self, prompt: Prompt) -> Result<(), LlmError> {
+        self.requests
+            .send(Request::Prefill { prompt })
+            .map_err(|_| LlmError::WorkerStopped)
     }
 
     /// Sends a request that answers once, and waits for the answer.

@@ -7,8 +7,9 @@
 
 use super::{GenerationEvent, GenerationStats, LlmHandle, Sampling};
 use crate::params::{LlmParams, ReplyShape};
-use crate::speak::prompt::build_prompt;
-use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
+use crate::scenario::Scenario;
+use crate::speak::prompt::{build_prompt, prefix_prompt};
+use crate::speak::{DialogueLine, Interrupt, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
 
 /// Most tokens of a lead: one spoken sentence.
 const LEAD_TOKENS: u32 = 40;
@@ -63,6 +64,12 @@ impl Speaker for SlmSpeaker {
     fn last_tokens_per_second(&self) -> Option<f64> {
         let stats = self.last_stats?;
         (stats.generate_ms > 0.0).then(|| stats.generated_tokens as f64 * 1e3 / stats.generate_ms)
+    }
+
+    fn prefill(&mut self, scenario: &Scenario, dialogue: &[DialogueLine]) {
+        if let Err(e) = self.llm.prefill(prefix_prompt(scenario, dialogue)) {
+            tracing::warn!(error = %e, "cannot prefill the model's cache");
+        }
     }
 
     fn reply(

@@ -5,7 +5,9 @@
 //! for a free place, in the order they appeared): the node subscribes to its
 //! hri_msgs/LiveSpeech on `<folder>/<id>/speech` and asks the agent to open its negotiation (or
 //! resume it from its record). Only a non-empty `final` makes a turn; `incremental` text is
-//! partial recognition. A voice that disappears is no longer heard, and its negotiation waits
+//! partial recognition, which the language model decodes into its cache while the person is
+//! still speaking, so that on `final` only what changed and the instruction remain. A voice
+//! that disappears is no longer heard, and its negotiation waits
 //! in its record for it to come back.
 
 use std::collections::HashMap;
@@ -115,6 +117,11 @@ async fn hear(
     while let Some(message) = speech.next().await {
         let text = message.final_.trim();
         if text.is_empty() {
+            // Partial words: the model's cache gets ready for the reply meanwhile.
+            let partial = message.incremental.trim();
+            if let (false, Some(inbox)) = (partial.is_empty(), lock(&active).as_ref()) {
+                inbox.push_partial(&id, partial.to_string());
+            }
             continue;
         }
         let arrival = Arrival {

@@ -23,7 +23,7 @@ use crate::emotion::Emotion;
 use crate::learned::Ledger;
 use crate::params::Params;
 use crate::scenario::Scenario;
-use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker};
+use crate::speak::{DialogueLine, Interrupt, ReplyRequest, SpeakError, Speaker};
 
 /// Who asked for a reset, to be told the new session's id; `None` for the opening the node
 /// speaks itself at its first activation.
@@ -173,6 +173,10 @@ impl Speaker for TimedSpeaker {
 
     fn last_tokens_per_second(&self) -> Option<f64> {
         self.inner.last_tokens_per_second()
+    }
+
+    fn prefill(&mut self, scenario: &crate::scenario::Scenario, dialogue: &[DialogueLine]) {
+        self.inner.prefill(scenario, dialogue);
     }
 }
 
@@ -405,6 +409,7 @@ impl Run<'_> {
                     self.update_health(&voice, 0.0);
                 }
                 Work::Utterance(voice, arrival) => self.hear(&voice, &arrival.text, arrival.at),
+                Work::Partial(voice, text) => self.agent.prefill(&voice, &text),
                 Work::Learning(text) => {
                     let source = "a contribution heard on node.learning_topic";
                     match self.agent.absorb(&text, source) {

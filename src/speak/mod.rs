@@ -156,4 +156,9 @@ pub trait Speaker {
     fn last_tokens_per_second(&self) -> Option<f64> {
         None
     }
+
+    /// Gets ready for a reply to `dialogue`, whose last line is the debtor's words so far
+    /// (partial speech recognition): a speaker with a prompt cache decodes what it can before
+    /// the final words and the decision arrive. Returns at once; the others do nothing.
+    fn prefill(&mut self, _scenario: &Scenario, _dialogue: &[DialogueLine]) {}
 }

@@ -1,6 +1,6 @@
 //! The words the language model is given: a system persona in our own words, then the dialogue.
 
-use super::{ReplyKind, ReplyRequest, Side};
+use super::{DialogueLine, ReplyKind, ReplyRequest, Side};
 use crate::emotion::Emotion;
 use crate::params::ReplyShape;
 use crate::scenario::Scenario;
@@ -212,17 +212,7 @@ fn lead_guidance(request: &ReplyRequest<'_>) -> String {
 /// [`ReplyShape::Lead`] the model writes only the lead, started by a few words in the tone
 /// (`variant` picks which); with [`ReplyShape::Whole`] it writes the reply, offer included.
 pub fn build_prompt(request: &ReplyRequest<'_>, shape: ReplyShape, variant: usize) -> Prompt {
-    let mut dialogue: Vec<ChatMessage> = request
-        .dialogue
-        .iter()
-        .map(|line| ChatMessage {
-            role: match line.side {
-                Side::Debtor => Role::User,
-                Side::Creditor => Role::Assistant,
-            },
-            content: sanitize(&line.text),
-        })
-        .collect();
+    let mut dialogue = messages(request.dialogue);
     let (instruction, reply_start) = match shape {
         ReplyShape::Lead => (lead_guidance(request), lead_start(request, variant)),
         ReplyShape::Whole => (guidance(request), String::new()),
@@ -235,6 +225,32 @@ pub fn build_prompt(request: &ReplyRequest<'_>, shape: ReplyShape, variant: usiz
         system: system_prompt(request.scenario),
         dialogue,
         reply_start,
+    }
+}
+
+/// The dialogue as chat messages.
+fn messages(dialogue: &[DialogueLine]) -> Vec<ChatMessage> {
+    dialogue
+        .iter()
+        .map(|line| ChatMessage {
+            role: match line.side {
+                Side::Debtor => Role::User,
+                Side::Creditor => Role::Assistant,
+            },
+            content: sanitize(&line.text),
+        })
+        .collect()
+}
+
+/// The part of every prompt for a reply to `dialogue` that comes before the decision: the
+/// system message and the dialogue, without this turn's instruction or the reply's cue. The
+/// full prompt renders to these tokens followed by the rest, so a cache that holds them keeps
+/// them.
+pub fn prefix_prompt(scenario: &Scenario, dialogue: &[DialogueLine]) -> Prompt {
+    Prompt {
+        system: system_prompt(scenario),
+        dialogue: messages(dialogue),
+        reply_start: String::new(),
     }
 }
 
