@@ -355,9 +355,11 @@ impl Agent {
         if let (Some(session), Some(partial)) =
             (self.sessions.get(voice), clean_utterance(partial, max))
         {
-            session
-                .negotiation
-                .prefill(&partial.text, self.speaker.as_mut());
+            session.negotiation.prefill(
+                &partial.text,
+                (self.new_detector)(),
+                self.speaker.as_mut(),
+            );
         }
     }
 

@@ -465,15 +465,24 @@ impl Negotiation {
     }
 
     /// Lets `speaker` get ready for the reply to `partial`, the debtor's words so far (partial
-    /// speech recognition); nothing about the negotiation changes. A finished one needs no
-    /// reply.
-    pub fn prefill(&self, partial: &str, speaker: &mut dyn Speaker) {
+    /// speech recognition): the turn is played on a copy of this negotiation (from its
+    /// snapshot, with `detector`), and the speaker is handed the request that copy would have
+    /// it phrase ([`Speaker::prefill`]). This negotiation does not change. When the final words
+    /// are the partial ones the decision is the same, so the speaker has the whole prompt ready;
+    /// when they go on, what was shared still is.
+    pub fn prefill(
+        &self,
+        partial: &str,
+        detector: Box<dyn EmotionDetector>,
+        speaker: &mut dyn Speaker,
+    ) {
         if self.finished {
             return;
         }
-        let mut dialogue = self.dialogue.clone();
-        dialogue.push(DialogueLine::debtor(partial));
-        speaker.prefill(&self.scenario, &dialogue);
+        let Ok(mut copy) = Negotiation::resume(&self.params, self.snapshot(), detector) else {
+            return;
+        };
+        let _ = copy.respond_streaming(partial, &mut Prefilling(speaker), &mut |_| {});
     }
 
     /// [`Negotiation::respond`], handing each sentence of the reply to `on_sentence` as soon as
@@ -770,6 +779,25 @@ fn sentence_violations(spoken: &[String], sentence: &str, facts: &ReplyFacts) ->
     let mut found = check_reply(&text, facts);
     found.retain(|v| *v != Violation::MissingOffer);
     found
+}
+
+/// Hands the speaker each request for [`Speaker::prefill`] instead of phrasing it, then ends
+/// the reply as a barge-in would, so nothing is spoken or retried.
+struct Prefilling<'a>(&'a mut dyn Speaker);
+
+impl Speaker for Prefilling<'_> {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+
+    fn reply(
+        &mut self,
+        request: &ReplyRequest<'_>,
+        _on_sentence: &mut dyn FnMut(&str),
+    ) -> Result<String, SpeakError> {
+        self.0.prefill(request);
+        Err(SpeakError::Cancelled { speaker: "prefill" })
+    }
 }
 
 #[cfg(test)]
@@ -1197,5 +1225,69 @@ mod tests {
         let mut bad = good;
         bad.counts.emission[0] = [0.0; 7];
         assert!(Negotiation::resume(&Params::default(), bad, detector()).is_err());
+    }
+
+    /// Notes what it is asked to prefill and to phrase, as (kind, emotion, offer, turn, last
+    /// debtor line); phrases with the template.
+    #[derive(Default)]
+    struct Noting {
+        prefilled: Vec<(ReplyKind, Emotion, u32, u32, String)>,
+        phrased: Vec<(ReplyKind, Emotion, u32, u32, String)>,
+    }
+
+    fn noted(request: &ReplyRequest<'_>) -> (ReplyKind, Emotion, u32, u32, String) {
+        let last = request
+            .dialogue
+            .last()
+            .map(|l| l.text.clone())
+            .unwrap_or_default();
+        (
+            request.kind,
+            request.emotion,
+            request.offer_days,
+            request.turn,
+            last,
+        )
+    }
+
+    impl Speaker for Noting {
+        fn name(&self) -> &'static str {
+            "noting"
+        }
+        fn reply(
+            &mut self,
+            request: &ReplyRequest<'_>,
+            on_sentence: &mut dyn FnMut(&str),
+        ) -> Result<String, crate::speak::SpeakError> {
+            self.phrased.push(noted(request));
+            TemplateSpeaker::new(1).reply(request, on_sentence)
+        }
+        fn prefill(&mut self, request: &ReplyRequest<'_>) {
+            self.prefilled.push(noted(request));
+        }
+    }
+
+    #[test]
+    fn a_prefill_predicts_the_request_of_the_same_words_and_changes_nothing() {
+        let mut n = negotiation();
+        let mut speaker = Noting::default();
+        n.open(&mut speaker);
+        n.respond("I need 90 days.", &mut speaker).unwrap();
+        let before = n.snapshot();
+        let words = "I lost my job, I'm really struggling, could we say 80 days?";
+        n.prefill(words, Box::new(LexiconDetector::new()), &mut speaker);
+        assert_eq!(n.snapshot(), before, "the negotiation did not move");
+        n.respond(words, &mut speaker).unwrap();
+        assert_eq!(speaker.prefilled.len(), 1);
+        assert_eq!(
+            speaker.prefilled[0],
+            *speaker.phrased.last().unwrap(),
+            "the prefilled request is the one phrased for the same words"
+        );
+        // A finished negotiation expects no reply.
+        n.respond("Okay, deal.", &mut speaker).unwrap();
+        assert!(n.is_finished());
+        n.prefill("hello?", Box::new(LexiconDetector::new()), &mut speaker);
+        assert_eq!(speaker.prefilled.len(), 1);
     }
 }

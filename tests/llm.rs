@@ -319,38 +319,34 @@ fn only_the_new_tokens_are_decoded_on_later_turns() {
 }
 
 #[test]
-fn partial_words_prefilled_leave_only_the_rest_and_the_instruction_to_decode() {
-    use eq_negotiator::scenario::Scenario;
-    use eq_negotiator::speak::DialogueLine;
-    use eq_negotiator::speak::prompt::prefix_prompt;
-    let scenario = Scenario::builtin();
-    let system = eq_negotiator::speak::prompt::system_prompt(&scenario);
+fn a_prefilled_prompt_leaves_only_what_changed_to_decode() {
+    let system = "You are a polite debt collection agent for Riverside Energy.";
     let opening = "Hello, this is Riverside Energy calling about your overdue balance.";
     let heard = "I lost my job last month and I am trying to find work, could we say ninety days";
     let partial = "I lost my job last month and I am trying";
-    let full = |dialogue: &[DialogueLine]| {
-        let mut prompt = prefix_prompt(&scenario, dialogue);
-        prompt.dialogue.push(message(
+    let prompt = |debtor: Option<&str>| {
+        let mut dialogue = vec![message(Role::Assistant, opening)];
+        dialogue.extend(debtor.map(|words| message(Role::User, words)));
+        dialogue.push(message(
             Role::System,
             "Your tone: gentle. In one short sentence, answer what they just said.",
         ));
-        prompt
-    };
-    let dialogue = [DialogueLine::creditor(opening), DialogueLine::debtor(heard)];
-    // The same two prompts on two workers; one is told the partial words in between.
-    let mut decoded = Vec::new();
-    for prefill in [false, true] {
-        let llm = start(2048);
-        let first = [DialogueLine::creditor(opening)];
-        collect(&llm, full(&first), greedy(16, 1));
-        if prefill {
-            let so_far = [
-                DialogueLine::creditor(opening),
-                DialogueLine::debtor(partial),
-            ];
-            llm.prefill(prefix_prompt(&scenario, &so_far)).unwrap();
+        Prompt {
+            system: system.to_string(),
+            dialogue,
+            reply_start: String::new(),
         }
-        let (sentences, stats) = collect(&llm, full(&dialogue), greedy(16, 1));
+    };
+    // The same turns on three workers: told nothing in between, told the final words, told
+    // only the partial ones.
+    let mut decoded = Vec::new();
+    for prefilled in [None, Some(heard), Some(partial)] {
+        let llm = start(2048);
+        collect(&llm, prompt(None), greedy(16, 1));
+        if let Some(words) = prefilled {
+            llm.prefill(prompt(Some(words))).unwrap();
+        }
+        let (sentences, stats) = collect(&llm, prompt(Some(heard)), greedy(16, 1));
         assert!(!sentences.is_empty(), "a reply after the prefill too");
         assert_eq!(
             stats.prompt_tokens,
@@ -358,10 +354,13 @@ fn partial_words_prefilled_leave_only_the_rest_and_the_instruction_to_decode() {
         );
         decoded.push(stats.decoded_prompt_tokens);
     }
+    // The whole prompt was ready: only its last token is decoded again, for its logits.
+    assert_eq!(decoded[1], 1, "{decoded:?}");
+    // The partial words were reused; the rest of the line and the instruction were not.
     let words = llm_tokens(partial);
     assert!(
-        decoded[1] + words <= decoded[0] + 2,
-        "prefilled {decoded:?}: the partial words ({words} tokens) were not reused; system {system:?}"
+        decoded[2] + words <= decoded[0] + 2 && decoded[2] > decoded[1],
+        "decoded {decoded:?}, the partial words are {words} tokens"
     );
 }
 

@@ -137,12 +137,11 @@ fn chat_template(model: &LlamaModel) -> Result<(LlamaChatTemplate, bool), LlmErr
     }
 }
 
-/// Messages rendered with the chat template, ending with the assistant's cue when `cue`.
+/// Messages rendered with the chat template, ending with the assistant's cue.
 fn render(
     model: &LlamaModel,
     template: &LlamaChatTemplate,
     messages: &[ChatMessage],
-    cue: bool,
 ) -> Result<String, String> {
     let chat = messages
         .iter()
@@ -150,7 +149,7 @@ fn render(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| e.to_string())?;
     model
-        .apply_chat_template(template, &chat, cue)
+        .apply_chat_template(template, &chat, true)
         .map_err(|e| format!("chat template failed: {e}"))
 }
 
@@ -288,7 +287,7 @@ fn serve(
             }
             Request::CountPromptTokens { prompt, reply } => {
                 let count = engine
-                    .render(&prompt.messages(0), true)
+                    .render(&prompt.messages(0))
                     .map(|t| engine.tokenize(&t).len());
                 let _ = reply.send(count);
             }
@@ -327,7 +326,7 @@ impl Engine<'_> {
     /// Renders messages after breaking up any of this model's control-token texts inside them,
     /// so no message can produce a special token (`<filename>`, `<start_of_turn>`, ...) when the
     /// rendered prompt is tokenized with special-token parsing on.
-    fn render(&self, messages: &[ChatMessage], cue: bool) -> Result<String, String> {
+    fn render(&self, messages: &[ChatMessage]) -> Result<String, String> {
         let safe: Vec<ChatMessage> = messages
             .iter()
             .map(|m| ChatMessage {
@@ -335,7 +334,7 @@ impl Engine<'_> {
                 content: defang(&m.content, &self.control_texts),
             })
             .collect();
-        render(self.model, &self.template, &safe, cue)
+        render(self.model, &self.template, &safe)
     }
 
     /// Makes the KV cache of `seq` hold exactly `tokens`, decoding only what follows the longest
@@ -399,12 +398,12 @@ impl Engine<'_> {
     ///
     /// Dialogue is dropped from the front in blocks of [`DROP_BLOCK`] messages, so the kept
     /// prefix stays the same for several turns after an overflow and the cache keeps serving.
-    fn fit_prompt(&self, prompt: &Prompt, cue: bool) -> Result<(Vec<LlamaToken>, usize), String> {
+    fn fit_prompt(&self, prompt: &Prompt) -> Result<(Vec<LlamaToken>, usize), String> {
         let budget = (self.params.context_tokens as usize)
             .saturating_sub(self.params.max_reply_tokens as usize + reader_budget(&self.params));
         let mut skip = 0;
         loop {
-            let mut text = self.render(&prompt.messages(skip), cue)?;
+            let mut text = self.render(&prompt.messages(skip))?;
             text.push_str(&defang(&prompt.reply_start, &self.control_texts));
             let tokens = self.tokenize(&text);
             if tokens.len() <= budget {
@@ -422,10 +421,10 @@ impl Engine<'_> {
         }
     }
 
-    /// Decodes a prompt's prefix (no assistant cue) into the speaker's sequence, so that the
-    /// reply that follows decodes only what comes after it. Nothing is generated.
+    /// Decodes a prompt into the speaker's sequence, as a reply to it would, but generates
+    /// nothing: a reply that follows decodes only where its prompt differs.
     fn prefill(&mut self, prompt: &Prompt) -> Result<(), String> {
-        let (tokens, _) = self.fit_prompt(prompt, false)?;
+        let (tokens, _) = self.fit_prompt(prompt)?;
         let (reused, decoded) =
             self.sync_sequence(SPEAKER_SEQ, &tokens, self.params.max_reply_tokens as usize)?;
         tracing::debug!(reused, decoded, "prefilled the speaker's cache");
@@ -472,7 +471,7 @@ impl Engine<'_> {
         if stats.cancelled {
             return Ok(stats);
         }
-        let (tokens, dropped) = self.fit_prompt(prompt, true)?;
+        let (tokens, dropped) = self.fit_prompt(prompt)?;
         stats.prompt_tokens = tokens.len();
         stats.dropped_messages = dropped;
         let (reused, decoded) =
@@ -605,7 +604,7 @@ impl Engine<'_> {
                 content: sanitize(text),
             },
         ];
-        let tokens = self.tokenize(&self.render(&messages, true)?);
+        let tokens = self.tokenize(&self.render(&messages)?);
         let budget = reader_budget(&self.params);
         let tokens = if tokens.len() > budget {
             // Keep the start of the system message and the template's end (the assistant cue).
@@ -705,7 +704,7 @@ fn bare_text(
     template: &LlamaChatTemplate,
     prompt: &Prompt,
 ) -> Result<String, LlmError> {
-    let mut text = render(model, template, &prompt.messages(0), true).map_err(LlmError::Request)?;
+    let mut text = render(model, template, &prompt.messages(0)).map_err(LlmError::Request)?;
     text.push_str(&prompt.reply_start);
     Ok(text)
 }

@@ -286,9 +286,9 @@ impl LlmHandle {
         })
     }
 
-    /// Decodes `prompt`, a prefix of the next reply's prompt ([`crate::speak::prompt::prefix_prompt`]),
-    /// into the speaker's cache, without waiting: the reply asked for next decodes only what
-    /// follows. A reply asked for meanwhile waits for it.
+    /// Decodes `prompt`, the expected prompt of the next reply, into the speaker's cache,
+    /// without waiting: the reply asked for next decodes only where its prompt differs. A reply
+    /// asked for meanwhile waits for it.
     pub fn prefill(&self, prompt: Prompt) -> Result<(), LlmError> {
         self.requests
             .send(Request::Prefill { prompt })

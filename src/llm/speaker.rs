@@ -7,9 +7,8 @@
 
 use super::{GenerationEvent, GenerationStats, LlmHandle, Sampling};
 use crate::params::{LlmParams, ReplyShape};
-use crate::scenario::Scenario;
-use crate::speak::prompt::{build_prompt, prefix_prompt};
-use crate::speak::{DialogueLine, Interrupt, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
+use crate::speak::prompt::build_prompt;
+use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker, TemplateSpeaker};
 
 /// Most tokens of a lead: one spoken sentence.
 const LEAD_TOKENS: u32 = 40;
@@ -50,6 +49,16 @@ impl SlmSpeaker {
         self
     }
 
+    /// The prompt for `request` with the first words of `variant`.
+    fn prompt(&self, request: &ReplyRequest<'_>, variant: u64) -> crate::speak::prompt::Prompt {
+        let mut prompt = build_prompt(request, self.shape, variant as usize);
+        // The adapter learned how an answer begins; the opening keeps its given words.
+        if self.adapted && request.kind != crate::speak::ReplyKind::Opening {
+            prompt.reply_start.clear();
+        }
+        prompt
+    }
+
     /// Figures of the last generation (tokens reused and decoded, timings).
     pub fn last_stats(&self) -> Option<GenerationStats> {
         self.last_stats
@@ -66,8 +75,9 @@ impl Speaker for SlmSpeaker {
         (stats.generate_ms > 0.0).then(|| stats.generated_tokens as f64 * 1e3 / stats.generate_ms)
     }
 
-    fn prefill(&mut self, scenario: &Scenario, dialogue: &[DialogueLine]) {
-        if let Err(e) = self.llm.prefill(prefix_prompt(scenario, dialogue)) {
+    fn prefill(&mut self, request: &ReplyRequest<'_>) {
+        // The next reply's variant, so the prompt is the one that reply will build.
+        if let Err(e) = self.llm.prefill(self.prompt(request, self.calls)) {
             tracing::warn!(error = %e, "cannot prefill the model's cache");
         }
     }
@@ -95,11 +105,7 @@ impl Speaker for SlmSpeaker {
                 ReplyShape::Whole => self.max_sentences,
             },
         };
-        let mut prompt = build_prompt(request, self.shape, variant as usize);
-        // The adapter learned how an answer begins; the opening keeps its given words.
-        if self.adapted && request.kind != crate::speak::ReplyKind::Opening {
-            prompt.reply_start.clear();
-        }
+        let prompt = self.prompt(request, variant);
         let generation = self
             .llm
             .generate(prompt, sampling, self.interrupt.clone())

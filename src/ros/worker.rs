@@ -23,7 +23,7 @@ use crate::emotion::Emotion;
 use crate::learned::Ledger;
 use crate::params::Params;
 use crate::scenario::Scenario;
-use crate::speak::{DialogueLine, Interrupt, ReplyRequest, SpeakError, Speaker};
+use crate::speak::{Interrupt, ReplyRequest, SpeakError, Speaker};
 
 /// Who asked for a reset, to be told the new session's id; `None` for the opening the node
 /// speaks itself at its first activation.
@@ -175,8 +175,8 @@ impl Speaker for TimedSpeaker {
         self.inner.last_tokens_per_second()
     }
 
-    fn prefill(&mut self, scenario: &crate::scenario::Scenario, dialogue: &[DialogueLine]) {
-        self.inner.prefill(scenario, dialogue);
+    fn prefill(&mut self, request: &ReplyRequest<'_>) {
+        self.inner.prefill(request);
     }
 }
 

@@ -157,8 +157,8 @@ pub trait Speaker {
         None
     }
 
-    /// Gets ready for a reply to `dialogue`, whose last line is the debtor's words so far
-    /// (partial speech recognition): a speaker with a prompt cache decodes what it can before
-    /// the final words and the decision arrive. Returns at once; the others do nothing.
-    fn prefill(&mut self, _scenario: &Scenario, _dialogue: &[DialogueLine]) {}
+    /// Gets ready for `request`, the reply expected next (predicted from the debtor's words so
+    /// far, before the final ones arrive): a speaker with a prompt cache decodes its prompt
+    /// ahead. Returns at once; the others do nothing.
+    fn prefill(&mut self, _request: &ReplyRequest<'_>) {}
 }

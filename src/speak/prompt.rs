@@ -242,18 +242,6 @@ fn messages(dialogue: &[DialogueLine]) -> Vec<ChatMessage> {
         .collect()
 }
 
-/// The part of every prompt for a reply to `dialogue` that comes before the decision: the
-/// system message and the dialogue, without this turn's instruction or the reply's cue. The
-/// full prompt renders to these tokens followed by the rest, so a cache that holds them keeps
-/// them.
-pub fn prefix_prompt(scenario: &Scenario, dialogue: &[DialogueLine]) -> Prompt {
-    Prompt {
-        system: system_prompt(scenario),
-        dialogue: messages(dialogue),
-        reply_start: String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
