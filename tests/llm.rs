@@ -340,11 +340,16 @@ fn a_prefilled_prompt_leaves_only_what_changed_to_decode() {
     // The same turns on three workers: told nothing in between, told the final words, told
     // only the partial ones.
     let mut decoded = Vec::new();
+    let mut replies = Vec::new();
     for prefilled in [None, Some(heard), Some(partial)] {
         let llm = start(2048);
         collect(&llm, prompt(None), greedy(16, 1));
         if let Some(words) = prefilled {
-            llm.prefill(prompt(Some(words))).unwrap();
+            let ahead = llm.prefill(prompt(Some(words)), greedy(16, 1)).unwrap();
+            assert!(
+                ahead.wait(),
+                "nothing else was asked: the reply ahead is ready"
+            );
         }
         let (sentences, stats) = collect(&llm, prompt(Some(heard)), greedy(16, 1));
         assert!(!sentences.is_empty(), "a reply after the prefill too");
@@ -353,15 +358,24 @@ fn a_prefilled_prompt_leaves_only_what_changed_to_decode() {
             stats.reused_tokens + stats.decoded_prompt_tokens
         );
         decoded.push(stats.decoded_prompt_tokens);
+        replies.push(sentences);
     }
-    // The whole prompt was ready: only its last token is decoded again, for its logits.
-    assert_eq!(decoded[1], 1, "{decoded:?}");
+    // The whole reply was ready for the final words: nothing is decoded, and it is the reply
+    // the model gives that prompt (greedy).
+    assert_eq!(decoded[1], 0, "{decoded:?}");
+    assert_eq!(replies[1], replies[0]);
     // The partial words were reused; the rest of the line and the instruction were not.
     let words = llm_tokens(partial);
     assert!(
-        decoded[2] + words <= decoded[0] + 2 && decoded[2] > decoded[1],
+        decoded[2] + words <= decoded[0] + 2 && decoded[2] > 0,
         "decoded {decoded:?}, the partial words are {words} tokens"
     );
+    // A reply ahead gives way to a request sent at once, which is answered.
+    let llm = start(2048);
+    let ahead = llm.prefill(prompt(Some(heard)), greedy(16, 1)).unwrap();
+    let (sentences, _) = collect(&llm, prompt(Some(heard)), greedy(16, 1));
+    assert!(!sentences.is_empty());
+    ahead.wait();
 }
 
 /// Roughly how many tokens `text` makes alone (its words, without template tokens).

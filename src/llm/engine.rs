@@ -4,6 +4,7 @@
 //! emotion reader's prompt. Each keeps the tokens it already decoded; a new prompt only decodes
 //! what follows the longest common prefix, so a growing dialogue costs only its new tokens.
 
+use std::collections::VecDeque;
 use std::num::NonZeroU32;
 use std::sync::{OnceLock, mpsc};
 use std::time::Instant;
@@ -213,8 +214,9 @@ pub(super) fn run(
     ready: mpsc::Sender<Result<ModelInfo, LlmError>>,
     requests: mpsc::Receiver<Request>,
     cancels: mpsc::Receiver<u64>,
+    arrivals: Interrupt,
 ) {
-    if let Err(e) = serve(params, file_bytes, &ready, requests, cancels) {
+    if let Err(e) = serve(params, file_bytes, &ready, requests, cancels, arrivals) {
         let _ = ready.send(Err(e));
     }
 }
@@ -226,6 +228,7 @@ fn serve(
     ready: &mpsc::Sender<Result<ModelInfo, LlmError>>,
     requests: mpsc::Receiver<Request>,
     cancels: mpsc::Receiver<u64>,
+    arrivals: Interrupt,
 ) -> Result<(), LlmError> {
     let started = Instant::now();
     let mut model = load_model(&params)?;
@@ -263,11 +266,14 @@ fn serve(
         requests_served: 0,
         label_starts,
         control_texts: control_texts(&model),
+        ahead: None,
     };
     if ready.send(Ok(info)).is_err() {
         return Ok(());
     }
-    for request in requests {
+    // Requests that arrived behind a prefill, taken to see whether it is still wanted.
+    let mut backlog: VecDeque<Request> = VecDeque::new();
+    while let Some(request) = backlog.pop_front().or_else(|| requests.recv().ok()) {
         match request {
             Request::Generate {
                 id,
@@ -291,10 +297,36 @@ fn serve(
                     .map(|t| engine.tokenize(&t).len());
                 let _ = reply.send(count);
             }
-            Request::Prefill { prompt } => {
-                if let Err(e) = engine.prefill(&prompt) {
-                    tracing::debug!(error = %e, "prefill skipped");
+            Request::Prefill {
+                prompt,
+                sampling,
+                done,
+            } => {
+                // A newer prefill or a reply already waiting makes this one stale: partial
+                // words arrive faster than their replies generate. Cleared first, so a request
+                // sent from here on stops the reply ahead.
+                arrivals.clear();
+                backlog.extend(requests.try_iter());
+                let stale = backlog
+                    .iter()
+                    .any(|r| matches!(r, Request::Prefill { .. } | Request::Generate { .. }));
+                if stale {
+                    let _ = done.send(false);
+                    continue;
                 }
+                let started = Instant::now();
+                let ready = engine
+                    .reply_ahead(&prompt, sampling, &arrivals)
+                    .unwrap_or_else(|e| {
+                        tracing::debug!(error = %e, "prefill failed");
+                        false
+                    });
+                tracing::debug!(
+                    ready,
+                    ms = started.elapsed().as_secs_f64() * 1e3,
+                    "prefilled the speaker's cache and replied ahead"
+                );
+                let _ = done.send(ready);
             }
         }
     }
@@ -316,6 +348,17 @@ struct Engine<'m> {
     label_starts: Vec<(LlamaToken, Vec<Emotion>)>,
     /// Texts of the vocabulary's control tokens, broken up wherever a message contains them.
     control_texts: Vec<String>,
+    /// A reply generated ahead ([`Engine::reply_ahead`]), for the prompt tokens and sampling it
+    /// was made for; the speaker's cache holds those tokens and the reply's.
+    ahead: Option<Ahead>,
+}
+
+/// A reply generated before it was asked for.
+struct Ahead {
+    tokens: Vec<LlamaToken>,
+    sampling: Sampling,
+    events: Vec<GenerationEvent>,
+    stats: GenerationStats,
 }
 
 impl Engine<'_> {
@@ -423,12 +466,29 @@ impl Engine<'_> {
 
     /// Decodes a prompt into the speaker's sequence, as a reply to it would, but generates
     /// nothing: a reply that follows decodes only where its prompt differs.
-    fn prefill(&mut self, prompt: &Prompt) -> Result<(), String> {
+    /// Decodes `prompt` and generates its reply with `sampling` before it is asked for, until
+    /// `arrivals` says another request came. Returns whether the reply is ready; it is kept for
+    /// a [`Engine::generate`] of the same prompt and sampling.
+    fn reply_ahead(
+        &mut self,
+        prompt: &Prompt,
+        sampling: Sampling,
+        arrivals: &Interrupt,
+    ) -> Result<bool, String> {
+        let (events, received) = mpsc::channel();
+        self.ahead = None;
+        let stats = self.generate(0, prompt, sampling, Some(arrivals), &events)?;
+        if stats.cancelled {
+            return Ok(false);
+        }
         let (tokens, _) = self.fit_prompt(prompt)?;
-        let (reused, decoded) =
-            self.sync_sequence(SPEAKER_SEQ, &tokens, self.params.max_reply_tokens as usize)?;
-        tracing::debug!(reused, decoded, "prefilled the speaker's cache");
-        Ok(())
+        self.ahead = Some(Ahead {
+            tokens,
+            sampling,
+            events: received.try_iter().collect(),
+            stats,
+        });
+        Ok(true)
     }
 
     /// True once a cancel for generation `id` has arrived or its interrupt was triggered.
@@ -472,12 +532,30 @@ impl Engine<'_> {
             return Ok(stats);
         }
         let (tokens, dropped) = self.fit_prompt(prompt)?;
+        // The reply was generated ahead for exactly this: it is streamed at once.
+        if let Some(ahead) = self.ahead.take()
+            && ahead.tokens == tokens
+            && ahead.sampling == sampling
+            && id != 0
+        {
+            for event in ahead.events {
+                let _ = events.send(event);
+            }
+            return Ok(GenerationStats {
+                reused_tokens: tokens.len(),
+                decoded_prompt_tokens: 0,
+                prompt_ms: 0.0,
+                first_sentence_ms: Some(received.elapsed().as_secs_f64() * 1e3),
+                ..ahead.stats
+            });
+        }
         stats.prompt_tokens = tokens.len();
         stats.dropped_messages = dropped;
         let (reused, decoded) =
             self.sync_sequence(SPEAKER_SEQ, &tokens, self.params.max_reply_tokens as usize)?;
         stats.reused_tokens = reused;
         stats.decoded_prompt_tokens = decoded;
+        tracing::debug!(reused, decoded, "reply prompt decoded");
         stats.prompt_ms = received.elapsed().as_secs_f64() * 1e3;
 
         let generating = Instant::now();

@@ -159,7 +159,20 @@ enum Request {
     },
     Prefill {
         prompt: Prompt,
+        sampling: Sampling,
+        done: mpsc::Sender<bool>,
     },
+}
+
+/// A reply asked for ahead ([`LlmHandle::prefill`]).
+pub struct Prefill(mpsc::Receiver<bool>);
+
+impl Prefill {
+    /// Waits until the worker is done with it: true when the reply is ready, false when it
+    /// gave way to another request or failed.
+    pub fn wait(self) -> bool {
+        self.0.recv().unwrap_or(false)
+    }
 }
 
 /// A handle to the worker thread; clones share the one model. When the last clone is dropped,
@@ -169,6 +182,8 @@ pub struct LlmHandle {
     // Dropped before `_worker` (fields drop in order): the worker stops once every handle's
     // sender is gone, and the last `_worker` waits for that.
     requests: mpsc::Sender<Request>,
+    /// Triggered by every request sent: a speculative reply in progress gives way to it.
+    arrivals: Interrupt,
     cancels: mpsc::Sender<u64>,
     next_id: Arc<AtomicU64>,
     info: Arc<ModelInfo>,
@@ -220,15 +235,20 @@ impl LlmHandle {
         let (cancels, cancel_rx) = mpsc::channel();
         let (ready_tx, ready_rx) = mpsc::channel();
         let config = params.clone();
+        let arrivals = Interrupt::new();
+        let arrived = arrivals.clone();
         let thread = std::thread::Builder::new()
             .name("llm-worker".into())
-            .spawn(move || engine::run(config, file_bytes, ready_tx, request_rx, cancel_rx))
+            .spawn(move || {
+                engine::run(config, file_bytes, ready_tx, request_rx, cancel_rx, arrived)
+            })
             .map_err(|e| LlmError::Setup(format!("cannot start the worker thread: {e}")))?;
         // On a setup failure the worker has already ended; joining it here keeps that true.
         let worker = Worker(Some(thread));
         let info = ready_rx.recv().map_err(|_| LlmError::WorkerStopped)??;
         Ok(LlmHandle {
             requests,
+            arrivals,
             cancels,
             next_id: Arc::new(AtomicU64::new(1)),
             info: Arc::new(info),
@@ -253,15 +273,13 @@ impl LlmHandle {
     ) -> Result<Generation, LlmError> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (events, events_rx) = mpsc::channel();
-        self.requests
-            .send(Request::Generate {
-                id,
-                prompt,
-                sampling,
-                interrupt,
-                events,
-            })
-            .map_err(|_| LlmError::WorkerStopped)?;
+        self.send(Request::Generate {
+            id,
+            prompt,
+            sampling,
+            interrupt,
+            events,
+        })?;
         Ok(Generation {
             id,
             events: events_rx,
@@ -286,12 +304,27 @@ impl LlmHandle {
         })
     }
 
-    /// Decodes `prompt`, the expected prompt of the next reply, into the speaker's cache,
-    /// without waiting: the reply asked for next decodes only where its prompt differs. A reply
-    /// asked for meanwhile waits for it.
-    pub fn prefill(&self, prompt: Prompt) -> Result<(), LlmError> {
+    /// Gets the worker ready for the reply expected next, without waiting: it decodes `prompt`
+    /// into the speaker's cache and generates the reply with `sampling` ahead, while nothing
+    /// else is asked of it. A [`LlmHandle::generate`] of the same prompt and sampling then
+    /// streams that reply at once; of another prompt, decodes only where the prompts differ.
+    /// Any request sent meanwhile stops the reply ahead at its next token.
+    pub fn prefill(&self, prompt: Prompt, sampling: Sampling) -> Result<Prefill, LlmError> {
+        let (done, finished) = mpsc::channel();
+        self.send(Request::Prefill {
+            prompt,
+            sampling,
+            done,
+        })?;
+        Ok(Prefill(finished))
+    }
+
+    /// Sends a request, first telling a reply ahead to give way (before, so that the worker,
+    /// which clears the signal when it takes a prefill, never stops a prefill for itself).
+    fn send(&self, request: Request) -> Result<(), LlmError> {
+        self.arrivals.trigger();
         self.requests
-            .send(Request::Prefill { prompt })
+            .send(request)
             .map_err(|_| LlmError::WorkerStopped)
     }
 
@@ -301,9 +334,7 @@ impl LlmHandle {
         request: impl FnOnce(mpsc::Sender<Result<T, String>>) -> Request,
     ) -> Result<T, LlmError> {
         let (reply, reply_rx) = mpsc::channel();
-        self.requests
-            .send(request(reply))
-            .map_err(|_| LlmError::WorkerStopped)?;
+        self.send(request(reply))?;
         reply_rx
             .recv()
             .map_err(|_| LlmError::WorkerStopped)?

@@ -49,6 +49,22 @@ impl SlmSpeaker {
         self
     }
 
+    /// How `request`'s reply is sampled.
+    fn sampling(&self, request: &ReplyRequest<'_>) -> Sampling {
+        Sampling {
+            temperature: request.temperature as f32,
+            // One sentence of a lead is short; a longer one is a model going round in circles.
+            max_tokens: match self.shape {
+                ReplyShape::Lead => self.max_tokens.min(LEAD_TOKENS),
+                ReplyShape::Whole => self.max_tokens,
+            },
+            max_sentences: match self.shape {
+                ReplyShape::Lead => 1,
+                ReplyShape::Whole => self.max_sentences,
+            },
+        }
+    }
+
     /// The prompt for `request` with the first words of `variant`.
     fn prompt(&self, request: &ReplyRequest<'_>, variant: u64) -> crate::speak::prompt::Prompt {
         let mut prompt = build_prompt(request, self.shape, variant as usize);
@@ -77,7 +93,9 @@ impl Speaker for SlmSpeaker {
 
     fn prefill(&mut self, request: &ReplyRequest<'_>) {
         // The next reply's variant, so the prompt is the one that reply will build.
-        if let Err(e) = self.llm.prefill(self.prompt(request, self.calls)) {
+        let prompt = self.prompt(request, self.calls);
+        // Not waited for: the reply is being made while the debtor speaks.
+        if let Err(e) = self.llm.prefill(prompt, self.sampling(request)) {
             tracing::warn!(error = %e, "cannot prefill the model's cache");
         }
     }
@@ -93,22 +111,10 @@ impl Speaker for SlmSpeaker {
         };
         let variant = self.calls;
         self.calls += 1;
-        let sampling = Sampling {
-            temperature: request.temperature as f32,
-            // One sentence of a lead is short; a longer one is a model going round in circles.
-            max_tokens: match self.shape {
-                ReplyShape::Lead => self.max_tokens.min(LEAD_TOKENS),
-                ReplyShape::Whole => self.max_tokens,
-            },
-            max_sentences: match self.shape {
-                ReplyShape::Lead => 1,
-                ReplyShape::Whole => self.max_sentences,
-            },
-        };
         let prompt = self.prompt(request, variant);
         let generation = self
             .llm
-            .generate(prompt, sampling, self.interrupt.clone())
+            .generate(prompt, self.sampling(request), self.interrupt.clone())
             .map_err(|e| failed(e.to_string()))?;
         let mut sentences: Vec<String> = Vec::new();
         loop {
