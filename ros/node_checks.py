@@ -541,8 +541,9 @@ def live_parameters(records):
         check([(r.from_value, r.to_value) for r in decay.floating_point_range] == [(0.0, 1.0)], "its range")
         window = described["policy.gate_window"]
         check([(r.from_value, r.to_value) for r in window.integer_range] == [(1, 50)], "an integer range")
-        check(described["llm.model_path"].read_only, "the model path cannot change while configured")
-        check(not described["negotiation.max_turns"].read_only, "the turn limit can")
+        check("only while the node is unconfigured" in described["llm.model_path"].additional_constraints,
+              "the model path cannot change while configured")
+        check("from the next turn" in described["negotiation.max_turns"].additional_constraints, "the turn limit can")
         check(params.get("offer.concession_turns", "node.speaker", "negotiation.max_turns") == [12, "template", 30],
               "get_parameters gives the values in force")
 
@@ -830,7 +831,7 @@ def voices(records):
         labelled = []
         while not sentences.empty():
             labelled.append(sentences.get_nowait())
-        check(labelled and all(m.session_id == sessions.get(m.voice_id, m.session_id) for m in labelled),
+        check(labelled and all(m.voice_id in sessions and m.session_id == sessions[m.voice_id] for m in labelled),
               "tts/sentences says whose negotiation each sentence answers")
         for voice, mine in (("alice", "Alice here"), ("bob", "Bob speaking")):
             path = Path(records) / "voices" / voice / f"{sessions[voice]}.jsonl"

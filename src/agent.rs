@@ -95,13 +95,13 @@ pub struct Agent {
     ledger: Ledger,
 }
 
-/// Whether `voice` can name a folder of records: the plain voice, or 1 to 64 letters, digits,
-/// `_` and `-` (ROS4HRI ids are short random strings such as `anonymous_speaker`).
+/// Whether `voice` can name both a folder of records and a ROS topic: the plain voice, or up
+/// to 64 letters, digits and `_`, not starting with a digit (ROS4HRI ids are short random
+/// strings such as `anonymous_speaker`).
 pub fn valid_voice(voice: &str) -> bool {
     voice.len() <= 64
-        && voice
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        && !voice.starts_with(|c: char| c.is_ascii_digit())
+        && voice.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Agent {
@@ -159,6 +159,11 @@ impl Agent {
             return Ok(None);
         };
         if loaded.is_finished() {
+            // Only the plain voice's, at configure: with several voices sessions end in any
+            // order, so a voice's finished record may be older than the last one learned.
+            if voice != PLAIN_VOICE {
+                return Ok(None);
+            }
             let learned_up_to = self.ledger.own().map_or("", |c| c.last_session.as_str());
             // Session ids sort by creation time: only a newer record can be missing.
             if last.session.as_str() > learned_up_to {
@@ -654,10 +659,12 @@ impl<R> Inbox<R> {
         self.ready.notify_one();
     }
 
-    /// Asks the agent's thread to stop.
+    /// Asks the agent's thread to stop; resets still waiting are dropped, so their requesters
+    /// hear that no new session opened.
     pub fn stop(&self) {
         let mut state = self.state();
         state.stop = true;
+        state.resets.clear();
         self.interrupt.trigger();
         self.ready.notify_one();
     }
@@ -1033,7 +1040,8 @@ mod tests {
         assert_eq!(agent.resume_latest("alice").unwrap(), Some(session));
         assert_eq!(agent.negotiation("alice").unwrap().turn(), 1);
         assert_eq!(agent.resume_latest("bob").unwrap(), None);
-        assert!(!valid_voice("../etc") && !valid_voice("a b") && valid_voice("anonymous_speaker"));
+        assert!(!valid_voice("../etc") && !valid_voice("a b") && !valid_voice("9lives"));
+        assert!(valid_voice("anonymous_speaker"));
     }
 
     #[test]

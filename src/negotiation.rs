@@ -362,10 +362,7 @@ impl Negotiation {
     /// and the scenario stay as they were built.
     pub fn update_params(&mut self, params: &Params) {
         self.policy.set_params(&params.policy);
-        let limit = self
-            .scenario
-            .reservation_limit(params.offer.reservation_multiple);
-        self.curve.set_params(limit, &params.offer);
+        self.curve.set_params(self.curve.limit(), &params.offer);
         self.params = params.clone();
     }
 

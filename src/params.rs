@@ -527,22 +527,24 @@ impl LlmParams {
                 "must name a GGUF file (scripts/fetch-model puts the default in models/)".into(),
             ));
         }
-        r.int_range(
+        r.note(
             "llm.context_tokens",
-            l.context_tokens,
-            512,
-            i64::MAX,
-            "must be at least 512 tokens: the instructions alone take about 200".into(),
-        )?;
+            Some(Range::Integer(512, i64::MAX)),
+            "at least 512".into(),
+        );
+        if l.context_tokens < 512 {
+            return Err(invalid(
+                "llm.context_tokens",
+                l.context_tokens,
+                "must be at least 512 tokens: the instructions alone take about 200".into(),
+            ));
+        }
         r.int_range(
             "llm.batch_tokens",
             l.batch_tokens,
             1,
             i64::from(l.context_tokens),
-            format!(
-                "must be between 1 and llm.context_tokens ({})",
-                l.context_tokens
-            ),
+            format!("must not exceed llm.context_tokens ({})", l.context_tokens),
         )?;
         r.int_range(
             "llm.max_reply_tokens",
@@ -550,7 +552,7 @@ impl LlmParams {
             1,
             i64::from(l.context_tokens / 4),
             format!(
-                "must be between 1 and a quarter of llm.context_tokens ({})",
+                "must be at most a quarter of llm.context_tokens ({})",
                 l.context_tokens
             ),
         )?;
@@ -668,12 +670,13 @@ impl Params {
     }
 
     /// Whether the parameter `key` may change while a negotiation runs, taking effect from the
-    /// next turn: the policy, the offers, the turn and utterance limits, record retention and
-    /// the diagnostics period. The others (the model, topics, scenario, records, HMM priors)
+    /// next turn: the policy, the offers (not the reservation limit's multiple), the turn and
+    /// utterance limits, record retention and the diagnostics period. The others (the model, topics, scenario, records, HMM priors)
     /// shape what is built when the node is configured, so they change only when it is not.
     pub fn changes_live(key: &str) -> bool {
         key.starts_with("policy.")
-            || key.starts_with("offer.")
+            // The limit a negotiation opened with stays its limit: its record resumes on it.
+            || (key.starts_with("offer.") && key != "offer.reservation_multiple")
             || matches!(
                 key,
                 "negotiation.max_turns"
@@ -721,17 +724,14 @@ impl Params {
             p.gate_window,
             1,
             MAX_GATE_WINDOW as i64,
-            format!("must be between 1 and {MAX_GATE_WINDOW} emotions"),
+            format!("must be at most {MAX_GATE_WINDOW} emotions"),
         )?;
         r.int_range(
             "policy.gate_negative_count",
             p.gate_negative_count,
             1,
             p.gate_window as i64,
-            format!(
-                "must be between 1 and policy.gate_window ({})",
-                p.gate_window
-            ),
+            format!("must be at most policy.gate_window ({})", p.gate_window),
         )?;
         r.finite("policy.payoff_threshold", p.payoff_threshold)?;
         r.in_range(
@@ -835,7 +835,7 @@ impl Params {
             n.max_voices,
             1,
             16,
-            "must be between 1 and 16 voices".into(),
+            "must be at most 16 voices".into(),
         )?;
         for (key, name) in [
             ("node.learning_topic", &n.learning_topic),
@@ -884,7 +884,7 @@ impl Params {
             sim.curve_windows,
             1,
             1000,
-            "must be between 1 and 1000".into(),
+            "must be at most 1000".into(),
         )?;
 
         self.llm.check(r)
@@ -1079,17 +1079,18 @@ impl Rules {
     }
 
     fn positive_int(&mut self, key: &str, v: usize) -> Result<(), ParamsError> {
-        self.int_range(key, v, 1, i64::MAX, "must be at least 1".into())
+        self.int_range(key, v, 1, i64::MAX, "is too large".into())
     }
 
-    /// A whole number from `low` to `high`; `reason` says why when it is not.
+    /// A whole number from `low` to `high`: below, it "must be at least `low`"; above,
+    /// `too_high` says why.
     fn int_range(
         &mut self,
         key: &str,
         v: impl TryInto<i64> + std::fmt::Display + Copy,
         low: i64,
         high: i64,
-        reason: String,
+        too_high: String,
     ) -> Result<(), ParamsError> {
         let text = if high == i64::MAX {
             format!("at least {low}")
@@ -1098,8 +1099,9 @@ impl Rules {
         };
         self.note(key, Some(Range::Integer(low, high)), text);
         match v.try_into() {
-            Ok(n) if (low..=high).contains(&n) => Ok(()),
-            _ => Err(invalid(key, v, reason)),
+            Ok(n) if n < low => Err(invalid(key, v, format!("must be at least {low}"))),
+            Ok(n) if n <= high => Ok(()),
+            _ => Err(invalid(key, v, too_high)),
         }
     }
 

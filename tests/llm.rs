@@ -375,7 +375,7 @@ fn a_prefilled_prompt_leaves_only_what_changed_to_decode() {
     let ahead = llm.prefill(prompt(Some(heard)), greedy(16, 1)).unwrap();
     let (sentences, _) = collect(&llm, prompt(Some(heard)), greedy(16, 1));
     assert!(!sentences.is_empty());
-    ahead.wait();
+    assert!(!ahead.wait(), "the reply ahead gave way");
 }
 
 /// Roughly how many tokens `text` makes alone (its words, without template tokens).

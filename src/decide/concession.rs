@@ -200,9 +200,9 @@ impl ConcessionCurve {
     }
 
     /// Takes new offer parameters in the middle of a negotiation (the ROS node's live
-    /// parameters), with the limit they give: the progress made and what was read of the
-    /// debtor stay, so the next offer goes on from the last one. A limit below the last offer
-    /// becomes the last offer: a concession is never taken back.
+    /// parameters), with `limit`: the progress made and what was read of the debtor stay, so
+    /// the next offer goes on from the last one. A limit below the last offer becomes the last
+    /// offer: a concession is never taken back.
     pub fn set_params(&mut self, limit: u32, params: &OfferParams) {
         self.limit = limit.max(self.target).max(self.last_offer);
         self.shape = params.concession_shape;

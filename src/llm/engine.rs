@@ -302,14 +302,12 @@ fn serve(
                 sampling,
                 done,
             } => {
-                // A newer prefill or a reply already waiting makes this one stale: partial
-                // words arrive faster than their replies generate. Cleared first, so a request
-                // sent from here on stops the reply ahead.
+                // Any request already waiting goes first, and a newer prefill makes this one
+                // stale: partial words arrive faster than their replies generate. Cleared
+                // first, so a request sent from here on stops the reply ahead.
                 arrivals.clear();
                 backlog.extend(requests.try_iter());
-                let stale = backlog
-                    .iter()
-                    .any(|r| matches!(r, Request::Prefill { .. } | Request::Generate { .. }));
+                let stale = !backlog.is_empty();
                 if stale {
                     let _ = done.send(false);
                     continue;
@@ -464,8 +462,6 @@ impl Engine<'_> {
         }
     }
 
-    /// Decodes a prompt into the speaker's sequence, as a reply to it would, but generates
-    /// nothing: a reply that follows decodes only where its prompt differs.
     /// Decodes `prompt` and generates its reply with `sampling` before it is asked for, until
     /// `arrivals` says another request came. Returns whether the reply is ready; it is kept for
     /// a [`Engine::generate`] of the same prompt and sampling.

@@ -2,10 +2,10 @@
 //!
 //! Thin glue around [`crate::agent::Agent`], as a managed (lifecycle) node on a tokio runtime.
 //! At start the node checks its parameters and offers the parameter services
-//! ([`params`]), the lifecycle services ([`lifecycle`]) and the reset service. *Configure*
+//! (`params`), the lifecycle services (`lifecycle`) and the reset service. *Configure*
 //! resolves the scenario, opens the learned file and the record directory, and builds the agent
-//! on its own thread with the model ([`worker`]); then it advertises `tts/say`,
-//! `negotiation/state`, the robot's face ([`face`]), the diagnostics and, with
+//! on its own thread with the model (`worker`); then it advertises `tts/say`,
+//! `negotiation/state`, the robot's face (`face`), the diagnostics and, with
 //! `node.learning_topic` set, fleet learning.
 //! *Activate* lets replies reach `tts/say`, hears `speech/transcript` (newest wins, barge-in
 //! interrupts the reply) and opens a negotiation unless one was resumed from the record.
@@ -251,7 +251,13 @@ impl Managed {
     }
 
     async fn try_configure(&mut self) -> Result<(), NodeError> {
-        let params = lock(&self.parameters).params.clone();
+        // From here only live keys change, and a change waits in `pending` for the agent's
+        // first turn; a failure's cleanup opens the others again.
+        let params = {
+            let mut parameters = lock(&self.parameters);
+            parameters.configured = true;
+            parameters.params.clone()
+        };
         let scenario = params.scenario.resolve()?;
         let ledger = crate::agent::open_ledger(&params)?;
         if !params.record.directory.as_os_str().is_empty() {

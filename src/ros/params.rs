@@ -401,7 +401,8 @@ impl ParameterServer {
                     type_: value.type_,
                     description: self.descriptions.get(name).cloned().unwrap_or_default(),
                     additional_constraints: constraints.join("; "),
-                    read_only: settable(name, state.configured).is_err(),
+                    // rcl_interfaces' read-only: never settable while the node runs.
+                    read_only: name == "node.reset_service",
                     dynamic_typing: false,
                     floating_point_range: match range {
                         Some(Range::Float(from_value, to_value)) => vec![FloatingPointRange {

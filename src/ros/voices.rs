@@ -2,7 +2,7 @@
 //!
 //! The node follows `node.voices_topic` (hri_msgs/IdsList, `/humans/voices/tracked`) while it
 //! is active. A voice that appears is followed, up to `node.max_voices` at once (later ones wait
-//! for a free place, in the order they appeared): the node subscribes to its
+//! for a free place, taken in the list's order): the node subscribes to its
 //! hri_msgs/LiveSpeech on `<folder>/<id>/speech` and asks the agent to open its negotiation (or
 //! resume it from its record). Only a non-empty `final` makes a turn; `incremental` text is
 //! partial recognition, which the language model decodes into its cache while the person is
@@ -80,6 +80,7 @@ pub async fn follow(
             if let Some(task) = following.remove(&id) {
                 task.abort();
             }
+            while listening.try_join_next().is_some() {}
             order.retain(|v| *v != id);
             inbox.push_leave(&id);
             tracing::info!(voice = %id, "voice no longer tracked");
@@ -155,7 +156,7 @@ mod tests {
         let (left, joined) = plan(&ids(&["a", "b"]), &ids(&["a", "c"]), 2);
         assert_eq!((left, joined), (ids(&["b"]), ids(&["c"])));
         // Repeated and unusable ids are skipped.
-        let (_, joined) = plan(&[], &ids(&["x", "x", "../up", "", "y"]), 4);
+        let (_, joined) = plan(&[], &ids(&["x", "x", "../up", "", "y-1", "y"]), 4);
         assert_eq!(joined, ids(&["x", "y"]));
     }
 

@@ -408,6 +408,12 @@ impl Run<'_> {
                     }
                     self.update_health(&voice, 0.0);
                 }
+                // Deactivated since it was queued: not heard, as it would not be now.
+                Work::Utterance(..) | Work::Partial(..)
+                    if !self.shared.speaking.load(Ordering::SeqCst) =>
+                {
+                    self.shared.unheard.fetch_add(1, Ordering::SeqCst);
+                }
                 Work::Utterance(voice, arrival) => self.hear(&voice, &arrival.text, arrival.at),
                 Work::Partial(voice, text) => self.agent.prefill(&voice, &text),
                 Work::Learning(text) => {
