@@ -830,9 +830,12 @@ def voices(records):
         check(all(b > a for t in turns.values() for a, b in zip(t, t[1:])), "turns in order per voice")
         labelled = []
         while not sentences.empty():
-            labelled.append(sentences.get_nowait())
+            message = sentences.get_nowait()
+            if message.voice_id:  # the plain topic's own opening has none
+                labelled.append(message)
         check(labelled and all(m.voice_id in sessions and m.session_id == sessions[m.voice_id] for m in labelled),
-              "tts/sentences says whose negotiation each sentence answers")
+              f"tts/sentences says whose negotiation each sentence answers: "
+              f"{[(m.voice_id, m.session_id) for m in labelled if m.session_id != sessions.get(m.voice_id)]}")
         for voice, mine in (("alice", "Alice here"), ("bob", "Bob speaking")):
             path = Path(records) / "voices" / voice / f"{sessions[voice]}.jsonl"
             said = [json.loads(l).get("utterance") for l in path.read_text().splitlines()]
