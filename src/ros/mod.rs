@@ -510,6 +510,13 @@ async fn serve(
     base_overrides: &[String],
     components: ComponentsFactory,
 ) -> Result<(), NodeError> {
+    // Registered first, so that a signal during the start is one the node handles.
+    let handle = |kind: tokio::signal::unix::SignalKind, name: &str| {
+        tokio::signal::unix::signal(kind)
+            .map_err(|e| NodeError::Components(format!("cannot handle {name}: {e}")))
+    };
+    let mut interrupt = handle(tokio::signal::unix::SignalKind::interrupt(), "SIGINT")?;
+    let mut terminate = handle(tokio::signal::unix::SignalKind::terminate(), "SIGTERM")?;
     let ctx = create_context()?;
     let mut node = r2r::Node::create(ctx, "eq_negotiator", "").map_err(ros("creating the node"))?;
     let mut overrides = base_overrides.to_vec();
@@ -714,33 +721,58 @@ async fn serve(
         "eq_negotiator node started (lifecycle: unconfigured)"
     );
 
-    if params.node.autostart {
+    // SIGINT and SIGTERM end the node cleanly, from now on (during autostart too, once the
+    // start is done): the reply in progress stops, the agent thread finishes its turn (which
+    // is recorded), and the process exits 0.
+    let signalled = async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    };
+    tokio::pin!(signalled);
+    let mut outcome = Ok(());
+    let started = async {
+        if !params.node.autostart {
+            return Ok(());
+        }
         let mut m = managed.lock().await;
         for id in [1, 3] {
             let transition = lifecycle::find(m.state(), id, "").expect("configure, then activate");
             if let Outcome::Error(reason) | Outcome::Failure(reason) = m.run(transition).await {
-                drop(m);
-                stop_spinning(&spinning, spinner);
                 return Err(NodeError::Components(reason));
             }
         }
-    }
-
-    // SIGINT and SIGTERM end the node cleanly: the reply in progress stops, the agent thread
-    // finishes its turn (which is recorded), and the process exits 0.
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .map_err(|e| NodeError::Components(format!("cannot handle SIGTERM: {e}")))?;
-    let outcome = tokio::select! {
-        _ = tokio::signal::ctrl_c() => Ok(()),
-        _ = terminate.recv() => Ok(()),
-        _ = finalized.notified() => Ok(()),
-        // Only a bug ends the agent thread early; exit so a supervisor restarts the node,
-        // which resumes the negotiation from its record.
-        Some(()) = agent_ended_rx.recv() => Err(NodeError::Components(
-            "the agent thread stopped unexpectedly (see the log); restart the node to resume from the record".into(),
-        )),
+        Ok(())
     };
+    tokio::pin!(started);
+    let running = tokio::select! {
+        result = &mut started => match result {
+            Ok(()) => true,
+            Err(e) => {
+                stop_spinning(&spinning, spinner);
+                return Err(e);
+            }
+        },
+        _ = &mut signalled => {
+            // The model's thread cannot be abandoned mid-load (llama.cpp would be torn down
+            // under it at exit): the start finishes, then the node stops.
+            tracing::info!("stopping once the start is done");
+            let _ = started.await;
+            false
+        }
+    };
+    if running {
+        outcome = tokio::select! {
+            _ = &mut signalled => Ok(()),
+            _ = finalized.notified() => Ok(()),
+            // Only a bug ends the agent thread early; exit so a supervisor restarts the node,
+            // which resumes the negotiation from its record.
+            Some(()) = agent_ended_rx.recv() => Err(NodeError::Components(
+                "the agent thread stopped unexpectedly (see the log); restart the node to resume from the record".into(),
+            )),
+        };
+    }
     tracing::info!("stopping");
     managed.lock().await.cleanup().await;
     stop_spinning(&spinning, spinner);
