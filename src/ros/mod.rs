@@ -731,7 +731,6 @@ async fn serve(
         }
     };
     tokio::pin!(signalled);
-    let mut outcome = Ok(());
     let started = async {
         if !params.node.autostart {
             return Ok(());
@@ -762,8 +761,8 @@ async fn serve(
             false
         }
     };
-    if running {
-        outcome = tokio::select! {
+    let outcome = if running {
+        tokio::select! {
             _ = &mut signalled => Ok(()),
             _ = finalized.notified() => Ok(()),
             // Only a bug ends the agent thread early; exit so a supervisor restarts the node,
@@ -771,8 +770,10 @@ async fn serve(
             Some(()) = agent_ended_rx.recv() => Err(NodeError::Components(
                 "the agent thread stopped unexpectedly (see the log); restart the node to resume from the record".into(),
             )),
-        };
-    }
+        }
+    } else {
+        Ok(())
+    };
     tracing::info!("stopping");
     managed.lock().await.cleanup().await;
     stop_spinning(&spinning, spinner);

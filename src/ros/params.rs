@@ -401,8 +401,8 @@ impl ParameterServer {
                     type_: value.type_,
                     description: self.descriptions.get(name).cloned().unwrap_or_default(),
                     additional_constraints: constraints.join("; "),
-                    // rcl_interfaces' read-only: never settable while the node runs.
-                    read_only: name == "node.reset_service",
+                    // rcl_interfaces' read-only: not settable even while unconfigured.
+                    read_only: settable(name, false).is_err(),
                     dynamic_typing: false,
                     floating_point_range: match range {
                         Some(Range::Float(from_value, to_value)) => vec![FloatingPointRange {
